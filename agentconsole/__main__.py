@@ -1,0 +1,3 @@
+from agentconsole.cli import main
+
+main()

@@ -1,0 +1,73 @@
+"""Opening the console: ``agentconsole`` and ``agentconsole demo``."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import click
+from rich.text import Text
+
+from agentconsole.cli import Context, cli, pass_context
+from agentconsole.cli.output import console, fail
+from agentconsole.config import DATA_DIR
+from agentconsole.ingest.pipeline import resolve_sources, run_import
+from agentconsole.store import open_db
+
+DEMO_MAILBOX = DATA_DIR / "demo" / "support.mbox"
+
+
+def run_console(ctx: Context) -> None:
+    """Open the console on the configured database."""
+    from agentconsole.app import make_app
+
+    app = make_app(ctx.config, ctx.db_path)
+    app.run()
+
+
+def build_demo_db(target: Path, ctx: Context) -> int:
+    """A fresh database at ``target`` holding the bundled demo mailbox."""
+    if not DEMO_MAILBOX.exists():
+        fail(f"{DEMO_MAILBOX}: the demo mailbox is missing (run scripts/make_demo.py)")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    conn = open_db(target).conn
+    summary = run_import(conn, resolve_sources([DEMO_MAILBOX]), ctx.config, jobs=1)
+    conn.close()
+    return summary.imported
+
+
+@cli.command("demo")
+@click.option("--keep", "keep", type=click.Path(path_type=Path),
+              help="Write the demo database here and keep it (default: a temporary copy).")
+@click.option("--no-console", is_flag=True,
+              help="Only build the demo database and print where it is.")
+@pass_context
+def demo_command(ctx: Context, keep: Path | None, no_console: bool) -> None:
+    """Open the console on a fresh copy of the bundled demo mailbox.
+
+    Your own database is not touched: the demo lives in a temporary database that is
+    deleted afterwards, unless --keep PATH says where to keep it.
+
+    \b
+    Examples:
+      agentconsole demo
+      agentconsole demo --keep demo.db --no-console && agentconsole --db demo.db tickets
+    """
+    workdir = None
+    if keep is None:
+        workdir = Path(tempfile.mkdtemp(prefix="agentconsole-demo-"))
+        target = workdir / "demo.db"
+    else:
+        target = keep
+    try:
+        count = build_demo_db(target, ctx)
+        if no_console:
+            console.print(Text(f"demo database with {count} messages: {target}"))
+            return
+        demo_ctx = Context(ctx.config, str(target))
+        run_console(demo_ctx)
+    finally:
+        if workdir is not None and not no_console:
+            shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,329 @@
+"""Commands that read the store: tickets, search, show, export, customers, messages."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import click
+from rich.rule import Rule
+from rich.text import Text
+
+from agentconsole.cli import Context, cli, pass_context
+from agentconsole.cli.output import age, cell, console, emit_json, fail, table, when
+from agentconsole.models import Customer, Ticket, parse_ticket_ref, ticket_ref
+from agentconsole.store.customers import (
+    CustomerNotFound,
+    customer_stats,
+    find_customers,
+    get_customer,
+    merge_customers,
+)
+from agentconsole.store.events import ticket_events
+from agentconsole.store.messages import (
+    MessageNotFound,
+    get_message,
+    list_messages,
+    raw_message,
+    search_messages,
+    ticket_messages,
+)
+from agentconsole.store.query import SORTS, QueryError, compile_query
+from agentconsole.store.tickets import TicketNotFound, count_tickets, get_ticket, list_tickets
+from agentconsole.textsafe import safe_line, safe_text
+
+
+def _ticket_json(ticket: Ticket) -> dict[str, object]:
+    data = dataclasses.asdict(ticket)
+    data["ref"] = ticket.ref
+    return data
+
+
+def _ticket_id(ref: str) -> int:
+    ticket_id = parse_ticket_ref(ref)
+    if ticket_id is None:
+        fail(f"{ref}: a ticket reference looks like T-42", 2)
+    return ticket_id
+
+
+@cli.command("tickets")
+@click.argument("query", nargs=-1)
+@click.option("--sort", type=click.Choice(sorted(SORTS)), default="activity", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many (paging).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_context
+def tickets_command(ctx: Context, query: tuple[str, ...], sort: str, limit: int, offset: int,
+                    as_json: bool) -> None:
+    """List tickets matching QUERY (the ticket query language; see README).
+
+    \b
+    Examples:
+      agentconsole tickets 'status:open priority:urgent,high'
+      agentconsole tickets 'assignee:none -status:solved,closed' --sort waiting
+      agentconsole tickets 'category:withdrawal after:7d' 提现
+      agentconsole tickets 'from:@example.com tag:vip' --json
+    """
+    text = " ".join(query)
+    try:
+        compiled = compile_query(text, me=ctx.config.agent)
+        found = list_tickets(ctx.conn(), compiled, sort=sort, limit=limit, offset=offset)
+        total = count_tickets(ctx.conn(), compiled)
+    except QueryError as exc:
+        fail(str(exc), 2)
+    if as_json:
+        emit_json({"total": total, "tickets": [_ticket_json(t) for t in found]})
+        return
+    if not found:
+        console.print(Text(f"no tickets match {safe_line(text)!r}" if text else "no tickets yet"))
+        return
+    rows = [
+        (t.ref, t.status, t.priority, t.category, cell(t.customer_name or t.customer_address, 24),
+         cell(t.subject, 60), t.assignee or "", age(t.last_customer_at), t.message_count)
+        for t in found
+    ]
+    table(["ref", "status", "priority", "category", "customer", "subject", "assignee",
+           "waiting", "msgs"], rows, title=f"{len(found)} of {total} tickets")
+
+
+@cli.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_context
+def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Full-text search in subjects, senders and bodies (Chinese and English).
+
+    Words are ANDed, "quoted words" are a phrase, -word excludes. Best matches first,
+    newest first among equals.
+
+    \b
+    Examples:
+      agentconsole search 密码
+      agentconsole search App 提现
+      agentconsole search '"paid twice"' -refund --json
+    """
+    hits = search_messages(ctx.conn(), " ".join(query), limit=limit)
+    if as_json:
+        emit_json([dataclasses.asdict(h) | {"ticket": ticket_ref(h.ticket_id) if h.ticket_id
+                                            else None} for h in hits])
+        return
+    if not hits:
+        console.print(Text("no messages match"))
+        return
+    rows = [
+        (ticket_ref(h.ticket_id) if h.ticket_id else "-", when(h.date),
+         cell(h.from_name or h.from_addr, 22), cell(h.subject, 40), cell(h.snippet, 70))
+        for h in hits
+    ]
+    table(["ticket", "date", "from", "subject", "text"], rows, title=f"{len(hits)} messages")
+
+
+def _print_thread(ctx: Context, ticket: Ticket, explain: bool) -> None:
+    conn = ctx.conn()
+    facts = Text()
+    facts.append(f"{ticket.ref}  ", style="bold")
+    facts.append(safe_line(ticket.subject), style="bold")
+    console.print(facts)
+    console.print(Text(
+        f"status {ticket.status} · priority {ticket.priority} · category {ticket.category} · "
+        f"assignee {ticket.assignee or '-'} · tags {', '.join(ticket.tags) or '-'}"
+    ))
+    console.print(Text("customer: " + safe_line(f"{ticket.customer_name} <{ticket.customer_address}>")))
+    for message in ticket_messages(conn, ticket.id):
+        label = {"in": "customer", "out": "agent", "note": "note"}[message.direction]
+        if message.auto_kind:
+            label = message.auto_kind.replace("_", "-")
+        console.print(Rule(style="dim"))
+        head = Text(f"M-{message.id} {when(message.date)} [{label}] ", style="bold")
+        head.append(safe_line(f"{message.from_name} <{message.from_addr}>"))
+        console.print(head)
+        if explain:
+            console.print(Text(f"  threaded by {message.thread_rule}: "
+                               + safe_line(message.thread_detail), style="cyan"))
+            console.print(Text(f"  source: {safe_line(message.source)}", style="dim"))
+        if message.status != "ok":
+            console.print(Text(f"  {message.status}: " + safe_line("; ".join(message.problems)),
+                               style="yellow"))
+        for item in message.attachments:
+            console.print(Text(f"  attachment: {safe_line(item.filename)} "
+                               f"({item.content_type}, {item.size:,} bytes)", style="dim"))
+        console.print(Text(safe_text(message.body_text.strip())))
+    if explain:
+        console.print(Rule("events", style="dim"))
+        for event in ticket_events(conn, ticket.id):
+            console.print(Text(f"{when(event.at)} {event.actor} {event.kind} "
+                               + safe_line(str(event.data))))
+
+
+@cli.command("show")
+@click.argument("ref")
+@click.option("--explain", is_flag=True, help="Say why each message joined the ticket.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_context
+def show_command(ctx: Context, ref: str, explain: bool, as_json: bool) -> None:
+    """Show ticket REF (e.g. T-42) with its whole thread, oldest first.
+
+    \b
+    Examples:
+      agentconsole show T-42
+      agentconsole show T-42 --explain     which threading rule attached each message
+    """
+    conn = ctx.conn()
+    try:
+        ticket = get_ticket(conn, _ticket_id(ref))
+    except TicketNotFound as exc:
+        fail(str(exc))
+    if as_json:
+        emit_json({
+            "ticket": _ticket_json(ticket),
+            "messages": [dataclasses.asdict(m) for m in ticket_messages(conn, ticket.id)],
+            "events": [dataclasses.asdict(e) for e in ticket_events(conn, ticket.id)],
+        })
+        return
+    _print_thread(ctx, ticket, explain)
+
+
+@cli.command("export")
+@click.argument("ref")
+@click.option("--raw", "mode", flag_value="raw", default=True,
+              help="The exact bytes as received (default).")
+@click.option("--text", "mode", flag_value="text", help="The readable thread as text.")
+@click.option("--out", "out", type=click.Path(path_type=Path),
+              help="File (a message) or folder (a ticket); default: standard output.")
+@pass_context
+def export_command(ctx: Context, ref: str, mode: str, out: Path | None) -> None:
+    """Export a message (M-17) or a ticket (T-42) exactly as it arrived.
+
+    A message goes to standard output or --out FILE byte for byte. A ticket goes to
+    --out FOLDER as one .eml file per message (or, with --text, as readable text).
+
+    \b
+    Examples:
+      agentconsole export M-17 > original.eml
+      agentconsole export T-42 --out ./T-42/
+      agentconsole export T-42 --text
+    """
+    conn = ctx.conn()
+    upper = ref.strip().upper()
+    if upper.startswith("M"):
+        digits = upper[1:].lstrip("-")
+        if not digits.isdigit():
+            fail(f"{ref}: a message reference looks like M-17", 2)
+        try:
+            data = raw_message(conn, int(digits)) if mode == "raw" else (
+                get_message(conn, int(digits)).body_text.encode("utf-8"))
+        except MessageNotFound as exc:
+            fail(str(exc))
+        if out:
+            out.write_bytes(data)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return
+    try:
+        ticket = get_ticket(conn, _ticket_id(ref))
+    except TicketNotFound as exc:
+        fail(str(exc))
+    if mode == "text":
+        _print_thread(ctx, ticket, explain=False)
+        return
+    if out is None:
+        fail("a ticket is exported to a folder: add --out FOLDER (or use --text)", 2)
+    out.mkdir(parents=True, exist_ok=True)
+    messages = ticket_messages(conn, ticket.id)
+    for message in messages:
+        (out / f"M-{message.id}.eml").write_bytes(raw_message(conn, message.id))
+    console.print(Text(f"wrote {len(messages)} messages of {ticket.ref} to {out}"))
+
+
+def _customer_json(ctx: Context, customer: Customer) -> dict[str, object]:
+    stats = customer_stats(ctx.conn(), customer.id)
+    return dataclasses.asdict(customer) | {"ref": f"C-{customer.id}"} | dataclasses.asdict(stats)
+
+
+@cli.command("customers")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_context
+def customers_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Find customers by e-mail, name, phone, account, order or transaction id.
+
+    \b
+    Examples:
+      agentconsole customers wang@example.com
+      agentconsole customers 王芳
+      agentconsole customers TXN2024051200123
+      agentconsole customers 138-0013-8000
+    """
+    found = find_customers(ctx.conn(), " ".join(query), limit=limit)
+    if as_json:
+        emit_json([_customer_json(ctx, c) for c in found])
+        return
+    if not found:
+        console.print(Text("no customer matches"))
+        return
+    rows = []
+    for customer in found:
+        stats = customer_stats(ctx.conn(), customer.id)
+        idents = ", ".join(f"{k}:{v}" for k, v in customer.identifiers[:4])
+        rows.append((f"C-{customer.id}", cell(customer.name, 20), cell(", ".join(customer.addresses), 36),
+                     cell(idents, 50), f"{stats.open_tickets}/{stats.total_tickets}",
+                     when(stats.last_contact_at)))
+    table(["ref", "name", "addresses", "identifiers", "open/all", "last contact"], rows)
+
+
+def _customer_id(ref: str) -> int:
+    text = ref.strip().upper().removeprefix("C").lstrip("-")
+    if not text.isdigit():
+        fail(f"{ref}: a customer reference looks like C-12", 2)
+    return int(text)
+
+
+@cli.command("merge-customers")
+@click.argument("keep")
+@click.argument("merge")
+@pass_context
+def merge_command(ctx: Context, keep: str, merge: str) -> None:
+    """Merge customer MERGE into KEEP (addresses, identifiers and tickets move).
+
+    \b
+    Example:
+      agentconsole merge-customers C-12 C-40
+    """
+    try:
+        merge_customers(ctx.conn(), _customer_id(keep), _customer_id(merge), actor=ctx.config.agent)
+    except (CustomerNotFound, ValueError) as exc:
+        fail(str(exc))
+    customer = get_customer(ctx.conn(), _customer_id(keep))
+    console.print(Text(f"merged {merge} into C-{customer.id} ({safe_line(customer.name)}): "
+                       + safe_line(", ".join(customer.addresses))))
+
+
+@cli.command("messages")
+@click.option("--status", type=click.Choice(["degraded", "quarantined"]),
+              help="Only messages stored with this parse status.")
+@click.option("--unfiled", is_flag=True, help="Only messages that are in no ticket.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_context
+def messages_command(ctx: Context, status: str | None, unfiled: bool, limit: int,
+                     as_json: bool) -> None:
+    """List messages that need a look: degraded, quarantined or unfiled ones.
+
+    \b
+    Examples:
+      agentconsole messages --status quarantined
+      agentconsole messages --unfiled --json
+    """
+    found = list_messages(ctx.conn(), status=status, unfiled=unfiled, limit=limit)
+    if as_json:
+        emit_json([dataclasses.asdict(m) for m in found])
+        return
+    rows = [(f"M-{m.id}", ticket_ref(m.ticket_id) if m.ticket_id else "-", m.status,
+             cell(m.from_addr, 28), cell(m.subject, 40), cell("; ".join(m.problems), 60))
+            for m in found]
+    table(["ref", "ticket", "status", "from", "subject", "problems"], rows,
+          title=f"{len(found)} messages")

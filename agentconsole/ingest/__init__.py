@@ -1,0 +1,1 @@
+"""Importing mail into the store: parallel preparation, threading, one writer."""

@@ -1,0 +1,1 @@
+"""Mail as bytes in: sources (mbox, Maildir, .eml), parsing, charsets, classification."""

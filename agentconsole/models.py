@@ -1,0 +1,130 @@
+"""Frozen records that cross the layers: the store returns them, the CLI and the
+console show them. They carry no behaviour beyond small derived properties, so a
+screen can hold one without holding a database connection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STATUSES = ("new", "open", "pending", "solved", "closed")
+PRIORITIES = ("urgent", "high", "normal", "low")
+CATEGORIES = (
+    "account_access",
+    "deposit",
+    "withdrawal",
+    "payment",
+    "account_locked",
+    "account_change",
+    "fees",
+    "security",
+    "complaint",
+    "feedback",
+    "business",
+    "other",
+)
+OPEN_STATUSES = ("new", "open")
+
+
+def ticket_ref(ticket_id: int) -> str:
+    """The short public reference customers see in subjects, e.g. ``T-42``."""
+    return f"T-{ticket_id}"
+
+
+def parse_ticket_ref(text: str) -> int | None:
+    """Accept ``T-42``, ``t42`` or ``42``; None for anything else."""
+    value = text.strip().upper()
+    if value.startswith("T"):
+        value = value[1:].lstrip("-")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    id: int
+    subject: str
+    status: str
+    priority: str
+    category: str
+    assignee: str | None
+    customer_id: int | None
+    customer_name: str
+    customer_address: str
+    created_at: int
+    updated_at: int
+    first_response_at: int | None
+    last_customer_at: int | None
+    last_agent_at: int | None
+    last_message_at: int | None
+    solved_at: int | None
+    due_at: int | None
+    message_count: int
+    tags: tuple[str, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        return ticket_ref(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentInfo:
+    id: int
+    part_index: int
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: int
+    ticket_id: int | None
+    direction: str
+    auto_kind: str | None
+    from_name: str
+    from_addr: str
+    to: tuple[str, ...]
+    subject: str
+    date: int | None
+    body_text: str
+    status: str
+    problems: tuple[str, ...]
+    thread_rule: str
+    thread_detail: str
+    source: str
+    attachments: tuple[AttachmentInfo, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: int
+    uuid: str
+    at: int
+    actor: str
+    kind: str
+    ticket_id: int | None
+    customer_id: int | None
+    data: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    id: int
+    name: str
+    created_at: int
+    last_contact_at: int | None
+    addresses: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    identifiers: tuple[tuple[str, str], ...] = ()
+    merged_into: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    message_id: int
+    ticket_id: int | None
+    subject: str
+    from_name: str
+    from_addr: str
+    date: int | None
+    snippet: str
+    rank: float

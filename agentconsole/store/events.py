@@ -1,0 +1,86 @@
+"""The audit trail: one event for every change to a ticket or customer.
+
+Events are written in the same transaction as the change they describe, so the trail
+can never disagree with the data. Each has a UUID, so the same event arriving again
+from a shared log (team sync) is recognised and not applied twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+import uuid as uuidlib
+from typing import Any
+
+from agentconsole.models import Event
+
+
+def new_event_uuid() -> str:
+    """A UUIDv7: time-ordered, so event ids sort by creation across machines and new
+    ones land at the end of the unique index instead of at random places in it."""
+    millis = time.time_ns() // 1_000_000
+    value = (millis & (2**48 - 1)) << 80 | int.from_bytes(os.urandom(10), "big")
+    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
+    return str(uuidlib.UUID(int=value))
+
+
+def record_event(
+    conn: sqlite3.Connection,
+    kind: str,
+    *,
+    actor: str,
+    ticket_id: int | None = None,
+    customer_id: int | None = None,
+    message_id: int | None = None,
+    data: dict[str, Any] | None = None,
+    at: int | None = None,
+    uuid: str | None = None,
+    origin: str = "local",
+) -> int:
+    """Insert an event (the caller holds the write transaction); return its id."""
+    cursor = conn.execute(
+        "INSERT INTO events (uuid, at, actor, kind, ticket_id, customer_id, message_id, data,"
+        " origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            uuid or new_event_uuid(),
+            int(at if at is not None else time.time()),
+            actor,
+            kind,
+            ticket_id,
+            customer_id,
+            message_id,
+            json.dumps(data or {}, ensure_ascii=False, sort_keys=True),
+            origin,
+        ),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _event(row: sqlite3.Row | tuple[Any, ...]) -> Event:
+    return Event(
+        id=row[0], uuid=row[1], at=row[2], actor=row[3], kind=row[4], ticket_id=row[5],
+        customer_id=row[6], data=json.loads(row[7] or "{}"),
+    )
+
+
+_COLUMNS = "id, uuid, at, actor, kind, ticket_id, customer_id, data"
+
+
+def ticket_events(conn: sqlite3.Connection, ticket_id: int, limit: int = 500) -> list[Event]:
+    """A ticket's history, oldest first."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM events WHERE ticket_id = ? ORDER BY id LIMIT ?",
+        (ticket_id, limit),
+    ).fetchall()
+    return [_event(row) for row in rows]
+
+
+def customer_events(conn: sqlite3.Connection, customer_id: int, limit: int = 500) -> list[Event]:
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM events WHERE customer_id = ? ORDER BY id LIMIT ?",
+        (customer_id, limit),
+    ).fetchall()
+    return [_event(row) for row in rows]

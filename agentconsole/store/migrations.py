@@ -1,0 +1,194 @@
+"""The schema, as ordered migrations.
+
+Each migration runs once, in order, inside its own write transaction, and is recorded
+in ``schema_migrations``; a database made by an older release is brought up to date
+when it is opened. Never edit a released migration: add the next one.
+
+Design notes that later features rely on:
+- ``messages.id`` is an ``INTEGER PRIMARY KEY`` (a rowid alias) and is the rowid of the
+  contentless FTS table, so joining search hits to messages is a rowid lookup.
+- ``events.uuid`` makes every change replayable from a shared log without duplicates
+  (team sync); ``events.origin`` says where a replayed event came from.
+- ``tickets.due_at`` is the SLA due time, filled in by the SLA engine.
+- Instants are integers (seconds since the epoch, UTC).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+_V1 = """
+CREATE TABLE customers (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    last_contact_at INTEGER,
+    merged_into INTEGER REFERENCES customers(id)
+);
+CREATE TABLE customer_addresses (
+    address TEXT PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    name TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX customer_addresses_customer ON customer_addresses(customer_id);
+CREATE TABLE customer_identifiers (
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    first_message_id INTEGER,
+    PRIMARY KEY (kind, value, customer_id)
+) WITHOUT ROWID;
+CREATE INDEX customer_identifiers_value ON customer_identifiers(value);
+CREATE INDEX customer_identifiers_customer ON customer_identifiers(customer_id);
+
+CREATE TABLE tickets (
+    id INTEGER PRIMARY KEY,
+    subject TEXT NOT NULL DEFAULT '',
+    norm_subject TEXT NOT NULL DEFAULT '',
+    customer_id INTEGER REFERENCES customers(id),
+    status TEXT NOT NULL DEFAULT 'new'
+        CHECK (status IN ('new', 'open', 'pending', 'solved', 'closed')),
+    priority TEXT NOT NULL DEFAULT 'normal'
+        CHECK (priority IN ('urgent', 'high', 'normal', 'low')),
+    category TEXT NOT NULL DEFAULT 'other',
+    assignee TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    first_response_at INTEGER,
+    last_customer_at INTEGER,
+    last_agent_at INTEGER,
+    last_message_at INTEGER,
+    solved_at INTEGER,
+    due_at INTEGER,
+    message_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX tickets_status_activity ON tickets(status, last_message_at);
+CREATE INDEX tickets_activity ON tickets(last_message_at);
+CREATE INDEX tickets_customer ON tickets(customer_id);
+CREATE INDEX tickets_assignee ON tickets(assignee, status);
+CREATE INDEX tickets_subject ON tickets(norm_subject, customer_id);
+CREATE INDEX tickets_due ON tickets(due_at);
+CREATE TABLE ticket_tags (
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    tag TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX ticket_tags_tag ON ticket_tags(tag);
+CREATE TABLE ticket_participants (
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    address TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, address)
+) WITHOUT ROWID;
+
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    dedupe_key BLOB NOT NULL UNIQUE,
+    message_id TEXT,
+    ticket_id INTEGER REFERENCES tickets(id),
+    customer_id INTEGER REFERENCES customers(id),
+    direction TEXT NOT NULL CHECK (direction IN ('in', 'out', 'note')),
+    auto_kind TEXT,
+    auto_reason TEXT,
+    from_name TEXT NOT NULL DEFAULT '',
+    from_addr TEXT NOT NULL DEFAULT '',
+    to_json TEXT NOT NULL DEFAULT '[]',
+    cc_json TEXT NOT NULL DEFAULT '[]',
+    recipients_total INTEGER NOT NULL DEFAULT 0,
+    subject TEXT NOT NULL DEFAULT '',
+    date INTEGER,
+    date_source TEXT NOT NULL DEFAULT 'header',
+    imported_at INTEGER NOT NULL,
+    in_reply_to TEXT,
+    references_json TEXT NOT NULL DEFAULT '[]',
+    body_text TEXT NOT NULL DEFAULT '',
+    has_html INTEGER NOT NULL DEFAULT 0,
+    attachment_count INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL CHECK (status IN ('ok', 'degraded', 'quarantined')),
+    problems_json TEXT NOT NULL DEFAULT '[]',
+    thread_rule TEXT NOT NULL DEFAULT '',
+    thread_detail TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    size INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX messages_message_id ON messages(message_id);
+CREATE INDEX messages_ticket ON messages(ticket_id, date);
+CREATE INDEX messages_customer ON messages(customer_id);
+CREATE INDEX messages_status ON messages(status) WHERE status != 'ok';
+CREATE TABLE raw_messages (
+    message_id INTEGER PRIMARY KEY REFERENCES messages(id),
+    compression TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY,
+    message_id INTEGER NOT NULL REFERENCES messages(id),
+    part_index INTEGER NOT NULL,
+    filename TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL
+);
+CREATE INDEX attachments_message ON attachments(message_id);
+
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ticket_id INTEGER,
+    customer_id INTEGER,
+    message_id INTEGER,
+    data TEXT NOT NULL DEFAULT '{}',
+    origin TEXT NOT NULL DEFAULT 'local'
+);
+CREATE INDEX events_ticket ON events(ticket_id, id);
+CREATE INDEX events_customer ON events(customer_id);
+
+CREATE VIRTUAL TABLE message_fts USING fts5(
+    subject, sender, body, content='', tokenize='unicode61 remove_diacritics 2'
+);
+"""
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "mail store: messages, tickets, customers, events, full-text index", _V1),
+]
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
+    )
+    row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply every migration newer than the database; return the resulting version."""
+    version = current_version(conn)
+    for number, name, script in MIGRATIONS:
+        if number <= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # another process may have migrated while we waited for the lock
+            if current_version(conn) >= number:
+                conn.execute("COMMIT")
+                continue
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (number, name, int(time.time())),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        version = number
+    return version
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";\n") if s.strip()]

@@ -1,0 +1,177 @@
+"""The ticket query language shared by ``agentconsole tickets`` and the console's queue.
+
+    status:open priority:urgent,high -tag:spam assignee:me after:2024-05-01 提现 "paid twice"
+
+- ``key:value`` filters; ``key:a,b`` means a or b; a leading ``-`` negates a filter or
+  a word. Keys: status, priority, category, assignee (``me``, ``none``, a name), tag,
+  from (an address or part of one), customer (name, address or identifier), before /
+  after (``YYYY-MM-DD``, or ``7d`` / ``12h`` ago; compared with the ticket's creation),
+  ref (``T-42``). A bare ``T-42`` is a ref too.
+- Anything else is searched as full text in the ticket's messages (Chinese included).
+
+Values are always bound as SQL parameters, never pasted into SQL.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from agentconsole.models import CATEGORIES, PRIORITIES, STATUSES, parse_ticket_ref
+from agentconsole.store.cjk import fts_query
+
+_TOKEN = re.compile(r'(-?)([a-z_]+):("([^"]*)"|\S+)|(-?"[^"]*")|(\S+)', re.IGNORECASE)
+_RELATIVE = re.compile(r"^(\d+)([dhw])$")
+_REF = re.compile(r"^[Tt]-?\d+$")
+KEYS = ("status", "priority", "category", "assignee", "tag", "from", "customer", "before",
+        "after", "ref")
+SORTS = {
+    "activity": "t.last_message_at DESC, t.id DESC",
+    "due": "t.due_at IS NULL, t.due_at ASC, t.id ASC",
+    "priority": ("CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 "
+                 "ELSE 3 END, t.last_message_at DESC, t.id DESC"),
+    "created": "t.created_at DESC, t.id DESC",
+    "waiting": "t.last_customer_at IS NULL, t.last_customer_at ASC, t.id ASC",
+}
+
+
+class QueryError(ValueError):
+    """A query that cannot be run; the message tells the user what to type instead."""
+
+
+@dataclass(frozen=True)
+class TicketQuery:
+    """A compiled query: a WHERE clause over ``tickets t`` and its parameters."""
+
+    text: str
+    where: str
+    params: tuple[object, ...]
+    words: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _parse_when(value: str, key: str) -> int:
+    match = _RELATIVE.match(value)
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        seconds = {"h": 3600, "d": 86400, "w": 7 * 86400}[unit]
+        return int(time.time()) - amount * seconds
+    try:
+        moment = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise QueryError(f"{key}:{value}: use a date like 2024-05-31 or an age like 7d") from None
+    return int(moment.timestamp())
+
+
+def _choices(key: str, values: list[str], allowed: tuple[str, ...]) -> list[str]:
+    for value in values:
+        if value not in allowed:
+            raise QueryError(f"{key}:{value}: unknown {key} (one of {', '.join(allowed)})")
+    return values
+
+
+def _filter(key: str, raw: str, me: str) -> tuple[str, list[object]]:
+    values = [v.strip() for v in raw.split(",") if v.strip()]
+    if not values:
+        raise QueryError(f"{key}: needs a value")
+    marks = ", ".join("?" for _ in values)
+    lowered = [v.lower() for v in values]
+    if key == "status":
+        return f"t.status IN ({marks})", list(_choices(key, lowered, STATUSES))
+    if key == "priority":
+        return f"t.priority IN ({marks})", list(_choices(key, lowered, PRIORITIES))
+    if key == "category":
+        return f"t.category IN ({marks})", list(_choices(key, lowered, CATEGORIES))
+    if key == "assignee":
+        parts, params = [], []
+        for value in lowered:
+            if value == "none":
+                parts.append("t.assignee IS NULL")
+            else:
+                parts.append("lower(t.assignee) = ?")
+                params.append(me.lower() if value == "me" else value)
+        return "(" + " OR ".join(parts) + ")", params
+    if key == "tag":
+        return (
+            f"EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag IN ({marks}))",
+            list(lowered),
+        )
+    if key == "from":
+        ors = " OR ".join("p.address LIKE ? ESCAPE '\\'" for _ in values)
+        return (
+            f"EXISTS (SELECT 1 FROM ticket_participants p WHERE p.ticket_id = t.id AND ({ors}))",
+            [f"%{_like(v)}%" for v in lowered],
+        )
+    if key == "customer":
+        parts, params = [], []
+        for value in lowered:
+            parts.append(
+                "t.customer_id IN (SELECT id FROM customers WHERE lower(name) LIKE ? ESCAPE '\\'"
+                " UNION SELECT customer_id FROM customer_addresses WHERE address LIKE ?"
+                " ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\'"
+                " UNION SELECT customer_id FROM customer_identifiers WHERE value = ?)"
+            )
+            like = f"%{_like(value)}%"
+            params += [like, like, like, value.upper().replace("-", "").replace(" ", "")]
+        return "(" + " OR ".join(parts) + ")", params
+    if key in ("before", "after"):
+        if len(values) != 1:
+            raise QueryError(f"{key}: takes one date")
+        op = "<" if key == "before" else ">="
+        return f"t.created_at {op} ?", [_parse_when(values[0], key)]
+    if key == "ref":
+        ids = []
+        for value in values:
+            ticket_id = parse_ticket_ref(value)
+            if ticket_id is None:
+                raise QueryError(f"ref:{value}: a ticket reference looks like T-42")
+            ids.append(ticket_id)
+        return f"t.id IN ({marks})", list(ids)
+    raise QueryError(f"{key}: unknown filter (filters: {', '.join(KEYS)})")
+
+
+def _like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+_FTS_TICKETS = (
+    "t.id IN (SELECT m.ticket_id FROM message_fts JOIN messages m ON m.id = message_fts.rowid"
+    " WHERE message_fts MATCH ?)"
+)
+
+
+def compile_query(text: str, *, me: str = "") -> TicketQuery:
+    """Compile the query language into SQL; raise QueryError with a helpful message."""
+    clauses: list[str] = []
+    params: list[object] = []
+    words: list[str] = []
+    for match in _TOKEN.finditer(text or ""):
+        negate, key, value, quoted, phrase, bare = match.groups()
+        if key is not None and key.lower() in KEYS:
+            clause, values = _filter(key.lower(), quoted if quoted is not None else value, me)
+            clauses.append(f"NOT ({clause})" if negate else clause)
+            params.extend(values)
+            continue
+        word = phrase or bare or match.group(0)
+        if _REF.match(word):
+            clauses.append("t.id = ?")
+            params.append(parse_ticket_ref(word))
+            continue
+        if key is not None and key.lower() not in KEYS and ":" in word and not word.startswith('"'):
+            raise QueryError(f"{key}: unknown filter (filters: {', '.join(KEYS)})")
+        words.append(word)
+    positive = [w for w in words if not w.startswith("-")]
+    negative = [w[1:] for w in words if w.startswith("-") and len(w) > 1]
+    if positive:
+        expression = fts_query(" ".join(positive))
+        if expression:
+            clauses.append(_FTS_TICKETS)
+            params.append(expression)
+    for word in negative:
+        expression = fts_query(word)
+        if expression:
+            clauses.append(f"NOT {_FTS_TICKETS}")
+            params.append(expression)
+    where = " AND ".join(f"({c})" for c in clauses) if clauses else "1"
+    return TicketQuery(text=text, where=where, params=tuple(params), words=tuple(words))
