@@ -21,7 +21,9 @@ from typing import Any
 import platformdirs
 
 APP = "agentconsole"
-DATA_DIR = Path(os.environ.get("AGENTCONSOLE_DATA", Path(__file__).resolve().parent.parent / "data"))
+DATA_DIR = Path(
+    os.environ.get("AGENTCONSOLE_DATA", Path(__file__).resolve().parent.parent / "data")
+)
 
 
 class ConfigError(ValueError):

@@ -17,7 +17,9 @@ _SEPARATORS = re.compile(r"[\s\-]")
 
 
 @lru_cache(maxsize=8)
-def _compiled(patterns: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str, re.Pattern[str]]]:
+def _compiled(
+    patterns: tuple[tuple[str, tuple[str, ...]], ...],
+) -> list[tuple[str, re.Pattern[str]]]:
     return [(kind, re.compile(p)) for kind, group in patterns for p in group]
 
 

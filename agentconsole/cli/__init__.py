@@ -42,10 +42,21 @@ pass_context = click.make_pass_decorator(Context)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", metavar="PATH", envvar="AGENTCONSOLE_DB",
-              help="Database file (default: in your data folder; env AGENTCONSOLE_DB).")
-@click.option("--config", "config_file", metavar="PATH", type=click.Path(path_type=Path),
-              envvar="AGENTCONSOLE_CONFIG", help="Config file (env AGENTCONSOLE_CONFIG).")
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH",
+    envvar="AGENTCONSOLE_DB",
+    help="Database file (default: in your data folder; env AGENTCONSOLE_DB).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    metavar="PATH",
+    type=click.Path(path_type=Path),
+    envvar="AGENTCONSOLE_CONFIG",
+    help="Config file (env AGENTCONSOLE_CONFIG).",
+)
 @click.version_option(package_name="agentconsole")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config_file: Path | None) -> None:

@@ -39,10 +39,15 @@ def build_demo_db(target: Path, ctx: Context) -> int:
 
 
 @cli.command("demo")
-@click.option("--keep", "keep", type=click.Path(path_type=Path),
-              help="Write the demo database here and keep it (default: a temporary copy).")
-@click.option("--no-console", is_flag=True,
-              help="Only build the demo database and print where it is.")
+@click.option(
+    "--keep",
+    "keep",
+    type=click.Path(path_type=Path),
+    help="Write the demo database here and keep it (default: a temporary copy).",
+)
+@click.option(
+    "--no-console", is_flag=True, help="Only build the demo database and print where it is."
+)
 @pass_context
 def demo_command(ctx: Context, keep: Path | None, no_console: bool) -> None:
     """Open the console on a fresh copy of the bundled demo mailbox.

@@ -71,8 +71,12 @@ def _sources(paths: tuple[Path, ...]) -> list[MailSource]:
 def print_summary(summary: ImportSummary) -> None:
     title = "Dry run: nothing was written" if summary.dry_run else "Import finished"
     data = summary.as_dict()
-    rows = [(label, f"{int(data[key]):,}") for key, label in _LABELS if data[key] or key in (
-        "messages_seen", "imported", "duplicates", "tickets_created")]
+    always = ("messages_seen", "imported", "duplicates", "tickets_created")
+    rows = [
+        (label, f"{getattr(summary, key):,}")
+        for key, label in _LABELS
+        if getattr(summary, key) or key in always
+    ]
     rate = data["messages_per_second"]
     rows.append(("time", f"{summary.seconds:.1f} s" + (f" ({rate:,.0f} msg/s)" if rate else "")))
     table(["", "count"], rows, title=title)
@@ -90,8 +94,9 @@ def import_with_progress(
     else:
         conn = ctx_obj.conn()
     if not show:
-        return run_import(conn, sources, ctx_obj.config, dry_run=dry_run, jobs=jobs,
-                          total_bytes=total)
+        return run_import(
+            conn, sources, ctx_obj.config, dry_run=dry_run, jobs=jobs, total_bytes=total
+        )
     columns = [
         TextColumn("[bold]importing"),
         BarColumn(),
@@ -108,19 +113,29 @@ def import_with_progress(
             if messages % 50 == 0:
                 bar.update(task, completed=done, messages=messages)
 
-        summary = run_import(conn, sources, ctx_obj.config, dry_run=dry_run, jobs=jobs,
-                             progress=advance, total_bytes=total)
+        summary = run_import(
+            conn,
+            sources,
+            ctx_obj.config,
+            dry_run=dry_run,
+            jobs=jobs,
+            progress=advance,
+            total_bytes=total,
+        )
         bar.update(task, completed=max(total, 1), messages=summary.messages_seen)
     return summary
 
 
 @cli.command("import")
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(path_type=Path, exists=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
 @click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
-@click.option("--jobs", type=click.IntRange(1, 32), default=None,
-              help="Parsing processes (default: one per core, up to 4).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 32),
+    default=None,
+    help="Parsing processes (default: one per core, up to 4).",
+)
 @pass_context
 def import_command(
     ctx: Context, paths: tuple[Path, ...], dry_run: bool, as_json: bool, jobs: int | None

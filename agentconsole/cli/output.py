@@ -45,7 +45,9 @@ def cell(value: object, limit: int | None = None) -> Text:
     return Text(safe_line(str(value) if value is not None else "", limit))
 
 
-def table(columns: Sequence[str], rows: Sequence[Sequence[object]], title: str | None = None) -> None:
+def table(
+    columns: Sequence[str], rows: Sequence[Sequence[object]], title: str | None = None
+) -> None:
     grid = Table(title=title, show_lines=False, header_style="bold", expand=False)
     for column in columns:
         grid.add_column(column, overflow="ellipsis", no_wrap=True)

@@ -54,8 +54,9 @@ def _ticket_id(ref: str) -> int:
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many (paging).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_context
-def tickets_command(ctx: Context, query: tuple[str, ...], sort: str, limit: int, offset: int,
-                    as_json: bool) -> None:
+def tickets_command(
+    ctx: Context, query: tuple[str, ...], sort: str, limit: int, offset: int, as_json: bool
+) -> None:
     """List tickets matching QUERY (the ticket query language; see README).
 
     \b
@@ -79,12 +80,34 @@ def tickets_command(ctx: Context, query: tuple[str, ...], sort: str, limit: int,
         console.print(Text(f"no tickets match {safe_line(text)!r}" if text else "no tickets yet"))
         return
     rows = [
-        (t.ref, t.status, t.priority, t.category, cell(t.customer_name or t.customer_address, 24),
-         cell(t.subject, 60), t.assignee or "", age(t.last_customer_at), t.message_count)
+        (
+            t.ref,
+            t.status,
+            t.priority,
+            t.category,
+            cell(t.customer_name or t.customer_address, 24),
+            cell(t.subject, 60),
+            t.assignee or "",
+            age(t.last_customer_at),
+            t.message_count,
+        )
         for t in found
     ]
-    table(["ref", "status", "priority", "category", "customer", "subject", "assignee",
-           "waiting", "msgs"], rows, title=f"{len(found)} of {total} tickets")
+    table(
+        [
+            "ref",
+            "status",
+            "priority",
+            "category",
+            "customer",
+            "subject",
+            "assignee",
+            "waiting",
+            "msgs",
+        ],
+        rows,
+        title=f"{len(found)} of {total} tickets",
+    )
 
 
 @cli.command("search")
@@ -106,15 +129,24 @@ def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bo
     """
     hits = search_messages(ctx.conn(), " ".join(query), limit=limit)
     if as_json:
-        emit_json([dataclasses.asdict(h) | {"ticket": ticket_ref(h.ticket_id) if h.ticket_id
-                                            else None} for h in hits])
+        emit_json(
+            [
+                dataclasses.asdict(h) | {"ticket": ticket_ref(h.ticket_id) if h.ticket_id else None}
+                for h in hits
+            ]
+        )
         return
     if not hits:
         console.print(Text("no messages match"))
         return
     rows = [
-        (ticket_ref(h.ticket_id) if h.ticket_id else "-", when(h.date),
-         cell(h.from_name or h.from_addr, 22), cell(h.subject, 40), cell(h.snippet, 70))
+        (
+            ticket_ref(h.ticket_id) if h.ticket_id else "-",
+            when(h.date),
+            cell(h.from_name or h.from_addr, 22),
+            cell(h.subject, 40),
+            cell(h.snippet, 70),
+        )
         for h in hits
     ]
     table(["ticket", "date", "from", "subject", "text"], rows, title=f"{len(hits)} messages")
@@ -126,11 +158,15 @@ def _print_thread(ctx: Context, ticket: Ticket, explain: bool) -> None:
     facts.append(f"{ticket.ref}  ", style="bold")
     facts.append(safe_line(ticket.subject), style="bold")
     console.print(facts)
-    console.print(Text(
-        f"status {ticket.status} · priority {ticket.priority} · category {ticket.category} · "
-        f"assignee {ticket.assignee or '-'} · tags {', '.join(ticket.tags) or '-'}"
-    ))
-    console.print(Text("customer: " + safe_line(f"{ticket.customer_name} <{ticket.customer_address}>")))
+    console.print(
+        Text(
+            f"status {ticket.status} · priority {ticket.priority} · category {ticket.category} · "
+            f"assignee {ticket.assignee or '-'} · tags {', '.join(ticket.tags) or '-'}"
+        )
+    )
+    console.print(
+        Text("customer: " + safe_line(f"{ticket.customer_name} <{ticket.customer_address}>"))
+    )
     for message in ticket_messages(conn, ticket.id):
         label = {"in": "customer", "out": "agent", "note": "note"}[message.direction]
         if message.auto_kind:
@@ -140,21 +176,34 @@ def _print_thread(ctx: Context, ticket: Ticket, explain: bool) -> None:
         head.append(safe_line(f"{message.from_name} <{message.from_addr}>"))
         console.print(head)
         if explain:
-            console.print(Text(f"  threaded by {message.thread_rule}: "
-                               + safe_line(message.thread_detail), style="cyan"))
+            console.print(
+                Text(
+                    f"  threaded by {message.thread_rule}: " + safe_line(message.thread_detail),
+                    style="cyan",
+                )
+            )
             console.print(Text(f"  source: {safe_line(message.source)}", style="dim"))
         if message.status != "ok":
-            console.print(Text(f"  {message.status}: " + safe_line("; ".join(message.problems)),
-                               style="yellow"))
+            console.print(
+                Text(
+                    f"  {message.status}: " + safe_line("; ".join(message.problems)), style="yellow"
+                )
+            )
         for item in message.attachments:
-            console.print(Text(f"  attachment: {safe_line(item.filename)} "
-                               f"({item.content_type}, {item.size:,} bytes)", style="dim"))
+            console.print(
+                Text(
+                    f"  attachment: {safe_line(item.filename)} "
+                    f"({item.content_type}, {item.size:,} bytes)",
+                    style="dim",
+                )
+            )
         console.print(Text(safe_text(message.body_text.strip())))
     if explain:
         console.print(Rule("events", style="dim"))
         for event in ticket_events(conn, ticket.id):
-            console.print(Text(f"{when(event.at)} {event.actor} {event.kind} "
-                               + safe_line(str(event.data))))
+            console.print(
+                Text(f"{when(event.at)} {event.actor} {event.kind} " + safe_line(str(event.data)))
+            )
 
 
 @cli.command("show")
@@ -176,22 +225,29 @@ def show_command(ctx: Context, ref: str, explain: bool, as_json: bool) -> None:
     except TicketNotFound as exc:
         fail(str(exc))
     if as_json:
-        emit_json({
-            "ticket": _ticket_json(ticket),
-            "messages": [dataclasses.asdict(m) for m in ticket_messages(conn, ticket.id)],
-            "events": [dataclasses.asdict(e) for e in ticket_events(conn, ticket.id)],
-        })
+        emit_json(
+            {
+                "ticket": _ticket_json(ticket),
+                "messages": [dataclasses.asdict(m) for m in ticket_messages(conn, ticket.id)],
+                "events": [dataclasses.asdict(e) for e in ticket_events(conn, ticket.id)],
+            }
+        )
         return
     _print_thread(ctx, ticket, explain)
 
 
 @cli.command("export")
 @click.argument("ref")
-@click.option("--raw", "mode", flag_value="raw", default=True,
-              help="The exact bytes as received (default).")
+@click.option(
+    "--raw", "mode", flag_value="raw", default=True, help="The exact bytes as received (default)."
+)
 @click.option("--text", "mode", flag_value="text", help="The readable thread as text.")
-@click.option("--out", "out", type=click.Path(path_type=Path),
-              help="File (a message) or folder (a ticket); default: standard output.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    help="File (a message) or folder (a ticket); default: standard output.",
+)
 @pass_context
 def export_command(ctx: Context, ref: str, mode: str, out: Path | None) -> None:
     """Export a message (M-17) or a ticket (T-42) exactly as it arrived.
@@ -212,8 +268,11 @@ def export_command(ctx: Context, ref: str, mode: str, out: Path | None) -> None:
         if not digits.isdigit():
             fail(f"{ref}: a message reference looks like M-17", 2)
         try:
-            data = raw_message(conn, int(digits)) if mode == "raw" else (
-                get_message(conn, int(digits)).body_text.encode("utf-8"))
+            data = (
+                raw_message(conn, int(digits))
+                if mode == "raw"
+                else (get_message(conn, int(digits)).body_text.encode("utf-8"))
+            )
         except MessageNotFound as exc:
             fail(str(exc))
         if out:
@@ -269,9 +328,16 @@ def customers_command(ctx: Context, query: tuple[str, ...], limit: int, as_json:
     for customer in found:
         stats = customer_stats(ctx.conn(), customer.id)
         idents = ", ".join(f"{k}:{v}" for k, v in customer.identifiers[:4])
-        rows.append((f"C-{customer.id}", cell(customer.name, 20), cell(", ".join(customer.addresses), 36),
-                     cell(idents, 50), f"{stats.open_tickets}/{stats.total_tickets}",
-                     when(stats.last_contact_at)))
+        rows.append(
+            (
+                f"C-{customer.id}",
+                cell(customer.name, 20),
+                cell(", ".join(customer.addresses), 36),
+                cell(idents, 50),
+                f"{stats.open_tickets}/{stats.total_tickets}",
+                when(stats.last_contact_at),
+            )
+        )
     table(["ref", "name", "addresses", "identifiers", "open/all", "last contact"], rows)
 
 
@@ -298,19 +364,27 @@ def merge_command(ctx: Context, keep: str, merge: str) -> None:
     except (CustomerNotFound, ValueError) as exc:
         fail(str(exc))
     customer = get_customer(ctx.conn(), _customer_id(keep))
-    console.print(Text(f"merged {merge} into C-{customer.id} ({safe_line(customer.name)}): "
-                       + safe_line(", ".join(customer.addresses))))
+    console.print(
+        Text(
+            f"merged {merge} into C-{customer.id} ({safe_line(customer.name)}): "
+            + safe_line(", ".join(customer.addresses))
+        )
+    )
 
 
 @cli.command("messages")
-@click.option("--status", type=click.Choice(["degraded", "quarantined"]),
-              help="Only messages stored with this parse status.")
+@click.option(
+    "--status",
+    type=click.Choice(["degraded", "quarantined"]),
+    help="Only messages stored with this parse status.",
+)
 @click.option("--unfiled", is_flag=True, help="Only messages that are in no ticket.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_context
-def messages_command(ctx: Context, status: str | None, unfiled: bool, limit: int,
-                     as_json: bool) -> None:
+def messages_command(
+    ctx: Context, status: str | None, unfiled: bool, limit: int, as_json: bool
+) -> None:
     """List messages that need a look: degraded, quarantined or unfiled ones.
 
     \b
@@ -322,8 +396,19 @@ def messages_command(ctx: Context, status: str | None, unfiled: bool, limit: int
     if as_json:
         emit_json([dataclasses.asdict(m) for m in found])
         return
-    rows = [(f"M-{m.id}", ticket_ref(m.ticket_id) if m.ticket_id else "-", m.status,
-             cell(m.from_addr, 28), cell(m.subject, 40), cell("; ".join(m.problems), 60))
-            for m in found]
-    table(["ref", "ticket", "status", "from", "subject", "problems"], rows,
-          title=f"{len(found)} messages")
+    rows = [
+        (
+            f"M-{m.id}",
+            ticket_ref(m.ticket_id) if m.ticket_id else "-",
+            m.status,
+            cell(m.from_addr, 28),
+            cell(m.subject, 40),
+            cell("; ".join(m.problems), 60),
+        )
+        for m in found
+    ]
+    table(
+        ["ref", "ticket", "status", "from", "subject", "problems"],
+        rows,
+        title=f"{len(found)} messages",
+    )

@@ -104,6 +104,16 @@ def prepare(ref: MailRef) -> Prepared | tuple[str, str]:
     except Exception as exc:  # the parser never raises; enrichment must not lose mail either
         parsed = quarantined(raw, f"cannot prepare: {type(exc).__name__}: {exc}"[:200])
         return Prepared(
-            ref.label, len(raw), dedupe_key(parsed, raw), zlib.compress(raw, 6), parsed,
-            "", "", "", "other", "normal", [], problems_json=json.dumps(parsed.problems),
+            ref.label,
+            len(raw),
+            dedupe_key(parsed, raw),
+            zlib.compress(raw, 6),
+            parsed,
+            "",
+            "",
+            "",
+            "other",
+            "normal",
+            [],
+            problems_json=json.dumps(parsed.problems),
         )

@@ -60,8 +60,13 @@ class ImportSummary:
 class MailWriter:
     """Stores prepared messages; the caller owns the transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, config: Config, summary: ImportSummary,
-                 actor: str = "import") -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        config: Config,
+        summary: ImportSummary,
+        actor: str = "import",
+    ) -> None:
         self.conn = conn
         self.config = config
         self.summary = summary
@@ -77,8 +82,9 @@ class MailWriter:
         if row:
             customer_id = int(row[0])
             if name and not row[1]:
-                conn.execute("UPDATE customer_addresses SET name = ? WHERE address = ?",
-                             (name, address))
+                conn.execute(
+                    "UPDATE customer_addresses SET name = ? WHERE address = ?", (name, address)
+                )
             return customer_id
         cursor = conn.execute(
             "INSERT INTO customers (name, created_at, last_contact_at) VALUES (?, ?, NULL)",
@@ -89,8 +95,14 @@ class MailWriter:
             "INSERT INTO customer_addresses (address, customer_id, name) VALUES (?, ?, ?)",
             (address, customer_id, name),
         )
-        record_event(conn, "customer_created", actor=self.actor, customer_id=customer_id,
-                     at=self.now, data={"address": address, "name": name})
+        record_event(
+            conn,
+            "customer_created",
+            actor=self.actor,
+            customer_id=customer_id,
+            at=self.now,
+            data={"address": address, "name": name},
+        )
         self.summary.new_customers += 1
         return customer_id
 
@@ -104,21 +116,44 @@ class MailWriter:
         return "", ""
 
     # -- tickets ---------------------------------------------------------------
-    def _new_ticket(self, prepared: Prepared, customer_id: int | None, date: int,
-                    outbound: bool, norm_subject: str) -> int:
+    def _new_ticket(
+        self,
+        prepared: Prepared,
+        customer_id: int | None,
+        date: int,
+        outbound: bool,
+        norm_subject: str,
+    ) -> int:
         status = "pending" if outbound else "new"
         cursor = self.conn.execute(
             "INSERT INTO tickets (subject, norm_subject, customer_id, status, priority, category,"
             " created_at, updated_at, last_message_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (prepared.parsed.subject, norm_subject, customer_id, status, prepared.priority,
-             prepared.category, date, self.now, date),
+            (
+                prepared.parsed.subject,
+                norm_subject,
+                customer_id,
+                status,
+                prepared.priority,
+                prepared.category,
+                date,
+                self.now,
+                date,
+            ),
         )
         ticket_id = int(cursor.lastrowid or 0)
         record_event(
-            self.conn, "ticket_created", actor=self.actor, ticket_id=ticket_id,
-            customer_id=customer_id, at=self.now,
-            data={"status": status, "priority": prepared.priority,
-                  "category": prepared.category, "source": prepared.label},
+            self.conn,
+            "ticket_created",
+            actor=self.actor,
+            ticket_id=ticket_id,
+            customer_id=customer_id,
+            at=self.now,
+            data={
+                "status": status,
+                "priority": prepared.priority,
+                "category": prepared.category,
+                "source": prepared.label,
+            },
         )
         self.summary.tickets_created += 1
         return ticket_id
@@ -152,7 +187,9 @@ class MailWriter:
             else:
                 last_customer = max(last_customer or date, date)
             if status in ("new", "open", "pending"):
-                if last_agent is not None and (last_customer is None or last_agent >= last_customer):
+                if last_agent is not None and (
+                    last_customer is None or last_agent >= last_customer
+                ):
                     new_status, reason = "pending", "our reply is the latest message"
                 elif status == "pending":
                     new_status, reason = "open", "the customer wrote after our reply"
@@ -164,22 +201,50 @@ class MailWriter:
             " message_count = message_count + 1, updated_at = ?,"
             " solved_at = CASE WHEN ? IN ('solved', 'closed') THEN solved_at ELSE NULL END"
             " WHERE id = ?",
-            (new_status, first_response, last_customer, last_agent, date, self.now, new_status,
-             ticket_id),
+            (
+                new_status,
+                first_response,
+                last_customer,
+                last_agent,
+                date,
+                self.now,
+                new_status,
+                ticket_id,
+            ),
         )
         if new_status != status:
-            record_event(conn, "status", actor=self.actor, ticket_id=ticket_id, at=self.now,
-                         data={"from": status, "to": new_status, "reason": reason})
+            record_event(
+                conn,
+                "status",
+                actor=self.actor,
+                ticket_id=ticket_id,
+                at=self.now,
+                data={"from": status, "to": new_status, "reason": reason},
+            )
         if category == "other" and prepared.category != "other" and not outbound:
-            conn.execute("UPDATE tickets SET category = ? WHERE id = ?",
-                         (prepared.category, ticket_id))
-            record_event(conn, "category", actor=self.actor, ticket_id=ticket_id, at=self.now,
-                         data={"from": category, "to": prepared.category})
+            conn.execute(
+                "UPDATE tickets SET category = ? WHERE id = ?", (prepared.category, ticket_id)
+            )
+            record_event(
+                conn,
+                "category",
+                actor=self.actor,
+                ticket_id=ticket_id,
+                at=self.now,
+                data={"from": category, "to": prepared.category},
+            )
 
     # -- messages --------------------------------------------------------------
-    def _insert_message(self, prepared: Prepared, ticket_id: int | None,
-                        customer_id: int | None, outbound: bool, date: int | None,
-                        rule: str, detail: str) -> int:
+    def _insert_message(
+        self,
+        prepared: Prepared,
+        ticket_id: int | None,
+        customer_id: int | None,
+        outbound: bool,
+        date: int | None,
+        rule: str,
+        detail: str,
+    ) -> int:
         parsed = prepared.parsed
         cursor = self.conn.execute(
             "INSERT INTO messages (dedupe_key, message_id, ticket_id, customer_id, direction,"
@@ -189,15 +254,31 @@ class MailWriter:
             " source, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
             " ?, ?, ?, ?, ?, ?, ?)",
             (
-                prepared.dedupe_key, parsed.message_id, ticket_id, customer_id,
-                "out" if outbound else "in", parsed.auto_kind, parsed.auto_reason,
-                parsed.from_name, parsed.from_addr,
-                prepared.to_json, prepared.cc_json,
-                parsed.recipients_total, parsed.subject, date,
-                "header" if parsed.date is not None else "import", self.now,
+                prepared.dedupe_key,
+                parsed.message_id,
+                ticket_id,
+                customer_id,
+                "out" if outbound else "in",
+                parsed.auto_kind,
+                parsed.auto_reason,
+                parsed.from_name,
+                parsed.from_addr,
+                prepared.to_json,
+                prepared.cc_json,
+                parsed.recipients_total,
+                parsed.subject,
+                date,
+                "header" if parsed.date is not None else "import",
+                self.now,
                 parsed.in_reply_to[0] if parsed.in_reply_to else None,
-                prepared.references_json, parsed.body_text, int(parsed.has_html),
-                len(parsed.attachments), parsed.status, prepared.problems_json, rule, detail,
+                prepared.references_json,
+                parsed.body_text,
+                int(parsed.has_html),
+                len(parsed.attachments),
+                parsed.status,
+                prepared.problems_json,
+                rule,
+                detail,
                 prepared.label,
                 prepared.size,
             ),
@@ -216,8 +297,10 @@ class MailWriter:
             self.conn.executemany(
                 "INSERT INTO attachments (message_id, part_index, filename, content_type, size)"
                 " VALUES (?, ?, ?, ?, ?)",
-                [(message_id, a.index, a.filename, a.content_type, a.size)
-                 for a in parsed.attachments],
+                [
+                    (message_id, a.index, a.filename, a.content_type, a.size)
+                    for a in parsed.attachments
+                ],
             )
         return message_id
 
@@ -241,8 +324,9 @@ class MailWriter:
         summary.imported += 1
         if parsed.status == "quarantined":
             summary.quarantined += 1
-            self._insert_message(prepared, None, None, False, parsed.date, "quarantined",
-                                 "; ".join(parsed.problems))
+            self._insert_message(
+                prepared, None, None, False, parsed.date, "quarantined", "; ".join(parsed.problems)
+            )
             return
         if parsed.status == "degraded":
             summary.degraded += 1
@@ -263,8 +347,13 @@ class MailWriter:
                 summary.list_or_bulk += 1
         norm_subject = normalise_subject(parsed.subject)
         match = find_thread(
-            conn, parsed, outbound=outbound, customer_id=customer_id,
-            norm_subject=norm_subject, date=date, window_days=self.config.subject_window_days,
+            conn,
+            parsed,
+            outbound=outbound,
+            customer_id=customer_id,
+            norm_subject=norm_subject,
+            date=date,
+            window_days=self.config.subject_window_days,
         )
         ticket_id, rule, detail = match.ticket_id, match.rule, match.detail
         created = False
@@ -279,23 +368,34 @@ class MailWriter:
         if ticket_id is not None and customer_id is None:
             row = conn.execute("SELECT customer_id FROM tickets WHERE id = ?", (ticket_id,))
             customer_id = row.fetchone()[0]
-        message_id = self._insert_message(prepared, ticket_id, customer_id, outbound,
-                                          date, rule, detail)
+        message_id = self._insert_message(
+            prepared, ticket_id, customer_id, outbound, date, rule, detail
+        )
         if ticket_id is None:
             return
         self._participants(ticket_id, prepared)
         self._attach(ticket_id, prepared, date, outbound)
         if not created:
-            record_event(conn, "message_added", actor=self.actor, ticket_id=ticket_id,
-                         message_id=message_id, at=self.now,
-                         data={"rule": rule, "direction": "out" if outbound else "in",
-                               "auto": parsed.auto_kind})
+            record_event(
+                conn,
+                "message_added",
+                actor=self.actor,
+                ticket_id=ticket_id,
+                message_id=message_id,
+                at=self.now,
+                data={
+                    "rule": rule,
+                    "direction": "out" if outbound else "in",
+                    "auto": parsed.auto_kind,
+                },
+            )
         if parsed.gmail_labels:
             self._tag(ticket_id, parsed.gmail_labels)
         if customer_id is not None and not outbound and parsed.auto_kind is None:
             conn.execute(
                 "UPDATE customers SET last_contact_at = max(coalesce(last_contact_at, 0), ?)"
-                " WHERE id = ?", (date, customer_id),
+                " WHERE id = ?",
+                (date, customer_id),
             )
             if prepared.identifiers:
                 conn.executemany(

@@ -28,9 +28,7 @@ def classify(
     ``headers`` maps lower-case names to raw values.
     """
     report_type = content_type.lower()
-    if report_type.startswith("multipart/report") and "delivery-status" in _ctype_params(
-        headers
-    ):
+    if report_type.startswith("multipart/report") and "delivery-status" in _ctype_params(headers):
         return "bounce", "multipart/report delivery-status"
     if _BOUNCE_SENDERS.match(from_addr or ""):
         return "bounce", f"sender {from_addr}"

@@ -47,7 +47,9 @@ def _decode_word(charset: str, encoding: str, payload: str) -> tuple[str, str | 
             padded = payload + "=" * (-len(payload) % 4)
             data = base64.b64decode(padded, validate=False)
         else:
-            data = quopri.decodestring(payload.replace("_", " ").encode("ascii", "replace"), header=False)
+            data = quopri.decodestring(
+                payload.replace("_", " ").encode("ascii", "replace"), header=False
+            )
     except (binascii.Error, ValueError):
         return payload, "broken encoded word"
     decoded = decode_bytes(data, charset)

@@ -12,8 +12,28 @@ import re
 from html.parser import HTMLParser
 
 _BLOCK = {
-    "p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "pre", "hr", "section", "article", "header", "footer", "address",
+    "p",
+    "div",
+    "br",
+    "tr",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "hr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "address",
 }
 _SKIP = {"script", "style", "head", "title", "noscript", "template"}
 _BLANKS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")

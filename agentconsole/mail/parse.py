@@ -112,10 +112,25 @@ def _too_complex(raw: bytes) -> bool:
 def quarantined(raw: bytes, reason: str) -> ParsedMessage:
     preview = decode_bytes(raw[:4000]).text
     return ParsedMessage(
-        message_id=None, in_reply_to=[], references=[], subject="", from_name="",
-        from_addr="", to=[], cc=[], recipients_total=0, date=None, body_text=preview,
-        has_html=False, attachments=[], auto_kind=None, auto_reason=None, bounce_refs=[],
-        gmail_labels=[], status="quarantined", problems=[reason],
+        message_id=None,
+        in_reply_to=[],
+        references=[],
+        subject="",
+        from_name="",
+        from_addr="",
+        to=[],
+        cc=[],
+        recipients_total=0,
+        date=None,
+        body_text=preview,
+        has_html=False,
+        attachments=[],
+        auto_kind=None,
+        auto_reason=None,
+        bounce_refs=[],
+        gmail_labels=[],
+        status="quarantined",
+        problems=[reason],
     )
 
 
@@ -194,9 +209,7 @@ def _content_type(part: Message) -> str:
         return "text/plain"
 
 
-def _walk(
-    msg: Message, problems: list[str]
-) -> tuple[str, bool, list[Attachment], list[str]]:
+def _walk(msg: Message, problems: list[str]) -> tuple[str, bool, list[Attachment], list[str]]:
     plain: list[str] = []
     html: list[str] = []
     attachments: list[Attachment] = []
@@ -300,7 +313,7 @@ def _gmail_labels(value: str | None) -> list[str]:
         return []
     text = raw_to_str(value).replace("\r", "").replace("\n", "")
     labels: list[str] = []
-    current = []
+    current: list[str] = []
     quoted = False
     for char in text:
         if char == '"':

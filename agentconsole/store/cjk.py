@@ -16,8 +16,7 @@ import re
 import unicodedata
 
 _CJK_RUN = re.compile(
-    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-    "\U00020000-\U0002ebef]+"
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0002ebef]+"
 )
 _WORD = re.compile(r"\w+")
 _QUERY_TERM = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')

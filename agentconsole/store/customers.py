@@ -62,9 +62,14 @@ def get_customer(conn: sqlite3.Connection, customer_id: int) -> Customer:
     ).fetchall()
     names = tuple(dict.fromkeys(n for n in [row[1], *(a[1] for a in addresses)] if n))
     return Customer(
-        id=row[0], name=row[1], created_at=row[2], last_contact_at=row[3],
-        addresses=tuple(a[0] for a in addresses), names=names,
-        identifiers=tuple((k, v) for k, v in identifiers), merged_into=row[4],
+        id=row[0],
+        name=row[1],
+        created_at=row[2],
+        last_contact_at=row[3],
+        addresses=tuple(a[0] for a in addresses),
+        names=names,
+        identifiers=tuple((k, v) for k, v in identifiers),
+        merged_into=row[4],
     )
 
 
@@ -133,8 +138,9 @@ def merge_customers(conn: sqlite3.Connection, keep: int, merge: int, *, actor: s
     merged = get_customer(conn, merge)
     now = int(time.time())
     with write_txn(conn):
-        conn.execute("UPDATE customer_addresses SET customer_id = ? WHERE customer_id = ?",
-                     (keep, merge))
+        conn.execute(
+            "UPDATE customer_addresses SET customer_id = ? WHERE customer_id = ?", (keep, merge)
+        )
         conn.execute(
             "INSERT OR IGNORE INTO customer_identifiers (kind, value, customer_id,"
             " first_message_id) SELECT kind, value, ?, first_message_id FROM"
@@ -151,6 +157,10 @@ def merge_customers(conn: sqlite3.Connection, keep: int, merge: int, *, actor: s
         )
         conn.execute("UPDATE customers SET merged_into = ? WHERE id = ?", (keep, merge))
         record_event(
-            conn, "customer_merged", actor=actor, customer_id=keep, at=now,
+            conn,
+            "customer_merged",
+            actor=actor,
+            customer_id=keep,
+            at=now,
             data={"merged": merge, "name": merged.name, "addresses": list(merged.addresses)},
         )

@@ -29,7 +29,9 @@ def open_db(path: str | Path | None = None, *, memory: bool = False) -> sqlite_u
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(
-            str(target), isolation_level=None, check_same_thread=False,
+            str(target),
+            isolation_level=None,
+            check_same_thread=False,
             timeout=BUSY_TIMEOUT_MS / 1000,
         )
         conn.execute("PRAGMA journal_mode=WAL")

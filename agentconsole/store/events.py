@@ -61,8 +61,14 @@ def record_event(
 
 def _event(row: sqlite3.Row | tuple[Any, ...]) -> Event:
     return Event(
-        id=row[0], uuid=row[1], at=row[2], actor=row[3], kind=row[4], ticket_id=row[5],
-        customer_id=row[6], data=json.loads(row[7] or "{}"),
+        id=row[0],
+        uuid=row[1],
+        at=row[2],
+        actor=row[3],
+        kind=row[4],
+        ticket_id=row[5],
+        customer_id=row[6],
+        data=json.loads(row[7] or "{}"),
     )
 
 

@@ -23,10 +23,22 @@ class MessageNotFound(LookupError):
 def _message(row: tuple[Any, ...], attachments: tuple[AttachmentInfo, ...] = ()) -> Message:
     to = tuple(addr for _, addr in json.loads(row[6] or "[]"))
     return Message(
-        id=row[0], ticket_id=row[1], direction=row[2], auto_kind=row[3], from_name=row[4],
-        from_addr=row[5], to=to, subject=row[7], date=row[8], body_text=row[9], status=row[10],
-        problems=tuple(json.loads(row[11] or "[]")), thread_rule=row[12],
-        thread_detail=row[13], source=row[14], attachments=attachments,
+        id=row[0],
+        ticket_id=row[1],
+        direction=row[2],
+        auto_kind=row[3],
+        from_name=row[4],
+        from_addr=row[5],
+        to=to,
+        subject=row[7],
+        date=row[8],
+        body_text=row[9],
+        status=row[10],
+        problems=tuple(json.loads(row[11] or "[]")),
+        thread_rule=row[12],
+        thread_detail=row[13],
+        source=row[14],
+        attachments=attachments,
     )
 
 
@@ -116,7 +128,8 @@ def search_messages(conn: sqlite3.Connection, query: str, limit: int = 20) -> li
     ).fetchall()
     words = [w.strip('"-') for w in query.split() if not w.startswith("-")]
     return [
-        SearchHit(row[0], row[1], row[2], row[3], row[4], row[5], _snippet(row[6], words),
-                  float(row[7]))
+        SearchHit(
+            row[0], row[1], row[2], row[3], row[4], row[5], _snippet(row[6], words), float(row[7])
+        )
         for row in rows
     ]

@@ -25,15 +25,36 @@ from agentconsole.store.cjk import fts_query
 _TOKEN = re.compile(r'(-?)([a-z_]+):("([^"]*)"|\S+)|(-?"[^"]*")|(\S+)', re.IGNORECASE)
 _RELATIVE = re.compile(r"^(\d+)([dhw])$")
 _REF = re.compile(r"^[Tt]-?\d+$")
-KEYS = ("status", "priority", "category", "assignee", "tag", "from", "customer", "before",
-        "after", "ref")
+KEYS = (
+    "status",
+    "priority",
+    "category",
+    "assignee",
+    "tag",
+    "from",
+    "customer",
+    "before",
+    "after",
+    "ref",
+)
 SORTS = {
     "activity": "t.last_message_at DESC, t.id DESC",
     "due": "t.due_at IS NULL, t.due_at ASC, t.id ASC",
-    "priority": ("CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 "
-                 "ELSE 3 END, t.last_message_at DESC, t.id DESC"),
+    "priority": (
+        "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 "
+        "ELSE 3 END, t.last_message_at DESC, t.id DESC"
+    ),
     "created": "t.created_at DESC, t.id DESC",
     "waiting": "t.last_customer_at IS NULL, t.last_customer_at ASC, t.id ASC",
+}
+_EXAMPLES = {
+    "status": "open",
+    "priority": "high",
+    "category": "withdrawal",
+    "assignee": "me",
+    "before": "2024-05-31",
+    "after": "7d",
+    "ref": "T-42",
 }
 
 
@@ -72,6 +93,8 @@ def _choices(key: str, values: list[str], allowed: tuple[str, ...]) -> list[str]
 
 
 def _filter(key: str, raw: str, me: str) -> tuple[str, list[object]]:
+    parts: list[str] = []
+    params: list[object] = []
     values = [v.strip() for v in raw.split(",") if v.strip()]
     if not values:
         raise QueryError(f"{key}: needs a value")
@@ -84,7 +107,6 @@ def _filter(key: str, raw: str, me: str) -> tuple[str, list[object]]:
     if key == "category":
         return f"t.category IN ({marks})", list(_choices(key, lowered, CATEGORIES))
     if key == "assignee":
-        parts, params = [], []
         for value in lowered:
             if value == "none":
                 parts.append("t.assignee IS NULL")
@@ -95,16 +117,15 @@ def _filter(key: str, raw: str, me: str) -> tuple[str, list[object]]:
     if key == "tag":
         return (
             f"EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag IN ({marks}))",
-            list(lowered),
+            list[object](lowered),
         )
     if key == "from":
         ors = " OR ".join("p.address LIKE ? ESCAPE '\\'" for _ in values)
         return (
             f"EXISTS (SELECT 1 FROM ticket_participants p WHERE p.ticket_id = t.id AND ({ors}))",
-            [f"%{_like(v)}%" for v in lowered],
+            [f"%{_like(v)}%" for v in lowered],  # type: list[object]
         )
     if key == "customer":
-        parts, params = [], []
         for value in lowered:
             parts.append(
                 "t.customer_id IN (SELECT id FROM customers WHERE lower(name) LIKE ? ESCAPE '\\'"
@@ -154,6 +175,10 @@ def compile_query(text: str, *, me: str = "") -> TicketQuery:
             params.extend(values)
             continue
         word = phrase or bare or match.group(0)
+        if word.endswith(":") and word.lstrip("-")[:-1].lower() in KEYS:
+            raise QueryError(
+                f"{word} needs a value, e.g. {word.lstrip('-')}{_EXAMPLES.get(word.lstrip('-')[:-1].lower(), 'x')}"
+            )
         if _REF.match(word):
             clauses.append("t.id = ?")
             params.append(parse_ticket_ref(word))

@@ -22,7 +22,7 @@ SELECT t.id, t.subject, t.status, t.priority, t.category, t.assignee, t.customer
                  ORDER BY a.address LIMIT 1), ''),
        t.created_at, t.updated_at, t.first_response_at, t.last_customer_at, t.last_agent_at,
        t.last_message_at, t.solved_at, t.due_at, t.message_count,
-       (SELECT group_concat(tag, ',') FROM ticket_tags g WHERE g.ticket_id = t.id)
+       (SELECT group_concat(tag, char(31)) FROM ticket_tags g WHERE g.ticket_id = t.id)
 FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id
 """
 
@@ -32,8 +32,28 @@ class TicketNotFound(LookupError):
 
 
 def _ticket(row: tuple[Any, ...]) -> Ticket:
-    tags = tuple(sorted(row[18].split(","))) if row[18] else ()
-    return Ticket(*row[:18], tags=tags)
+    tags = tuple(sorted(row[18].split("\x1f"))) if row[18] else ()  # tags may hold commas
+    return Ticket(
+        id=row[0],
+        subject=row[1],
+        status=row[2],
+        priority=row[3],
+        category=row[4],
+        assignee=row[5],
+        customer_id=row[6],
+        customer_name=row[7],
+        customer_address=row[8],
+        created_at=row[9],
+        updated_at=row[10],
+        first_response_at=row[11],
+        last_customer_at=row[12],
+        last_agent_at=row[13],
+        last_message_at=row[14],
+        solved_at=row[15],
+        due_at=row[16],
+        message_count=row[17],
+        tags=tags,
+    )
 
 
 def list_tickets(
@@ -107,7 +127,11 @@ def update_ticket(
                 params += (value, now)
             conn.execute(sql, (*params, ticket_id))
             record_event(
-                conn, field, actor=actor, ticket_id=ticket_id, at=now,
+                conn,
+                field,
+                actor=actor,
+                ticket_id=ticket_id,
+                at=now,
                 data={"from": old, "to": value},
             )
             changed.append((ticket_id, old))
@@ -115,7 +139,12 @@ def update_ticket(
 
 
 def set_tags(
-    conn: sqlite3.Connection, ticket_ids: list[int], add: list[str], remove: list[str], *, actor: str
+    conn: sqlite3.Connection,
+    ticket_ids: list[int],
+    add: list[str],
+    remove: list[str],
+    *,
+    actor: str,
 ) -> None:
     """Add and remove tags on tickets; one event per tag actually changed."""
     add = [t.strip().lower() for t in add if t.strip()]
@@ -129,13 +158,25 @@ def set_tags(
                     (ticket_id, tag),
                 )
                 if cursor.rowcount:
-                    record_event(conn, "tag_added", actor=actor, ticket_id=ticket_id, at=now,
-                                 data={"tag": tag})
+                    record_event(
+                        conn,
+                        "tag_added",
+                        actor=actor,
+                        ticket_id=ticket_id,
+                        at=now,
+                        data={"tag": tag},
+                    )
             for tag in remove:
                 cursor = conn.execute(
                     "DELETE FROM ticket_tags WHERE ticket_id = ? AND tag = ?", (ticket_id, tag)
                 )
                 if cursor.rowcount:
-                    record_event(conn, "tag_removed", actor=actor, ticket_id=ticket_id, at=now,
-                                 data={"tag": tag})
+                    record_event(
+                        conn,
+                        "tag_removed",
+                        actor=actor,
+                        ticket_id=ticket_id,
+                        at=now,
+                        data={"tag": tag},
+                    )
             conn.execute("UPDATE tickets SET updated_at = ? WHERE id = ?", (now, ticket_id))
