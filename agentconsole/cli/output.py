@@ -8,7 +8,6 @@ an escape sequence prints literally.
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -18,27 +17,12 @@ from rich.table import Table
 from rich.text import Text
 
 from agentconsole.textsafe import safe_json, safe_line
+from agentconsole.timefmt import age, when
+
+__all__ = ["age", "when", "cell", "table", "emit_json", "fail", "console", "err_console"]
 
 console = Console(highlight=False, soft_wrap=False)
 err_console = Console(stderr=True, highlight=False)
-
-
-def when(epoch: int | None) -> str:
-    """Local date and time, minutes precision; blank when unknown."""
-    if epoch is None:
-        return ""
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(epoch))
-
-
-def age(epoch: int | None, now: float | None = None) -> str:
-    """How long ago, compactly: 5m, 3h, 2d."""
-    if epoch is None:
-        return ""
-    seconds = max(0, int((now or time.time()) - epoch))
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
 
 
 def cell(value: object, limit: int | None = None) -> Text:

@@ -12,6 +12,7 @@ Whatever happens, the result says ``ok``, ``degraded`` (with reasons) or
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
@@ -209,11 +210,12 @@ def _content_type(part: Message) -> str:
         return "text/plain"
 
 
-def _walk(msg: Message, problems: list[str]) -> tuple[str, bool, list[Attachment], list[str]]:
-    plain: list[str] = []
-    html: list[str] = []
-    attachments: list[Attachment] = []
-    bounce_refs: list[str] = []
+def _parts(
+    msg: Message, problems: list[str], embedded: list[str] | None = None
+) -> Iterator[tuple[int, Message, str]]:
+    """Every leaf part, depth first, numbered; the numbering is how an attachment is
+    found again in the raw message when an agent saves it. The Message-IDs of embedded
+    messages (a bounce's copy of the original) go to ``embedded``."""
     stack: list[tuple[Message, int]] = [(msg, 0)]
     index = 0
     while stack:
@@ -221,7 +223,7 @@ def _walk(msg: Message, problems: list[str]) -> tuple[str, bool, list[Attachment
         index += 1
         if index > MAX_PARTS:
             problems.append(f"more than {MAX_PARTS} MIME parts: the rest not read")
-            break
+            return
         ctype = _content_type(part)
         payload = part.get_payload()
         for defect in part.defects:
@@ -232,21 +234,57 @@ def _walk(msg: Message, problems: list[str]) -> tuple[str, bool, list[Attachment
             if depth >= MAX_DEPTH:
                 problems.append(f"MIME nested deeper than {MAX_DEPTH}: inner parts not read")
                 continue
-            if ctype == "message/rfc822" or ctype == "message/global":
+            if embedded is not None and ctype in ("message/rfc822", "message/global"):
                 for inner in payload:
                     if isinstance(inner, Message):
-                        bounce_refs.extend(message_ids(inner.get("message-id"), limit=1))
+                        embedded.extend(message_ids(inner.get("message-id"), limit=1))
             stack.extend((p, depth + 1) for p in reversed(payload) if isinstance(p, Message))
             continue
-        disposition = str(part.get("content-disposition", "")).lower()
-        filename = ""
-        if disposition or not ctype.startswith("text/") or "name" in str(part.get("content-type")):
-            filename = _filename(part)
+        yield index, part, ctype
+
+
+def _is_attachment(part: Message, ctype: str) -> tuple[bool, str]:
+    disposition = str(part.get("content-disposition", "")).lower()
+    filename = ""
+    if disposition or not ctype.startswith("text/") or "name" in str(part.get("content-type")):
+        filename = _filename(part)
+    if ctype in ("text/rfc822-headers", "message/delivery-status"):
+        return False, filename
+    return bool(
+        filename or disposition.startswith("attachment") or not ctype.startswith("text/")
+    ), filename
+
+
+def attachment_payloads(raw: bytes) -> list[tuple[Attachment, bytes]]:
+    """The attachments of a stored message with their decoded content, numbered as
+    :func:`parse_message` numbered them."""
+    msg = BytesParser(policy=policy.compat32).parsebytes(raw)
+    found: list[tuple[Attachment, bytes]] = []
+    for index, part, ctype in _parts(msg, []):
+        is_attachment, filename = _is_attachment(part, ctype)
+        if not is_attachment:
+            continue
+        try:
+            data = part.get_payload(decode=True)
+        except Exception:
+            data = None
+        content = data if isinstance(data, bytes) else str(part.get_payload()).encode()
+        found.append((Attachment(index, filename or "(unnamed)", ctype, len(content)), content))
+    return found
+
+
+def _walk(msg: Message, problems: list[str]) -> tuple[str, bool, list[Attachment], list[str]]:
+    plain: list[str] = []
+    html: list[str] = []
+    attachments: list[Attachment] = []
+    bounce_refs: list[str] = []
+    for index, part, ctype in _parts(msg, problems, bounce_refs):
         if ctype == "text/rfc822-headers" or ctype == "message/delivery-status":
             text = _decode_part(part, problems)
             bounce_refs.extend(m.lower()[1:-1] for m in _EMBEDDED_MSGID.findall(text))
             continue
-        if filename or disposition.startswith("attachment") or not ctype.startswith("text/"):
+        is_attachment, filename = _is_attachment(part, ctype)
+        if is_attachment:
             attachments.append(
                 Attachment(index, filename or "(unnamed)", ctype, _payload_size(part))
             )

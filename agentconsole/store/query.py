@@ -6,7 +6,8 @@
   a word. Keys: status, priority, category, assignee (``me``, ``none``, a name), tag,
   from (an address or part of one), customer (name, address or identifier), before /
   after (``YYYY-MM-DD``, or ``7d`` / ``12h`` ago; compared with the ticket's creation),
-  ref (``T-42``). A bare ``T-42`` is a ref too.
+  ref (``T-42``), due (``breached``, ``risk`` = due within 4 hours, ``any``).
+  A bare ``T-42`` is a ref too.
 - Anything else is searched as full text in the ticket's messages (Chinese included).
 
 Values are always bound as SQL parameters, never pasted into SQL.
@@ -25,7 +26,9 @@ from agentconsole.store.cjk import fts_query
 _TOKEN = re.compile(r'(-?)([a-z_]+):("([^"]*)"|\S+)|(-?"[^"]*")|(\S+)', re.IGNORECASE)
 _RELATIVE = re.compile(r"^(\d+)([dhw])$")
 _REF = re.compile(r"^[Tt]-?\d+$")
+AT_RISK_SECONDS = 4 * 3600
 KEYS = (
+    "due",
     "status",
     "priority",
     "category",
@@ -141,6 +144,21 @@ def _filter(key: str, raw: str, me: str) -> tuple[str, list[object]]:
             raise QueryError(f"{key}: takes one date")
         op = "<" if key == "before" else ">="
         return f"t.created_at {op} ?", [_parse_when(values[0], key)]
+    if key == "due":
+        now = int(time.time())
+        parts = []
+        for value in lowered:
+            if value == "breached":
+                parts.append("(t.due_at IS NOT NULL AND t.due_at < ?)")
+                params.append(now)
+            elif value == "risk":
+                parts.append("(t.due_at >= ? AND t.due_at < ?)")
+                params += [now, now + AT_RISK_SECONDS]
+            elif value == "any":
+                parts.append("t.due_at IS NOT NULL")
+            else:
+                raise QueryError(f"due:{value}: use due:breached, due:risk or due:any")
+        return "(" + " OR ".join(parts) + ")", params
     if key == "ref":
         ids = []
         for value in values:
@@ -175,10 +193,10 @@ def compile_query(text: str, *, me: str = "") -> TicketQuery:
             params.extend(values)
             continue
         word = phrase or bare or match.group(0)
-        if word.endswith(":") and word.lstrip("-")[:-1].lower() in KEYS:
-            raise QueryError(
-                f"{word} needs a value, e.g. {word.lstrip('-')}{_EXAMPLES.get(word.lstrip('-')[:-1].lower(), 'x')}"
-            )
+        bare_key = word.lstrip("-")[:-1].lower()
+        if word.endswith(":") and bare_key in KEYS:
+            example = _EXAMPLES.get(bare_key, "x")
+            raise QueryError(f"{word} needs a value, e.g. {bare_key}:{example}")
         if _REF.match(word):
             clauses.append("t.id = ?")
             params.append(parse_ticket_ref(word))

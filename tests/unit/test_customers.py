@@ -31,7 +31,8 @@ def store(conn: sqlite3.Connection) -> sqlite3.Connection:
                 sender="Fang Wang <fang.w@example.net>",
                 msgid="<2@x>",
                 subject="Order problem",
-                body="Order ORD-2026100512 was paid twice.\n\n> quoted: TXN999999999999 must not count",
+                body="Order ORD-2026100512 was paid twice.\n\n"
+                "> quoted: TXN999999999999 must not count",
             ),
             mail(
                 sender="Li Lei <li@example.org>",

@@ -41,7 +41,8 @@ def test_core_imports_neither_textual_nor_rich() -> None:
     code = (
         "import importlib, json, sys\n"
         f"for name in {core_modules()!r}: importlib.import_module(name)\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))))"
+        "ui = ('textual', 'rich')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ui)))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -1,0 +1,103 @@
+"""The console application: screens, global keys, keymap, command palette.
+
+``make_app`` is the one factory shared by the CLI and the tests, so what the tests
+drive is exactly what agents run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from agentconsole.config import Config
+from agentconsole.screens.events import TicketsChanged
+from agentconsole.service import Change, ConsoleService
+
+UNDO_DEPTH = 50
+
+
+class AgentConsole(App[None]):
+    """Keyboard-driven triage of a support mailbox."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "agentconsole"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f",
+            "customers",
+            "Customers",
+            id="app.customers",
+            tooltip="Find a customer by address, name, phone or id",
+        ),
+        Binding("question_mark", "keys", "Keys", id="app.help", tooltip="Show every key"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit", priority=True),
+    ]
+
+    def __init__(self, config: Config, service: ConsoleService) -> None:
+        super().__init__()
+        self.config = config
+        self.service = service
+        self.undo_stack: list[Change] = []
+        self.agent_names: list[str] = [service.me]
+
+    def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        from agentconsole.screens.queue import QueueScreen
+
+        self.push_screen(QueueScreen())
+        self.load_agents()
+
+    def load_agents(self) -> None:
+        def work() -> None:
+            names = self.service.agents()
+            self.call_from_thread(setattr, self, "agent_names", names)
+
+        self.run_worker(work, thread=True, group="agents")
+
+    def on_tickets_changed(self, message: TicketsChanged) -> None:
+        if not message.undone:
+            self.undo_stack.append(message.change)
+            del self.undo_stack[:-UNDO_DEPTH]
+        if message.change.field == "assignee":
+            self.load_agents()
+
+    def action_customers(self) -> None:
+        from agentconsole.screens.customers import CustomerScreen
+
+        if not isinstance(self.screen, CustomerScreen):
+            self.push_screen(CustomerScreen())
+
+    def action_keys(self) -> None:
+        from agentconsole.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers every action of the current screen, with its key."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            name = binding.id or binding.action
+            if name in seen or not binding.description:
+                continue
+            seen.add(name)
+            title = f"{binding.description} ({self.get_key_display(binding)})"
+            action = binding.action
+            node = active.node
+
+            def run(action: str = action, node: object = node) -> None:
+                self.call_later(self.run_action, action, node)
+
+            yield SystemCommand(title, binding.tooltip or binding.description, run)
+        yield from super().get_system_commands(screen)
+
+
+def make_app(config: Config, db_path: Path) -> AgentConsole:
+    """The console on the database at ``db_path`` (created if missing)."""
+    return AgentConsole(config, ConsoleService(db_path, config))

@@ -1,0 +1,1 @@
+"""The console's screens: queue, ticket, customers, help and small pickers."""

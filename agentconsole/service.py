@@ -1,0 +1,225 @@
+"""What the console asks of the store, in one object safe to call from worker threads.
+
+The console never runs SQL itself: its workers call this service and post the results
+back as messages. Each thread gets its own SQLite connection (a connection must not be
+used by two threads at once), all on the same WAL database, so a slow page load never
+blocks a write. Changes return a :class:`Change` that knows how to undo itself.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agentconsole.config import Config
+from agentconsole.mail.parse import attachment_payloads
+from agentconsole.models import PRIORITIES, Customer, Event, Message, Ticket
+from agentconsole.store import open_db, write_txn
+from agentconsole.store.customers import (
+    CustomerStats,
+    customer_stats,
+    find_customers,
+    get_customer,
+    merge_customers,
+)
+from agentconsole.store.events import record_event, ticket_events
+from agentconsole.store.messages import raw_message, ticket_messages
+from agentconsole.store.query import compile_query
+from agentconsole.store.tickets import (
+    count_tickets,
+    get_ticket,
+    list_tickets,
+    set_tags,
+    update_ticket,
+)
+
+_UNSAFE_FILENAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One console action, as much as is needed to undo it."""
+
+    label: str
+    field: str | None = None
+    previous: tuple[tuple[int, str | None], ...] = ()
+    tags_added: tuple[tuple[int, str], ...] = ()
+    tags_removed: tuple[tuple[int, str], ...] = ()
+    extra: tuple[Change, ...] = ()
+
+    @property
+    def ticket_ids(self) -> list[int]:
+        ids = [i for i, _ in self.previous] + [i for i, _ in self.tags_added]
+        ids += [i for i, _ in self.tags_removed]
+        for change in self.extra:
+            ids += change.ticket_ids
+        return sorted(set(ids))
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    ticket: Ticket
+    messages: list[Message]
+    events: list[Event]
+
+
+@dataclass(frozen=True)
+class CustomerCard:
+    customer: Customer
+    stats: CustomerStats
+    tickets: list[Ticket] = field(default_factory=list)
+
+
+def safe_filename(name: str) -> str:
+    """A file name from mail made safe for the disk: no directories, no control
+    characters, no leading dots, not empty."""
+    base = _UNSAFE_FILENAME.sub("_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
+    return base[:120] or "attachment"
+
+
+class ConsoleService:
+    """The console's access to the store."""
+
+    def __init__(self, db_path: Path, config: Config) -> None:
+        self.db_path = db_path
+        self.config = config
+        self._local = threading.local()
+        self.me = config.agent
+
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = open_db(self.db_path).conn
+            self._local.conn = conn
+        return conn
+
+    # -- reading -------------------------------------------------------------
+    def is_empty(self) -> bool:
+        return self.conn().execute("SELECT 1 FROM messages LIMIT 1").fetchone() is None
+
+    def queue_count(self, query: str) -> int:
+        return count_tickets(self.conn(), compile_query(query, me=self.me))
+
+    def queue_page(self, query: str, sort: str, offset: int, limit: int) -> list[Ticket]:
+        compiled = compile_query(query, me=self.me)
+        return list_tickets(self.conn(), compiled, sort=sort, offset=offset, limit=limit)
+
+    def ticket_detail(self, ticket_id: int) -> TicketDetail:
+        conn = self.conn()
+        return TicketDetail(
+            get_ticket(conn, ticket_id),
+            ticket_messages(conn, ticket_id),
+            ticket_events(conn, ticket_id),
+        )
+
+    def agents(self) -> list[str]:
+        rows = self.conn().execute(
+            "SELECT DISTINCT assignee FROM tickets WHERE assignee IS NOT NULL ORDER BY 1"
+        )
+        names = [self.me, *(row[0] for row in rows)]
+        return list(dict.fromkeys(names))
+
+    def find_customers(self, query: str) -> list[Customer]:
+        return find_customers(self.conn(), query, limit=50)
+
+    def customer_card(self, customer_id: int) -> CustomerCard:
+        conn = self.conn()
+        customer = get_customer(conn, customer_id)
+        compiled = compile_query("")
+        where = compiled.where + " AND t.customer_id = ?"
+        tickets = list_tickets(
+            conn, type(compiled)(text="", where=where, params=(customer_id,)), limit=200
+        )
+        return CustomerCard(customer, customer_stats(conn, customer_id), tickets)
+
+    # -- changing ------------------------------------------------------------
+    def change(self, ticket_ids: list[int], field_name: str, value: str | None) -> Change:
+        previous = update_ticket(self.conn(), ticket_ids, field_name, value, actor=self.me)
+        return Change(f"{field_name} → {value or 'nobody'}", field_name, tuple(previous))
+
+    def change_tags(self, ticket_ids: list[int], add: list[str], remove: list[str]) -> Change:
+        conn = self.conn()
+        before = {
+            (row[0], row[1])
+            for row in conn.execute(
+                f"SELECT ticket_id, tag FROM ticket_tags WHERE ticket_id IN ({','.join('?' * len(ticket_ids))})",
+                ticket_ids,
+            )
+        }
+        set_tags(conn, ticket_ids, add, remove, actor=self.me)
+        add_n = [t.strip().lower() for t in add if t.strip()]
+        remove_n = [t.strip().lower() for t in remove if t.strip()]
+        added = tuple((i, t) for i in ticket_ids for t in add_n if (i, t) not in before)
+        removed = tuple((i, t) for i in ticket_ids for t in remove_n if (i, t) in before)
+        return Change("tags", tags_added=added, tags_removed=removed)
+
+    def escalate(self, ticket_ids: list[int]) -> Change:
+        """Pass to a senior agent: priority at least high, tag ``escalated``, an event."""
+        conn = self.conn()
+        raise_ids = [
+            t
+            for t in ticket_ids
+            if PRIORITIES.index(get_ticket(conn, t).priority) > PRIORITIES.index("high")
+        ]
+        priority = self.change(raise_ids, "priority", "high") if raise_ids else Change("")
+        tags = self.change_tags(ticket_ids, ["escalated"], [])
+        with write_txn(conn):
+            for ticket_id in ticket_ids:
+                record_event(conn, "escalated", actor=self.me, ticket_id=ticket_id)
+        return Change("escalated", extra=(priority, tags))
+
+    def undo(self, change: Change) -> None:
+        """Put back what ``change`` changed, recording events as any change does."""
+        for inner in reversed(change.extra):
+            self.undo(inner)
+        if change.field:
+            by_value: dict[str | None, list[int]] = {}
+            for ticket_id, old in change.previous:
+                by_value.setdefault(old, []).append(ticket_id)
+            for old, ids in by_value.items():
+                update_ticket(self.conn(), ids, change.field, old, actor=self.me)
+        for ticket_id, tag in change.tags_added:
+            set_tags(self.conn(), [ticket_id], [], [tag], actor=self.me)
+        for ticket_id, tag in change.tags_removed:
+            set_tags(self.conn(), [ticket_id], [tag], [], actor=self.me)
+
+    def merge_customers(self, keep: int, merge: int) -> None:
+        merge_customers(self.conn(), keep, merge, actor=self.me)
+
+    def record_reveal(self, ticket_id: int, message_id: int) -> None:
+        """Showing masked data is allowed, and always on the record."""
+        conn = self.conn()
+        with write_txn(conn):
+            record_event(
+                conn,
+                "sensitive_revealed",
+                actor=self.me,
+                ticket_id=ticket_id,
+                message_id=message_id,
+                data={"message": message_id},
+            )
+
+    def save_attachments(self, message_id: int, folder: Path) -> list[Path]:
+        """Write a message's attachments into ``folder``; never overwrite a file."""
+        folder = folder.expanduser()
+        folder.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        for attachment, content in attachment_payloads(raw_message(self.conn(), message_id)):
+            name = safe_filename(attachment.filename)
+            target = folder / name
+            stem, suffix = os.path.splitext(name)
+            number = 1
+            while target.exists():
+                target = folder / f"{stem} ({number}){suffix}"
+                number += 1
+            target.write_bytes(content)
+            written.append(target)
+        return written
+
+    def now(self) -> float:
+        return time.time()
