@@ -547,6 +547,22 @@ class CorpusBuilder:
                 ),
             )
         )
+        # a worried customer who pastes everything a phisher would want
+        worried = self.person()
+        out.append(
+            self.message(
+                sender=(worried.name, worried.address),
+                to=("OKWallet", SUPPORT),
+                subject="账户安全 Account security",
+                msgid=self.msgid(),
+                when=start + timedelta(days=1, hours=5),
+                body=(
+                    "我担心账户被盗。我的密码是Abc12345，刚收到的验证码 483920，"
+                    "银行卡 4111 1111 1111 1111，身份证号 11010519491231002X。\n"
+                    f"I worry my account {worried.account} was hacked. Please check.\n\n{worried.name}"
+                ),
+            )
+        )
         # malformed and hostile mail
         out.extend(hostile_messages(start + timedelta(days=2), rng))
         return out

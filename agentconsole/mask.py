@@ -18,7 +18,8 @@ _CN_ID = re.compile(
     r"(?<![\dA-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"
 )
 _OTP = re.compile(
-    r"(验证码|校验码|动态码|短信码|驗證碼|one[- ]time (?:pass)?code|verification code|security code|"
+    r"(验证码|校验码|动态码|短信码|驗證碼|one[- ]time (?:pass)?code|verification code|"
+    r"security code|"
     r"\bOTP\b|\bcode\b)([^\d\n]{0,12}?)(\d{4,8})(?!\d)",
     re.IGNORECASE,
 )

@@ -147,7 +147,8 @@ class ConsoleService:
         before = {
             (row[0], row[1])
             for row in conn.execute(
-                f"SELECT ticket_id, tag FROM ticket_tags WHERE ticket_id IN ({','.join('?' * len(ticket_ids))})",
+                "SELECT ticket_id, tag FROM ticket_tags"
+                f" WHERE ticket_id IN ({','.join('?' * len(ticket_ids))})",
                 ticket_ids,
             )
         }

@@ -78,7 +78,7 @@ class QueueScreen(TicketActions):
         yield Static(EMPTY_HELP, id="empty", markup=False)
         yield Input(
             id="filter",
-            placeholder="status:open priority:urgent,high -tag:spam 提现  (enter applies, esc cancels)",
+            placeholder="status:open priority:urgent,high -tag:spam 提现   (enter applies)",
         )
         yield Footer()
 

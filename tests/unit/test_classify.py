@@ -52,7 +52,8 @@ def test_bounce_with_the_original_attached_as_message_rfc822() -> None:
         b"From: postmaster@mx.example\nSubject: failure\nMIME-Version: 1.0\n"
         b"Content-Type: multipart/report; report-type=delivery-status; boundary=R\n\n"
         b"--R\nContent-Type: text/plain\n\nfailed\n--R\nContent-Type: message/rfc822\n\n"
-        b"From: support@okwallet.example\nMessage-ID: <Orig-2@okwallet.example>\nSubject: x\n\nbody\n"
+        b"From: support@okwallet.example\nMessage-ID: <Orig-2@okwallet.example>\n"
+        b"Subject: x\n\nbody\n"
         b"--R--\n"
     )
     assert parse_message(raw).bounce_refs == ["orig-2@okwallet.example"]

@@ -1,0 +1,109 @@
+"""Hostile subjects, names and bodies in the console: shown literally, inert when
+clicked, never crashing, and never reaching the real terminal as escape sequences."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import Input, OptionList
+
+from agentconsole.app import AgentConsole
+from agentconsole.screens.customers import CustomerScreen
+from agentconsole.screens.queue import QueueScreen
+from agentconsole.screens.ticket import MessageView, TicketScreen
+from agentconsole.widgets.ticket_table import TicketTable
+from tests.functional.test_console import SIZE, filter_queue, settle, text_of
+
+
+async def test_hostile_ticket_is_literal_and_inert(console: Callable[..., AgentConsole]) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = await filter_queue(pilot, "from:evil.example")
+        assert table.total >= 1
+        await pilot.click(TicketTable, offset=(30, 0))  # on the "[@click=app.quit]" name
+        await pilot.click(TicketTable, offset=(60, 0))
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, QueueScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        view = app.screen.query(MessageView).first()
+        shown = text_of(view)
+        assert "[@click=app.quit]" in shown and "[bold red]Click here[/]" in shown
+        assert "[link=https://evil.example]okwallet[/link]" in shown
+        assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+        assert "attacker@evil.example" in shown  # the real address, whatever the name claims
+        await pilot.click(MessageView, offset=(5, 0))
+        await pilot.click(MessageView, offset=(5, 1))
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, TicketScreen)
+        title = text_of(app.screen.query_one("#ticket-title"))
+        assert "Refund" in title and "\x1b" not in title
+
+
+async def test_markup_in_a_query_or_lookup_does_not_crash(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await filter_queue(pilot, "[/] [bold]x")  # free text, searched literally
+        assert app.is_running
+        await pilot.press("f")
+        app.screen.query_one("#lookup", Input).value = "attacker@evil.example"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        results = app.screen.query_one("#results", OptionList)
+        assert results.option_count == 1
+        prompt = results.get_option_at_index(0).prompt
+        assert "[@click=app.quit]" in str(prompt)
+        await pilot.click("#results", offset=(3, 0))
+        await settle(pilot)
+        assert app.is_running
+
+
+def test_no_escape_sequence_from_mail_reaches_the_terminal(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    """The real program in a real terminal (tmux); every byte it writes is recorded."""
+    assert shutil.which("tmux"), "tmux is required for this test (installed by .ci/run)"
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_template, db)
+    log = tmp_path / "terminal.bytes"
+    session = f"agentconsole-test-{os.getpid()}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
+    command = f"{sys.executable} -m agentconsole --db {db} --config {tmp_path / 'none.toml'}"
+
+    def tmux(*args: str) -> str:
+        return subprocess.run(
+            ["tmux", *args], env=env, capture_output=True, text=True, check=True
+        ).stdout
+
+    tmux("new-session", "-d", "-s", session, "-x", "150", "-y", "40", command)
+    try:
+        tmux("pipe-pane", "-o", "-t", session, f"cat >> {log}")
+        time.sleep(3)
+        tmux("send-keys", "-t", session, "/")
+        time.sleep(0.5)
+        tmux("send-keys", "-t", session, "C-u")
+        tmux("send-keys", "-t", session, "-l", "from:evil.example")
+        tmux("send-keys", "-t", session, "Enter")
+        time.sleep(1.5)
+        tmux("send-keys", "-t", session, "Enter")
+        time.sleep(2)
+        screen = tmux("capture-pane", "-p", "-t", session)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], env=env, capture_output=True)
+    assert "pwned" in screen and "[@click=app.quit]" in screen, screen  # it was shown...
+    data = log.read_bytes()
+    assert b"pwned" in data
+    assert b"\x1b]0;pwned" not in data  # ...but the window-title sequence never went out
+    assert b"\x07[2J" not in data and b"\xe2\x80\xae" not in data
