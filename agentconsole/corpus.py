@@ -559,7 +559,8 @@ class CorpusBuilder:
                 body=(
                     "我担心账户被盗。我的密码是Abc12345，刚收到的验证码 483920，"
                     "银行卡 4111 1111 1111 1111，身份证号 11010519491231002X。\n"
-                    f"I worry my account {worried.account} was hacked. Please check.\n\n{worried.name}"
+                    f"I worry my account {worried.account} was hacked. Please check.\n\n"
+                    f"{worried.name}"
                 ),
             )
         )

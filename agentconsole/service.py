@@ -8,13 +8,17 @@ blocks a write. Changes return a :class:`Change` that knows how to undo itself.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from agentconsole.config import Config
 from agentconsole.mail.parse import attachment_payloads
@@ -37,6 +41,23 @@ from agentconsole.store.tickets import (
     set_tags,
     update_ticket,
 )
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _with_connection(method: Callable[P, R]) -> Callable[P, R]:
+    """Run a service method with a pooled connection borrowed for the call."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        service = args[0]
+        assert isinstance(service, ConsoleService)
+        with service._borrow():
+            return method(*args, **kwargs)
+
+    return wrapper
+
 
 _UNSAFE_FILENAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|\u202a-\u202e\u2066-\u2069]")
 
@@ -88,27 +109,59 @@ class ConsoleService:
     def __init__(self, db_path: Path, config: Config) -> None:
         self.db_path = db_path
         self.config = config
-        self._local = threading.local()
         self.me = config.agent
+        self._lock = threading.Lock()
+        self._shared: sqlite3.Connection | None = None
+        self._local = threading.local()
+
+    @contextmanager
+    def _borrow(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for this thread, for the duration of one call.
+
+        Workers are short-lived threads, and every query the console makes takes
+        milliseconds, so calls take turns on one long-lived connection whose page
+        cache stays warm (a connection per worker starts cold every time and made
+        filters several times slower). Nested calls on the same thread re-enter."""
+        held: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if held is not None:
+            yield held
+            return
+        with self._lock:
+            if self._shared is None:
+                self._shared = open_db(self.db_path).conn
+                self._shared.execute("PRAGMA cache_size=-131072")  # 128 MiB at most
+            self._local.conn = self._shared
+            try:
+                yield self._shared
+            finally:
+                self._local.conn = None
 
     def conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = open_db(self.db_path).conn
-            self._local.conn = conn
-        return conn
+        """The connection borrowed by the current call (see :meth:`_borrow`)."""
+        held: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if held is None:
+            raise RuntimeError("ConsoleService.conn() outside a service call")
+        return held
 
     # -- reading -------------------------------------------------------------
+    @_with_connection
     def is_empty(self) -> bool:
         return self.conn().execute("SELECT 1 FROM messages LIMIT 1").fetchone() is None
 
+    @_with_connection
     def queue_count(self, query: str) -> int:
         return count_tickets(self.conn(), compile_query(query, me=self.me))
 
-    def queue_page(self, query: str, sort: str, offset: int, limit: int) -> list[Ticket]:
+    @_with_connection
+    def queue_page(
+        self, query: str, sort: str, offset: int, limit: int, total: int | None = None
+    ) -> list[Ticket]:
         compiled = compile_query(query, me=self.me)
-        return list_tickets(self.conn(), compiled, sort=sort, offset=offset, limit=limit)
+        return list_tickets(
+            self.conn(), compiled, sort=sort, offset=offset, limit=limit, total=total
+        )
 
+    @_with_connection
     def ticket_detail(self, ticket_id: int) -> TicketDetail:
         conn = self.conn()
         return TicketDetail(
@@ -117,6 +170,7 @@ class ConsoleService:
             ticket_events(conn, ticket_id),
         )
 
+    @_with_connection
     def agents(self) -> list[str]:
         rows = self.conn().execute(
             "SELECT DISTINCT assignee FROM tickets WHERE assignee IS NOT NULL ORDER BY 1"
@@ -124,9 +178,11 @@ class ConsoleService:
         names = [self.me, *(row[0] for row in rows)]
         return list(dict.fromkeys(names))
 
+    @_with_connection
     def find_customers(self, query: str) -> list[Customer]:
         return find_customers(self.conn(), query, limit=50)
 
+    @_with_connection
     def customer_card(self, customer_id: int) -> CustomerCard:
         conn = self.conn()
         customer = get_customer(conn, customer_id)
@@ -138,10 +194,12 @@ class ConsoleService:
         return CustomerCard(customer, customer_stats(conn, customer_id), tickets)
 
     # -- changing ------------------------------------------------------------
+    @_with_connection
     def change(self, ticket_ids: list[int], field_name: str, value: str | None) -> Change:
         previous = update_ticket(self.conn(), ticket_ids, field_name, value, actor=self.me)
         return Change(f"{field_name} → {value or 'nobody'}", field_name, tuple(previous))
 
+    @_with_connection
     def change_tags(self, ticket_ids: list[int], add: list[str], remove: list[str]) -> Change:
         conn = self.conn()
         before = {
@@ -159,6 +217,7 @@ class ConsoleService:
         removed = tuple((i, t) for i in ticket_ids for t in remove_n if (i, t) in before)
         return Change("tags", tags_added=added, tags_removed=removed)
 
+    @_with_connection
     def escalate(self, ticket_ids: list[int]) -> Change:
         """Pass to a senior agent: priority at least high, tag ``escalated``, an event."""
         conn = self.conn()
@@ -174,6 +233,7 @@ class ConsoleService:
                 record_event(conn, "escalated", actor=self.me, ticket_id=ticket_id)
         return Change("escalated", extra=(priority, tags))
 
+    @_with_connection
     def undo(self, change: Change) -> None:
         """Put back what ``change`` changed, recording events as any change does."""
         for inner in reversed(change.extra):
@@ -189,9 +249,11 @@ class ConsoleService:
         for ticket_id, tag in change.tags_removed:
             set_tags(self.conn(), [ticket_id], [tag], [], actor=self.me)
 
+    @_with_connection
     def merge_customers(self, keep: int, merge: int) -> None:
         merge_customers(self.conn(), keep, merge, actor=self.me)
 
+    @_with_connection
     def record_reveal(self, ticket_id: int, message_id: int) -> None:
         """Showing masked data is allowed, and always on the record."""
         conn = self.conn()
@@ -205,6 +267,7 @@ class ConsoleService:
                 data={"message": message_id},
             )
 
+    @_with_connection
     def save_attachments(self, message_id: int, folder: Path) -> list[Path]:
         """Write a message's attachments into ``folder``; never overwrite a file."""
         folder = folder.expanduser()

@@ -17,8 +17,9 @@ TARGET = Path(__file__).resolve().parent.parent / "data" / "demo" / "support.mbo
 def main() -> None:
     TARGET.parent.mkdir(parents=True, exist_ok=True)
     builder = CorpusBuilder(seed=2026)
-    count = write_mbox(TARGET, builder.corpus(threads=150, start=BASE, span_days=52,
-                                               specials_every=75))
+    count = write_mbox(
+        TARGET, builder.corpus(threads=150, start=BASE, span_days=52, specials_every=75)
+    )
     print(f"wrote {count} messages to {TARGET}")
 
 

@@ -22,7 +22,9 @@ from agentconsole.store.customers import (
 )
 from agentconsole.store.events import ticket_events
 from agentconsole.store.messages import (
+    RANK_WINDOW,
     MessageNotFound,
+    count_matches,
     get_message,
     list_messages,
     raw_message,
@@ -127,7 +129,8 @@ def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bo
       agentconsole search App 提现
       agentconsole search '"paid twice"' -refund --json
     """
-    hits = search_messages(ctx.conn(), " ".join(query), limit=limit)
+    text = " ".join(query)
+    hits = search_messages(ctx.conn(), text, limit=limit)
     if as_json:
         emit_json(
             [
@@ -149,7 +152,11 @@ def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bo
         )
         for h in hits
     ]
-    table(["ticket", "date", "from", "subject", "text"], rows, title=f"{len(hits)} messages")
+    total = count_matches(ctx.conn(), text)
+    title = f"{len(hits)} of {total:,} matching messages"
+    if total > RANK_WINDOW:
+        title += f" (best of the newest {RANK_WINDOW:,}; add words to narrow)"
+    table(["ticket", "date", "from", "subject", "text"], rows, title=title)
 
 
 def _print_thread(ctx: Context, ticket: Ticket, explain: bool) -> None:

@@ -67,6 +67,17 @@ def _prepared_stream(
             yield from pending.popleft().get()
 
 
+def refresh_statistics(conn: sqlite3.Connection) -> None:
+    """Let the query planner know the data's shape after it changed a lot. Without
+    statistics SQLite sorts 70,000 open tickets to show 100 of them instead of walking
+    the activity index. Approximate statistics (analysis_limit) mislead it for the
+    tickets table, whose exact analysis takes about 60 ms at 100,000 tickets."""
+    conn.execute("PRAGMA analysis_limit=1000")
+    conn.execute("ANALYZE")
+    conn.execute("PRAGMA analysis_limit=0")  # the queue's table gets exact figures
+    conn.execute("ANALYZE tickets")
+
+
 def resolve_sources(paths: Sequence[Path]) -> list[MailSource]:
     """Open every path; raises NotAMailbox for the first one that is not mail."""
     sources: list[MailSource] = []
@@ -118,5 +129,7 @@ def run_import(
         conn.execute("ROLLBACK")
         raise
     conn.execute("ROLLBACK" if dry_run else "COMMIT")
+    if not dry_run and summary.imported:
+        refresh_statistics(conn)
     summary.seconds = time.monotonic() - started
     return summary

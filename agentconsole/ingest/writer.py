@@ -293,6 +293,11 @@ class MailWriter:
                 "INSERT INTO message_fts (rowid, subject, sender, body) VALUES (?, ?, ?, ?)",
                 (message_id, prepared.fts_subject, prepared.fts_sender, prepared.fts_body),
             )
+        if ticket_id is not None:
+            self.conn.execute(
+                "INSERT INTO message_tickets (message_id, ticket_id) VALUES (?, ?)",
+                (message_id, ticket_id),
+            )
         if parsed.attachments:
             self.conn.executemany(
                 "INSERT INTO attachments (message_id, part_index, filename, content_type, size)"

@@ -13,9 +13,12 @@ from agentconsole.service import Change, CustomerCard, TicketDetail
 
 
 class QueueCounted(Message):
-    def __init__(self, generation: int, total: int) -> None:
+    """A view's count, with the page the cursor is on (one worker trip, not two)."""
+
+    def __init__(self, generation: int, total: int, pages: dict[int, list[Ticket]]) -> None:
         self.generation = generation
         self.total = total
+        self.pages = pages
         super().__init__()
 
 

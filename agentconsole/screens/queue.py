@@ -70,6 +70,9 @@ class QueueScreen(TicketActions):
         self.query_text = DEFAULT_VIEWS[2][2]
         self.sort = "activity"
         self.total = 0
+        self.counted_generation = 0
+        """The generation whose count has arrived: the view is settled when it equals
+        ``generation`` and the first page is loaded (or the view is empty)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-title")
@@ -96,20 +99,32 @@ class QueueScreen(TicketActions):
         self.generation += 1
         self.keep_cursor = keep_cursor
         self.update_title()
-        self.load_count(self.generation, self.query_text)
+        table = self.query_one(TicketTable)
+        page = table.cursor // PAGE_SIZE if keep_cursor else 0
+        self.load_view(self.generation, self.query_text, self.sort, page)
 
     @work(thread=True, exclusive=True, group="queue-count")
-    def load_count(self, generation: int, query: str) -> None:
+    def load_view(self, generation: int, query: str, sort: str, page: int) -> None:
+        """Count the view and load the pages needed first, in one trip."""
+        service = self.console.service
         try:
-            total = self.console.service.queue_count(query)
+            total = service.queue_count(query)
+            pages = {}
+            last = (total - 1) // PAGE_SIZE
+            # the cursor's page, and the last one so that G (end) is instant too
+            for wanted in {min(page, last), last} if total else ():
+                pages[wanted] = service.queue_page(
+                    query, sort, wanted * PAGE_SIZE, PAGE_SIZE, total
+                )
         except QueryError as exc:
             self.post_message(QueueFailed(str(exc)))
             return
-        self.post_message(QueueCounted(generation, total))
+        self.post_message(QueueCounted(generation, total, pages))
 
     @work(thread=True, group="queue-pages")
-    def load_page(self, generation: int, query: str, sort: str, page: int) -> None:
-        tickets = self.console.service.queue_page(query, sort, page * PAGE_SIZE, PAGE_SIZE)
+    def load_page(self, generation: int, query: str, sort: str, page: int, total: int) -> None:
+        service = self.console.service
+        tickets = service.queue_page(query, sort, page * PAGE_SIZE, PAGE_SIZE, total)
         self.post_message(QueuePageLoaded(generation, page, tickets))
 
     @work(thread=True, exclusive=True, group="queue-empty")
@@ -126,7 +141,11 @@ class QueueScreen(TicketActions):
         if message.generation != self.generation:
             return
         self.total = message.total
-        self.query_one(TicketTable).reset(message.total, keep_cursor=self.keep_cursor)
+        self.counted_generation = message.generation
+        table = self.query_one(TicketTable)
+        table.reset(message.total, keep_cursor=self.keep_cursor)
+        for page, tickets in message.pages.items():
+            table.set_page(page, tickets)
         self.update_title()
 
     def on_queue_page_loaded(self, message: QueuePageLoaded) -> None:
@@ -138,7 +157,7 @@ class QueueScreen(TicketActions):
 
     @on(TicketTable.PageWanted)
     def page_wanted(self, message: TicketTable.PageWanted) -> None:
-        self.load_page(self.generation, self.query_text, self.sort, message.page)
+        self.load_page(self.generation, self.query_text, self.sort, message.page, self.total)
 
     @on(TicketTable.Chosen)
     def open_ticket(self, message: TicketTable.Chosen) -> None:

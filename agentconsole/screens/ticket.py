@@ -24,6 +24,10 @@ from agentconsole.service import TicketDetail
 from agentconsole.timefmt import countdown, when
 from agentconsole.widgets.safe import mail_block, mail_line
 
+FIRST_BATCH = 8
+"""Messages shown when a ticket opens (the newest); older ones mount on demand, so a
+50-message thread opens as fast as a short one."""
+EARLIER_BATCH = 20
 _LABELS = {
     "in": ("customer", "cyan"),
     "out": ("agent", "green"),
@@ -120,6 +124,15 @@ class TicketScreen(TicketActions):
         Binding("j", "focus_message(1)", "Next message", show=False, id="ticket.message_down"),
         Binding("k", "focus_message(-1)", "Previous message", show=False, id="ticket.message_up"),
         Binding(
+            "g",
+            "first_message",
+            "First message",
+            show=False,
+            id="ticket.first",
+            tooltip="Load the whole thread and go to its first message",
+        ),
+        Binding("G", "last_message", "Last message", show=False, id="ticket.last"),
+        Binding(
             "z", "fold", "Unfold", id="ticket.fold", tooltip="Fold or unfold quotes and signatures"
         ),
         Binding(
@@ -149,6 +162,8 @@ class TicketScreen(TicketActions):
         self.sort = sort
         self.total = total
         self.detail: TicketDetail | None = None
+        self.hidden: list[Message] = []
+        """Older messages not mounted yet, oldest first."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="ticket-title")
@@ -202,7 +217,11 @@ class TicketScreen(TicketActions):
             return
         thread = self.query_one("#thread", VerticalScroll)
         thread.remove_children()
-        views = [MessageView(m) for m in detail.messages]
+        self.hidden = list(detail.messages[:-FIRST_BATCH])
+        views = [MessageView(m) for m in detail.messages[-FIRST_BATCH:]]
+        if self.hidden:
+            thread.mount(Static(id="earlier", markup=False))
+            self.update_earlier()
         thread.mount_all(views)
         if views:
             self.call_after_refresh(views[-1].focus)
@@ -273,6 +292,40 @@ class TicketScreen(TicketActions):
         self.detail = None
         self.show(message.detail)
 
+    def update_earlier(self) -> None:
+        marker = self.query_one("#earlier", Static)
+        if not self.hidden:
+            marker.remove()
+            return
+        marker.update(
+            Text(
+                f"⋯ {len(self.hidden)} earlier messages (k at the top loads more, g loads all)",
+                style="dim italic",
+            )
+        )
+
+    def load_earlier(self, count: int) -> list[MessageView]:
+        """Mount up to ``count`` more of the older messages above the shown ones."""
+        if not self.hidden:
+            return []
+        batch, self.hidden = self.hidden[-count:], self.hidden[:-count]
+        views = [MessageView(m) for m in batch]
+        self.query_one("#thread", VerticalScroll).mount_all(views, after="#earlier")
+        self.update_earlier()
+        return views
+
+    def action_first_message(self) -> None:
+        views = self.load_earlier(len(self.hidden)) or self._messages()[:1]
+        if views:
+            self.call_after_refresh(views[0].focus)
+            self.call_after_refresh(views[0].scroll_visible, animate=False)
+
+    def action_last_message(self) -> None:
+        views = self._messages()
+        if views:
+            views[-1].focus()
+            views[-1].scroll_visible(animate=False)
+
     def _messages(self) -> list[MessageView]:
         return list(self.query(MessageView))
 
@@ -289,6 +342,11 @@ class TicketScreen(TicketActions):
             return
         current = self._focused_message()
         index = views.index(current) if current in views else len(views) - 1
+        if index + step < 0 and self.hidden:
+            earlier = self.load_earlier(EARLIER_BATCH)
+            self.call_after_refresh(earlier[-1].focus)
+            self.call_after_refresh(earlier[-1].scroll_visible, animate=False)
+            return
         target = views[max(0, min(len(views) - 1, index + step))]
         target.focus()
         target.scroll_visible(animate=False)

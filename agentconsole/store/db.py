@@ -10,6 +10,7 @@ runs in autocommit mode so that no statement silently opens a deferred transacti
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,7 +35,8 @@ def open_db(path: str | Path | None = None, *, memory: bool = False) -> sqlite_u
             check_same_thread=False,
             timeout=BUSY_TIMEOUT_MS / 1000,
         )
-        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        _enable_wal(conn)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
@@ -43,6 +45,20 @@ def open_db(path: str | Path | None = None, *, memory: bool = False) -> sqlite_u
     db = sqlite_utils.Database(conn)
     migrate(conn)
     return db
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch a new database to WAL. The switch needs an exclusive lock and is not
+    retried by the busy handler, so a second opener racing the first retries here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 @contextmanager

@@ -11,7 +11,6 @@ import json
 import os
 import sqlite3
 import time
-import uuid as uuidlib
 from typing import Any
 
 from agentconsole.models import Event
@@ -24,7 +23,8 @@ def new_event_uuid() -> str:
     value = (millis & (2**48 - 1)) << 80 | int.from_bytes(os.urandom(10), "big")
     value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
     value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
-    return str(uuidlib.UUID(int=value))
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def record_event(

@@ -69,6 +69,7 @@ CREATE INDEX tickets_customer ON tickets(customer_id);
 CREATE INDEX tickets_assignee ON tickets(assignee, status);
 CREATE INDEX tickets_subject ON tickets(norm_subject, customer_id);
 CREATE INDEX tickets_due ON tickets(due_at);
+CREATE INDEX tickets_category ON tickets(category, status);
 CREATE TABLE ticket_tags (
     ticket_id INTEGER NOT NULL REFERENCES tickets(id),
     tag TEXT NOT NULL,
@@ -145,6 +146,15 @@ CREATE TABLE events (
 CREATE INDEX events_ticket ON events(ticket_id, id);
 CREATE INDEX events_customer ON events(customer_id);
 
+-- message id -> ticket id in rows of a few bytes: the ticket filter's free text maps
+-- tens of thousands of search hits to tickets, and reading wide message rows for it
+-- was ten times slower.
+CREATE TABLE message_tickets (
+    message_id INTEGER PRIMARY KEY REFERENCES messages(id),
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id)
+);
+CREATE INDEX message_tickets_ticket ON message_tickets(ticket_id);
+
 CREATE VIRTUAL TABLE message_fts USING fts5(
     subject, sender, body, content='', tokenize='unicode61 remove_diacritics 2'
 );
@@ -156,25 +166,35 @@ MIGRATIONS: list[tuple[int, str, str]] = [
 
 
 def current_version(conn: sqlite3.Connection) -> int:
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
-    )
+    """The schema version of the database (0 for a new one); reads only."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    if not exists:
+        return 0
     row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
     return int(row[0] or 0)
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Apply every migration newer than the database; return the resulting version."""
-    version = current_version(conn)
-    for number, name, script in MIGRATIONS:
-        if number <= version:
-            continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # another process may have migrated while we waited for the lock
-            if current_version(conn) >= number:
-                conn.execute("COMMIT")
+    """Apply every migration newer than the database; return the resulting version.
+
+    Several processes or threads may open a new database at once. Each takes the write
+    lock first (``BEGIN IMMEDIATE`` waits for it), then looks at the version: a read
+    followed by a write in one deferred transaction would fail at once instead.
+    """
+    latest = MIGRATIONS[-1][0]
+    if current_version(conn) >= latest:
+        return latest
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
+        )
+        version = current_version(conn)
+        for number, name, script in MIGRATIONS:
+            if number <= version:
                 continue
             for statement in _statements(script):
                 conn.execute(statement)
@@ -182,11 +202,11 @@ def migrate(conn: sqlite3.Connection) -> int:
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                 (number, name, int(time.time())),
             )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        version = number
+            version = number
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
     return version
 
 

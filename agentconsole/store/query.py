@@ -40,16 +40,34 @@ KEYS = (
     "after",
     "ref",
 )
-SORTS = {
-    "activity": "t.last_message_at DESC, t.id DESC",
-    "due": "t.due_at IS NULL, t.due_at ASC, t.id ASC",
-    "priority": (
-        "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 "
-        "ELSE 3 END, t.last_message_at DESC, t.id DESC"
-    ),
-    "created": "t.created_at DESC, t.id DESC",
-    "waiting": "t.last_customer_at IS NULL, t.last_customer_at ASC, t.id ASC",
+_PRIORITY_RANK = (
+    "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END"
+)
+# Each sort is a list of (expression, direction); every one ends with the ticket id so
+# that the order is total and can be walked backwards exactly (see order_by).
+SORTS: dict[str, list[tuple[str, str]]] = {
+    "activity": [("t.last_message_at", "DESC"), ("t.id", "DESC")],
+    "due": [("t.due_at IS NULL", "ASC"), ("t.due_at", "ASC"), ("t.id", "ASC")],
+    "priority": [(_PRIORITY_RANK, "ASC"), ("t.last_message_at", "DESC"), ("t.id", "DESC")],
+    "created": [("t.created_at", "DESC"), ("t.id", "DESC")],
+    "waiting": [
+        ("t.last_customer_at IS NULL", "ASC"),
+        ("t.last_customer_at", "ASC"),
+        ("t.id", "ASC"),
+    ],
 }
+
+
+def order_by(sort: str, reverse: bool = False) -> str:
+    """The ORDER BY terms of a sort, or of its exact reverse."""
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r} (one of {', '.join(SORTS)})")
+    flip = {"ASC": "DESC", "DESC": "ASC"}
+    return ", ".join(
+        f"{expr} {flip[direction] if reverse else direction}" for expr, direction in SORTS[sort]
+    )
+
+
 _EXAMPLES = {
     "status": "open",
     "priority": "high",
@@ -175,8 +193,8 @@ def _like(value: str) -> str:
 
 
 _FTS_TICKETS = (
-    "t.id IN (SELECT m.ticket_id FROM message_fts JOIN messages m ON m.id = message_fts.rowid"
-    " WHERE message_fts MATCH ?)"
+    "t.id IN (SELECT x.ticket_id FROM message_fts JOIN message_tickets x"
+    " ON x.message_id = message_fts.rowid WHERE message_fts MATCH ?)"
 )
 
 

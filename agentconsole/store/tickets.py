@@ -13,7 +13,7 @@ from typing import Any
 from agentconsole.models import CATEGORIES, PRIORITIES, STATUSES, Ticket
 from agentconsole.store.db import write_txn
 from agentconsole.store.events import record_event
-from agentconsole.store.query import SORTS, TicketQuery
+from agentconsole.store.query import TicketQuery, order_by
 
 _SELECT = """
 SELECT t.id, t.subject, t.status, t.priority, t.category, t.assignee, t.customer_id,
@@ -63,12 +63,27 @@ def list_tickets(
     sort: str = "activity",
     limit: int = 50,
     offset: int = 0,
+    total: int | None = None,
 ) -> list[Ticket]:
-    """One page of the tickets matching ``query``."""
-    order = SORTS.get(sort)
-    if order is None:
-        raise ValueError(f"unknown sort {sort!r} (one of {', '.join(SORTS)})")
-    sql = f"{_SELECT} WHERE {query.where} ORDER BY {order} LIMIT ? OFFSET ?"
+    """One page of the tickets matching ``query``.
+
+    Given the ``total`` count, a page in the second half is read with the order
+    reversed from the end: OFFSET walks the index, so the last page of 100,000 rows then
+    costs what the first one does.
+    """
+    order = order_by(sort)
+    reverse = total is not None and offset > total // 2
+    if reverse:
+        assert total is not None
+        end = min(total, offset + limit)
+        offset, limit = total - end, max(0, end - offset)
+    inner = order_by(sort, reverse=reverse)
+    # Two phases: choose the page's ids with nothing but the filter and the order (so
+    # the planner can walk an index and stop), then fetch details for those rows only.
+    sql = (
+        f"{_SELECT} WHERE t.id IN (SELECT t.id FROM tickets t WHERE {query.where}"
+        f" ORDER BY {inner} LIMIT ? OFFSET ?) ORDER BY {order}"
+    )
     rows = conn.execute(sql, (*query.params, limit, offset)).fetchall()
     return [_ticket(row) for row in rows]
 

@@ -323,3 +323,47 @@ async def test_command_palette_offers_the_screen_actions(
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for wanted in ("Assign", "Status", "Filter", "Escalate", "Undo", "Customers"):
             assert any(t.startswith(wanted) for t in titles), wanted
+
+
+async def test_long_thread_opens_at_the_newest_and_loads_older_on_demand(
+    console: Callable[..., AgentConsole], tmp_path: Path
+) -> None:
+    from agentconsole.ingest.pipeline import resolve_sources, run_import
+    from agentconsole.store import open_db
+    from tests.mailfactory import SUPPORT, mail
+
+    eml = tmp_path / "thread"
+    eml.mkdir()
+    for n in range(30):
+        sender = "Wang <wang@example.com>" if n % 2 == 0 else f"Support <{SUPPORT}>"
+        (eml / f"{n:02d}.eml").write_bytes(
+            mail(
+                sender=sender,
+                msgid=f"<t{n}@x>",
+                in_reply_to=f"<t{n - 1}@x>" if n else None,
+                subject="long one",
+                body=f"message number {n}",
+                date=f"Mon, 05 Oct 2026 {n // 4 + 1:02d}:{n % 4 * 10:02d}:00 +0000",
+            )
+        )
+    db = tmp_path / "long.db"
+    run_import(open_db(db).conn, resolve_sources([eml]), make_config(), jobs=1)
+    app = console(db=db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await filter_queue(pilot, "long")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TicketScreen)
+        shown = [v.message.body_text.strip() for v in screen.query(MessageView)]
+        assert shown[-1] == "message number 29" and len(shown) == 8
+        assert "22 earlier messages" in text_of(screen.query_one("#earlier", Static))
+        await pilot.press(*["k"] * 8)
+        await settle(pilot)
+        assert len(screen.query(MessageView)) == 28
+        await pilot.press("g")
+        await settle(pilot)
+        views = list(screen.query(MessageView))
+        assert len(views) == 30 and views[0].message.body_text.strip() == "message number 0"
+        assert screen.focused is views[0] and not screen.query("#earlier")

@@ -120,3 +120,27 @@ def test_sorts(store: sqlite3.Connection) -> None:
     assert first.priority == "urgent"
     with pytest.raises(ValueError):
         list_tickets(store, query, sort="nonsense")
+
+
+@pytest.mark.parametrize("sort", ["activity", "due", "priority", "waiting", "created"])
+def test_pages_read_backwards_match_pages_read_forwards(
+    store: sqlite3.Connection, sort: str
+) -> None:
+    ingest(
+        store,
+        [
+            mail(
+                sender=f"c{i}@example.org",
+                msgid=f"<p{i}@x>",
+                subject=f"s {i}",
+                date=f"Thu, {1 + i % 27:02d} Oct 2026 10:00:00 +0000",
+            )
+            for i in range(40)
+        ],
+    )
+    query = compile_query("")
+    total = count_tickets(store, query)
+    forwards = [t.id for t in list_tickets(store, query, sort=sort, limit=total)]
+    for offset in (0, 10, total // 2 + 1, total - 7, total - 1):
+        page = list_tickets(store, query, sort=sort, limit=7, offset=offset, total=total)
+        assert [t.id for t in page] == forwards[offset : offset + 7]

@@ -104,3 +104,16 @@ def test_search_joins_messages_by_rowid(demo: sqlite3.Connection) -> None:
         )
     )
     assert "INTEGER PRIMARY KEY" in plan
+
+
+def test_ranking_window_keeps_recall_when_asked(
+    demo: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agentconsole.store import messages
+
+    every = _found(demo, "提现")
+    monkeypatch.setattr(messages, "RANK_WINDOW", 5)
+    newest = {hit.message_id for hit in search_messages(demo, "提现", limit=3)}
+    assert len(newest) == 3 and newest <= set(sorted(every)[-5:])  # ranked among the newest 5
+    assert _found(demo, "提现") == every  # a larger limit widens the window: full recall
+    assert messages.count_matches(demo, "提现") == len(every)

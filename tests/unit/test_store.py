@@ -69,3 +69,26 @@ def test_event_uuids_are_time_ordered_and_unique() -> None:
     ids = [new_event_uuid() for _ in range(1000)]
     assert len(set(ids)) == 1000
     assert ids[0][:8] <= ids[-1][:8]
+
+
+def test_many_threads_opening_a_new_database_at_once(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "race.db"
+    errors: list[BaseException] = []
+
+    def opener() -> None:
+        try:
+            conn = open_db(path).conn
+            conn.execute("SELECT count(*) FROM tickets").fetchone()
+            conn.close()
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=opener) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert current_version(open_db(path).conn) == MIGRATIONS[-1][0]
