@@ -39,10 +39,8 @@ ACTION_BINDINGS: list[BindingType] = [
 ]
 
 
-class TicketActions(Screen[None]):
-    """Base for screens that act on tickets."""
-
-    BINDINGS: ClassVar[list[BindingType]] = ACTION_BINDINGS
+class ConsoleScreen(Screen[None]):
+    """A screen of the console: gives typed access to the app (its service, config)."""
 
     @property
     def console(self) -> AgentConsole:
@@ -50,6 +48,12 @@ class TicketActions(Screen[None]):
 
         assert isinstance(self.app, AgentConsole)
         return self.app
+
+
+class TicketActions(ConsoleScreen):
+    """Base for screens that act on tickets."""
+
+    BINDINGS: ClassVar[list[BindingType]] = ACTION_BINDINGS
 
     def target_ids(self) -> list[int]:
         """The tickets an action applies to (selection, or the one under the cursor)."""

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from agentconsole.screens.actions import ConsoleScreen
 from agentconsole.screens.events import (
     ActionFailed,
     CustomerLoaded,
@@ -24,11 +24,8 @@ from agentconsole.service import CustomerCard
 from agentconsole.timefmt import duration, when
 from agentconsole.widgets.safe import mail_line
 
-if TYPE_CHECKING:
-    from agentconsole.app import AgentConsole
 
-
-class CustomerScreen(Screen[None]):
+class CustomerScreen(ConsoleScreen):
     """Type to search; the card shows who they are and every ticket they opened."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -49,13 +46,6 @@ class CustomerScreen(Screen[None]):
         self.initial_query = query
         self.initial_id = customer_id
         self.card: CustomerCard | None = None
-
-    @property
-    def console(self) -> AgentConsole:
-        from agentconsole.app import AgentConsole
-
-        assert isinstance(self.app, AgentConsole)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(Text(" Customers ", style="bold reverse"), id="customers-title")

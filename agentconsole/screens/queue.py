@@ -54,6 +54,17 @@ class QueueScreen(TicketActions):
             )
             for n, (key, label, query) in enumerate(DEFAULT_VIEWS, 1)
         ],
+        *[
+            Binding(
+                str(n),
+                f"view({n - 1})",
+                f"View {n}",
+                show=False,
+                id=f"queue.view_{n}",
+                tooltip="A view from the [views] section of the config",
+            )
+            for n in range(len(DEFAULT_VIEWS) + 1, 10)
+        ],
         Binding(
             "/", "filter", "Filter", id="queue.filter", tooltip="Filter with the query language"
         ),

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from agentconsole.corpus import CorpusBuilder, write_maildir, write_mbox
+from tests.cli import run
 from tests.conftest import DEMO_MBOX
 from tests.mailfactory import mail
 
@@ -27,19 +28,6 @@ REQUIRED = {
     "degraded",
     "quarantined",
 }
-
-
-def run(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "agentconsole", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}: {result.stderr}")
-    return result
 
 
 def import_json(

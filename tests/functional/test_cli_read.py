@@ -9,20 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import run
 from tests.conftest import DEMO_MBOX
-
-
-def run(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "agentconsole", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"exit {result.returncode}: {result.stderr}")
-    return result
 
 
 @pytest.fixture(scope="module")

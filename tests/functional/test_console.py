@@ -367,3 +367,18 @@ async def test_long_thread_opens_at_the_newest_and_loads_older_on_demand(
         views = list(screen.query(MessageView))
         assert len(views) == 30 and views[0].message.body_text.strip() == "message number 0"
         assert screen.focused is views[0] and not screen.query("#earlier")
+
+
+async def test_views_from_the_config_get_the_next_keys(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console(make_config(views={"complaints": "category:complaint"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen) and screen.query_text == "category:complaint"
+        table = screen.query_one(TicketTable)
+        assert table.total >= 1 and all(t.category == "complaint" for t in table.pages[0])
+        assert "complaints" in text_of(screen.query_one("#queue-title", Static))

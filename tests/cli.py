@@ -1,0 +1,21 @@
+"""Running the real ``agentconsole`` entry point from tests."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def run(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """``python -m agentconsole ARGS`` in ``env``; raise with stderr if it fails and
+    ``check`` is set."""
+    result = subprocess.run(
+        [sys.executable, "-m", "agentconsole", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"exit {result.returncode}: {result.stderr}")
+    return result
