@@ -52,7 +52,6 @@ class Config:
     identifier_patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     keymap: dict[str, str] = field(default_factory=dict)
     views: dict[str, str] = field(default_factory=dict)
-    source: Path | None = None
 
     def db_path(self, override: str | Path | None = None) -> Path:
         if override:
@@ -110,5 +109,4 @@ def load_config(path: Path | None = None) -> Config:
         identifier_patterns=patterns,
         keymap={str(k): str(v) for k, v in raw.get("keymap", {}).items()},
         views={str(k): str(v) for k, v in raw.get("views", {}).items()},
-        source=path if path.exists() else None,
     )

@@ -22,7 +22,6 @@ CATEGORIES = (
     "business",
     "other",
 )
-OPEN_STATUSES = ("new", "open")
 
 
 def ticket_ref(ticket_id: int) -> str:

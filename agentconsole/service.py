@@ -13,7 +13,6 @@ import os
 import re
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -284,6 +283,3 @@ class ConsoleService:
             target.write_bytes(content)
             written.append(target)
         return written
-
-    def now(self) -> float:
-        return time.time()

@@ -368,7 +368,7 @@ class MailWriter:
         elif ticket_id is None:
             summary.unfiled += 1
             rule, detail = "unfiled", f"{parsed.auto_kind} that names no ticket of ours"
-        elif not created:
+        else:
             summary.followups += 1
         if ticket_id is not None and customer_id is None:
             row = conn.execute("SELECT customer_id FROM tickets WHERE id = ?", (ticket_id,))

@@ -38,7 +38,6 @@ class CustomerScreen(ConsoleScreen):
             id="customers.merge",
             tooltip="Merge another customer into this one",
         ),
-        Binding("tab", "focus_next", "Next pane", show=False, id="customers.next_pane"),
     ]
 
     def __init__(self, query: str = "", customer_id: int | None = None) -> None:

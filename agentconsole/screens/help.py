@@ -38,7 +38,13 @@ class HelpScreen(ModalScreen[None]):
     """A list of keys; escape or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
+        Binding(
+            "escape,question_mark,q",
+            "close",
+            "Close",
+            id="help.close",
+            tooltip="Close the key list",
+        ),
     ]
 
     def __init__(self, under: Screen[object]) -> None:

@@ -19,9 +19,15 @@ class ChoiceModal(ModalScreen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
-        Binding("j", "down", "Down", show=False, id="picker.down"),
-        Binding("k", "up", "Up", show=False, id="picker.up"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="picker.cancel",
+            tooltip="Close without changing anything",
+        ),
+        Binding("j", "down", "Down", show=False, id="picker.down", tooltip="Next choice"),
+        Binding("k", "up", "Up", show=False, id="picker.up", tooltip="Previous choice"),
     ]
 
     def __init__(
@@ -74,7 +80,13 @@ class PromptModal(ModalScreen[str | None]):
     """Type a short answer; enter accepts, escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="prompt.cancel")
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="prompt.cancel",
+            tooltip="Close without changing anything",
+        )
     ]
 
     def __init__(

@@ -70,7 +70,14 @@ class QueueScreen(TicketActions):
         ),
         Binding("o", "sort", "Sort", id="queue.sort", tooltip="Cycle the sort order"),
         Binding("x", "select", "Select", id="queue.select", tooltip="Select for bulk actions"),
-        Binding("X", "clear_selection", "Clear selection", show=False, id="queue.clear"),
+        Binding(
+            "X",
+            "clear_selection",
+            "Clear selection",
+            show=False,
+            id="queue.clear",
+            tooltip="Clear the selection",
+        ),
         Binding("R", "reload", "Reload", show=False, id="queue.reload", tooltip="Reload the queue"),
     ]
 

@@ -121,8 +121,22 @@ class TicketScreen(TicketActions):
             id="ticket.previous",
             tooltip="Previous ticket of the queue",
         ),
-        Binding("j", "focus_message(1)", "Next message", show=False, id="ticket.message_down"),
-        Binding("k", "focus_message(-1)", "Previous message", show=False, id="ticket.message_up"),
+        Binding(
+            "j",
+            "focus_message(1)",
+            "Next message",
+            show=False,
+            id="ticket.message_down",
+            tooltip="Next message of the thread",
+        ),
+        Binding(
+            "k",
+            "focus_message(-1)",
+            "Previous message",
+            show=False,
+            id="ticket.message_up",
+            tooltip="Previous message (loads older ones at the top)",
+        ),
         Binding(
             "g",
             "first_message",
@@ -131,7 +145,14 @@ class TicketScreen(TicketActions):
             id="ticket.first",
             tooltip="Load the whole thread and go to its first message",
         ),
-        Binding("G", "last_message", "Last message", show=False, id="ticket.last"),
+        Binding(
+            "G",
+            "last_message",
+            "Last message",
+            show=False,
+            id="ticket.last",
+            tooltip="The newest message",
+        ),
         Binding(
             "z", "fold", "Unfold", id="ticket.fold", tooltip="Fold or unfold quotes and signatures"
         ),

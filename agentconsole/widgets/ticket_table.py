@@ -15,6 +15,7 @@ from typing import ClassVar
 from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -82,8 +83,22 @@ class TicketTable(ScrollView, can_focus=True):
         Binding(
             "G,end", "jump(-1)", "Bottom", show=False, id="queue.bottom", tooltip="Last ticket"
         ),
-        Binding("pagedown,ctrl+d", "page(1)", "Page down", show=False, id="queue.page_down"),
-        Binding("pageup,ctrl+u", "page(-1)", "Page up", show=False, id="queue.page_up"),
+        Binding(
+            "pagedown,ctrl+d",
+            "page(1)",
+            "Page down",
+            show=False,
+            id="queue.page_down",
+            tooltip="One screen down",
+        ),
+        Binding(
+            "pageup,ctrl+u",
+            "page(-1)",
+            "Page up",
+            show=False,
+            id="queue.page_up",
+            tooltip="One screen up",
+        ),
         Binding("enter", "choose", "Open", id="queue.open", tooltip="Open the ticket"),
     ]
 
@@ -95,14 +110,6 @@ class TicketTable(ScrollView, can_focus=True):
 
         def __init__(self, page: int) -> None:
             self.page = page
-            super().__init__()
-
-    class Highlighted(Message):
-        """The cursor moved to another ticket."""
-
-        def __init__(self, index: int, ticket: Ticket | None) -> None:
-            self.index = index
-            self.ticket = ticket
             super().__init__()
 
     class Chosen(Message):
@@ -141,8 +148,6 @@ class TicketTable(ScrollView, can_focus=True):
         self.pages[page] = tickets
         self.requested.discard(page)
         self.refresh()
-        if page == self.cursor // PAGE_SIZE:
-            self.post_message(self.Highlighted(self.cursor, self.ticket_at(self.cursor)))
 
     def ticket_at(self, index: int) -> Ticket | None:
         page = self.pages.get(index // PAGE_SIZE)
@@ -206,7 +211,6 @@ class TicketTable(ScrollView, can_focus=True):
         self.refresh_lines(old - self.scroll_offset.y)
         self.refresh_lines(new - self.scroll_offset.y)
         self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
-        self.post_message(self.Highlighted(new, self.ticket_at(new)))
 
     def refresh_lines(self, y: int, count: int = 1) -> None:
         if 0 <= y < self.size.height:
@@ -242,10 +246,13 @@ class TicketTable(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
-    def on_click(self, event: object) -> None:
-        offset = getattr(event, "y", None)
-        if isinstance(offset, int):
-            self.move_to(self.scroll_offset.y + offset)
+    def on_click(self, event: events.Click) -> None:
+        """A click highlights a row; a click on the highlighted row opens it."""
+        row = self.scroll_offset.y + event.y
+        if row == self.cursor:
+            self.action_choose()
+        else:
+            self.move_to(row)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.total)

@@ -382,3 +382,16 @@ async def test_views_from_the_config_get_the_next_keys(
         table = screen.query_one(TicketTable)
         assert table.total >= 1 and all(t.category == "complaint" for t in table.pages[0])
         assert "complaints" in text_of(screen.query_one("#queue-title", Static))
+
+
+async def test_the_mouse_works_too(console: Callable[..., AgentConsole]) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(TicketTable)
+        await pilot.click(TicketTable, offset=(20, 3))
+        assert table.cursor == 3
+        await pilot.click(TicketTable, offset=(20, 3))
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        assert app.screen.ticket_id == (table.ticket_at(3).id if table.ticket_at(3) else -1)
