@@ -7,6 +7,16 @@ import sqlite3
 from agentconsole.store.messages import ticket_messages
 from tests.mailfactory import SUPPORT, ingest, mail, make_config
 
+# Our answer to the default customer mail (<c1@example.com>), two hours later.
+OUR_REPLY = mail(
+    sender=SUPPORT,
+    to="wang@example.com",
+    subject="Re: Withdrawal not received",
+    msgid="<r1@okwallet.example>",
+    in_reply_to="<c1@example.com>",
+    date="Mon, 05 Oct 2026 12:00:00 +0800",
+)
+
 
 def _rules(conn: sqlite3.Connection) -> list[tuple[int | None, str]]:
     return conn.execute("SELECT ticket_id, thread_rule FROM messages ORDER BY id").fetchall()
@@ -142,14 +152,7 @@ def test_bounce_of_our_reply_joins_the_original_ticket(conn: sqlite3.Connection)
         conn,
         [
             mail(msgid="<c1@example.com>"),
-            mail(
-                sender=SUPPORT,
-                to="wang@example.com",
-                subject="Re: Withdrawal not received",
-                msgid="<r1@okwallet.example>",
-                in_reply_to="<c1@example.com>",
-                date="Mon, 05 Oct 2026 12:00:00 +0800",
-            ),
+            OUR_REPLY,
             bounce,
         ],
     )
@@ -162,14 +165,7 @@ def test_auto_reply_joins_but_does_not_count_as_customer_reply(conn: sqlite3.Con
         conn,
         [
             mail(msgid="<c1@example.com>"),
-            mail(
-                sender=SUPPORT,
-                to="wang@example.com",
-                subject="Re: Withdrawal not received",
-                msgid="<r1@okwallet.example>",
-                in_reply_to="<c1@example.com>",
-                date="Mon, 05 Oct 2026 12:00:00 +0800",
-            ),
+            OUR_REPLY,
             mail(
                 msgid="<ooo@example.com>",
                 subject="Out of office",
@@ -195,14 +191,7 @@ def test_imported_history_whose_last_message_is_ours_stays_out_of_the_queue(
         conn,
         [
             mail(msgid="<c1@example.com>"),
-            mail(
-                sender=SUPPORT,
-                to="wang@example.com",
-                subject="Re: Withdrawal not received",
-                msgid="<r1@okwallet.example>",
-                in_reply_to="<c1@example.com>",
-                date="Mon, 05 Oct 2026 12:00:00 +0800",
-            ),
+            OUR_REPLY,
         ],
     )
     row = conn.execute("SELECT status, first_response_at FROM tickets").fetchone()
@@ -214,14 +203,7 @@ def test_customer_writing_after_our_reply_reopens(conn: sqlite3.Connection) -> N
         conn,
         [
             mail(msgid="<c1@example.com>"),
-            mail(
-                sender=SUPPORT,
-                to="wang@example.com",
-                subject="Re: Withdrawal not received",
-                msgid="<r1@okwallet.example>",
-                in_reply_to="<c1@example.com>",
-                date="Mon, 05 Oct 2026 12:00:00 +0800",
-            ),
+            OUR_REPLY,
             mail(
                 msgid="<c2@example.com>",
                 in_reply_to="<r1@okwallet.example>",
