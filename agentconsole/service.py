@@ -21,7 +21,7 @@ from typing import ParamSpec, TypeVar
 
 from agentconsole.config import Config
 from agentconsole.mail.parse import attachment_payloads
-from agentconsole.models import PRIORITIES, Customer, Event, Message, Ticket
+from agentconsole.models import Customer, Event, Message, Ticket
 from agentconsole.store import open_db, write_txn
 from agentconsole.store.customers import (
     CustomerStats,
@@ -200,53 +200,48 @@ class ConsoleService:
 
     @_with_connection
     def change_tags(self, ticket_ids: list[int], add: list[str], remove: list[str]) -> Change:
-        conn = self.conn()
-        before = {
-            (row[0], row[1])
-            for row in conn.execute(
-                "SELECT ticket_id, tag FROM ticket_tags"
-                f" WHERE ticket_id IN ({','.join('?' * len(ticket_ids))})",
-                ticket_ids,
-            )
-        }
-        set_tags(conn, ticket_ids, add, remove, actor=self.me)
-        add_n = [t.strip().lower() for t in add if t.strip()]
-        remove_n = [t.strip().lower() for t in remove if t.strip()]
-        added = tuple((i, t) for i in ticket_ids for t in add_n if (i, t) not in before)
-        removed = tuple((i, t) for i in ticket_ids for t in remove_n if (i, t) in before)
-        return Change("tags", tags_added=added, tags_removed=removed)
+        added, removed = set_tags(self.conn(), ticket_ids, add, remove, actor=self.me)
+        return Change("tags", tags_added=tuple(added), tags_removed=tuple(removed))
 
     @_with_connection
     def escalate(self, ticket_ids: list[int]) -> Change:
-        """Pass to a senior agent: priority at least high, tag ``escalated``, an event."""
+        """Pass to a senior agent: priority at least high, tag ``escalated``, an event;
+        all of it in one transaction."""
         conn = self.conn()
-        raise_ids = [
-            t
-            for t in ticket_ids
-            if PRIORITIES.index(get_ticket(conn, t).priority) > PRIORITIES.index("high")
-        ]
-        priority = self.change(raise_ids, "priority", "high") if raise_ids else Change("")
-        tags = self.change_tags(ticket_ids, ["escalated"], [])
         with write_txn(conn):
+            marks = ",".join("?" * len(ticket_ids))
+            raise_ids = [
+                row[0]
+                for row in conn.execute(
+                    f"SELECT id FROM tickets WHERE id IN ({marks})"
+                    " AND priority IN ('normal', 'low')",
+                    ticket_ids,
+                )
+            ]
+            priority = self.change(raise_ids, "priority", "high") if raise_ids else Change("")
+            tags = self.change_tags(ticket_ids, ["escalated"], [])
             for ticket_id in ticket_ids:
                 record_event(conn, "escalated", actor=self.me, ticket_id=ticket_id)
         return Change("escalated", extra=(priority, tags))
 
     @_with_connection
     def undo(self, change: Change) -> None:
-        """Put back what ``change`` changed, recording events as any change does."""
-        for inner in reversed(change.extra):
-            self.undo(inner)
-        if change.field:
-            by_value: dict[str | None, list[int]] = {}
-            for ticket_id, old in change.previous:
-                by_value.setdefault(old, []).append(ticket_id)
-            for old, ids in by_value.items():
-                update_ticket(self.conn(), ids, change.field, old, actor=self.me)
-        for ticket_id, tag in change.tags_added:
-            set_tags(self.conn(), [ticket_id], [], [tag], actor=self.me)
-        for ticket_id, tag in change.tags_removed:
-            set_tags(self.conn(), [ticket_id], [tag], [], actor=self.me)
+        """Put back what ``change`` changed in one transaction, recording events as any
+        change does."""
+        conn = self.conn()
+        with write_txn(conn):
+            for inner in reversed(change.extra):
+                self.undo(inner)
+            if change.field:
+                by_value: dict[str | None, list[int]] = {}
+                for ticket_id, old in change.previous:
+                    by_value.setdefault(old, []).append(ticket_id)
+                for old, ids in by_value.items():
+                    update_ticket(conn, ids, change.field, old, actor=self.me)
+            for ticket_id, tag in change.tags_added:
+                set_tags(conn, [ticket_id], [], [tag], actor=self.me)
+            for ticket_id, tag in change.tags_removed:
+                set_tags(conn, [ticket_id], [tag], [], actor=self.me)
 
     @_with_connection
     def merge_customers(self, keep: int, merge: int) -> None:

@@ -15,13 +15,6 @@ from functools import lru_cache
 
 from agentconsole.config import DATA_DIR
 
-_QUOTED_LINE = re.compile(r"^\s*>.*$", re.MULTILINE)
-_ORIGINAL_MARKER = re.compile(
-    r"^(-{2,}\s*(original message|原始邮件|原始郵件)\s*-{2,}|On .{5,200} wrote:|"
-    r"在.{2,100}写道[:：]|.{0,40}于.{2,60}写道[:：]|From: .+\nSent: )",
-    re.IGNORECASE | re.MULTILINE,
-)
-
 
 @dataclass(frozen=True, slots=True)
 class CategoryRules:
@@ -56,18 +49,6 @@ def category_rules() -> CategoryRules:
     pattern = re.compile(rf"\b(?:{ascii_words})\b|{cjk_words}")
     weights = {name: int(spec.get("weight", 1)) for name, spec in data.items()}
     return CategoryRules(pattern, category_of, priority_of, weights, tuple(data))
-
-
-def own_text(body: str) -> str:
-    """The part of a body its sender wrote: quoted lines and the quoted original cut.
-
-    Used so that identifiers and categories come from what this message says, not from
-    the earlier mail it quotes.
-    """
-    marker = _ORIGINAL_MARKER.search(body)
-    if marker:
-        body = body[: marker.start()]
-    return _QUOTED_LINE.sub("", body)
 
 
 def guess_category(subject: str, body: str) -> tuple[str, str]:

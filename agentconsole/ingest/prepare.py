@@ -15,8 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from agentconsole.identifiers import find_identifiers
-from agentconsole.ingest.enrich import guess_category, own_text
+from agentconsole.ingest.enrich import guess_category
+from agentconsole.mail.headers import normalise_subject
 from agentconsole.mail.parse import ParsedMessage, parse_message, quarantined
+from agentconsole.mail.quoting import own_text
 from agentconsole.mail.sources import MailRef, read_raw
 from agentconsole.store.cjk import index_text
 
@@ -35,6 +37,7 @@ class Prepared:
     fts_body: str
     category: str
     priority: str
+    norm_subject: str
     identifiers: list[tuple[str, str]]
     to_json: str = "[]"
     cc_json: str = "[]"
@@ -84,6 +87,7 @@ def prepare_raw(raw: bytes, label: str, patterns: Mapping[str, Sequence[str]]) -
         fts_sender=index_text(sender),
         fts_body=index_text(parsed.body_text),
         category=category,
+        norm_subject=normalise_subject(parsed.subject),
         priority=priority,
         identifiers=identifiers,
         to_json=json.dumps(parsed.to, ensure_ascii=False),
@@ -114,6 +118,7 @@ def prepare(ref: MailRef) -> Prepared | tuple[str, str]:
             "",
             "other",
             "normal",
+            "",
             [],
             problems_json=json.dumps(parsed.problems),
         )

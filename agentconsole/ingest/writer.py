@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from agentconsole.config import Config
 from agentconsole.ingest.prepare import Prepared
 from agentconsole.ingest.threader import find_thread
-from agentconsole.mail.headers import normalise_subject
 from agentconsole.store.events import record_event
 
 MAX_PARTICIPANTS_PER_MESSAGE = 20
@@ -310,10 +309,21 @@ class MailWriter:
         return message_id
 
     def _tag(self, ticket_id: int, labels: list[str]) -> None:
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)",
-            [(ticket_id, label) for label in labels],
-        )
+        """Add labels (Gmail's) as tags; each tag that is new gets its event."""
+        for label in labels:
+            cursor = self.conn.execute(
+                "INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)",
+                (ticket_id, label),
+            )
+            if cursor.rowcount:
+                record_event(
+                    self.conn,
+                    "tag_added",
+                    actor=self.actor,
+                    ticket_id=ticket_id,
+                    at=self.now,
+                    data={"tag": label, "from": "mailbox label"},
+                )
 
     def add(self, prepared: Prepared) -> None:
         """Store one message (or count it as a duplicate)."""
@@ -350,7 +360,7 @@ class MailWriter:
                 summary.auto_replies += 1
             else:
                 summary.list_or_bulk += 1
-        norm_subject = normalise_subject(parsed.subject)
+        norm_subject = prepared.norm_subject
         match = find_thread(
             conn,
             parsed,

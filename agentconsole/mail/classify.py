@@ -12,9 +12,12 @@ from collections.abc import Mapping
 
 _AUTO_SUBJECT = re.compile(
     r"^\s*(auto(matic)?[ -]?(reply|response|antwort)|out of (the )?office|"
-    r"自动回复|自動回覆|休假|不在办公室|absence|abwesenheit|delivery status notification|"
-    r"undeliver(able|ed)|mail delivery (failed|failure|subsystem)|returned mail|退信|"
-    r"投递失败|系统退信)",
+    r"自动回复|自動回覆|休假|不在办公室|absence|abwesenheit)",
+    re.IGNORECASE,
+)
+_BOUNCE_SUBJECT = re.compile(
+    r"^\s*(delivery status notification|undeliver(able|ed)|mail delivery (failed|failure|"
+    r"subsystem)|returned mail|退信|投递失败|系统退信)",
     re.IGNORECASE,
 )
 _BOUNCE_SENDERS = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|bounce[s]?)@", re.I)
@@ -52,6 +55,8 @@ def classify(
         return "list", "mailing-list headers"
     if precedence == "auto_reply":
         return "auto_reply", "Precedence: auto_reply"
+    if _BOUNCE_SUBJECT.match(subject or ""):
+        return "bounce", "delivery-failure subject"
     if _AUTO_SUBJECT.match(subject or ""):
         return "auto_reply", "auto-reply subject"
     return None, None

@@ -341,9 +341,8 @@ def _payload_size(part: Message) -> int:
 
 
 def _raw_text(raw: bytes) -> str:
-    head, _, body = raw.partition(b"\n\n")
-    text = decode_bytes(body[:MAX_BODY_CHARS]).text
-    return text
+    body = raw.partition(b"\n\n")[2]
+    return decode_bytes(body[:MAX_BODY_CHARS]).text
 
 
 def _gmail_labels(value: str | None) -> list[str]:

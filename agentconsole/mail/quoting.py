@@ -10,11 +10,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ATTRIBUTION = re.compile(
-    r"^(On .{5,200} wrote:|在.{2,100}写道[:：]|.{0,60}于.{2,60}写道[:：]|"
-    r"-{2,}\s*(Original Message|原始邮件|原始郵件)\s*-{2,}|From: .+|发件人[:：].+)\s*$",
-    re.IGNORECASE,
+# The lines mail clients put above a quoted original, in English and Chinese.
+_MARKERS = (
+    r"On .{5,200} wrote:|在.{2,100}写道[:：]|.{0,60}于.{2,60}写道[:：]|"
+    r"-{2,}\s*(?:Original Message|原始邮件|原始郵件)\s*-{2,}|From: .+|发件人[:：].+"
 )
+_ATTRIBUTION = re.compile(rf"^(?:{_MARKERS})\s*$", re.IGNORECASE)
+_ORIGINAL_START = re.compile(rf"^[ \t]*(?:{_MARKERS})[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_QUOTED_LINE = re.compile(r"^\s*>.*$", re.MULTILINE)
+
+
+def own_text(body: str) -> str:
+    """The part of a body its sender wrote: quoted lines and the quoted original cut.
+
+    Cheap (two regex passes, no line loop), for the importer's per-message work: it
+    decides which identifiers and which category a message contributes.
+    """
+    marker = _ORIGINAL_START.search(body)
+    if marker:
+        body = body[: marker.start()]
+    return _QUOTED_LINE.sub("", body)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,10 @@ class ConsoleScreen(Screen[None]):
         assert isinstance(self.app, AgentConsole)
         return self.app
 
+    def on_action_failed(self, message: ActionFailed) -> None:
+        """A worker could not do what was asked: say why, never crash."""
+        self.notify(message.error, title="Not done", severity="error", markup=False)
+
 
 class TicketActions(ConsoleScreen):
     """Base for screens that act on tickets."""
@@ -179,6 +183,3 @@ class TicketActions(ConsoleScreen):
             self.post_message(ActionFailed(str(exc)))
             return
         self.post_message(TicketsChanged(change, undone=True))
-
-    def on_action_failed(self, message: ActionFailed) -> None:
-        self.notify(message.error, title="Not done", severity="error", markup=False)

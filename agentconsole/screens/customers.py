@@ -207,6 +207,3 @@ class CustomerScreen(ConsoleScreen):
     def on_customers_merged(self, message: CustomersMerged) -> None:
         self.notify(f"Merged C-{message.merged} into C-{message.keep}")
         self.load_card(message.keep)
-
-    def on_action_failed(self, message: ActionFailed) -> None:
-        self.notify(message.error, title="Not done", severity="error", markup=False)

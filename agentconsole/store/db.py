@@ -63,7 +63,21 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
 
 @contextmanager
 def write_txn(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it or none of it."""
+    """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it or none of it.
+
+    Inside another write transaction it becomes a savepoint, so store functions that
+    each commit on their own can be combined into one atomic action (escalate = a
+    priority change, a tag and an event; undo of it likewise)."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT nested_write")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO nested_write")
+            conn.execute("RELEASE nested_write")
+            raise
+        conn.execute("RELEASE nested_write")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn

@@ -120,6 +120,17 @@ costs tens of milliseconds; the newest matches are found cheaply by walking the 
 backwards by rowid (arrival order), and a search that broad is refined, not paged."""
 
 
+SEARCH_SQL = (
+    "SELECT m.id, m.ticket_id, m.subject, m.from_name, m.from_addr, m.date, m.body_text,"
+    " f.rank FROM (SELECT rowid, rank FROM (SELECT rowid, bm25(message_fts, 4.0, 2.0, 1.0)"
+    " AS rank FROM message_fts WHERE message_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
+    " ORDER BY rank LIMIT ?) AS f JOIN messages m ON m.id = f.rowid"
+    " ORDER BY f.rank, m.date DESC LIMIT ?"
+)
+"""Ranked search: the newest matches by rowid, BM25 among them, then message rows for
+the best few only (a rowid lookup each)."""
+
+
 def count_matches(conn: sqlite3.Connection, query: str) -> int:
     """How many messages match ``query`` (cheap: no ranking)."""
     expression = fts_query(query)
@@ -139,14 +150,8 @@ def search_messages(conn: sqlite3.Connection, query: str, limit: int = 20) -> li
     expression = fts_query(query)
     if expression is None:
         return []
-    window = max(RANK_WINDOW, limit)
     rows = conn.execute(
-        "SELECT m.id, m.ticket_id, m.subject, m.from_name, m.from_addr, m.date, m.body_text,"
-        " f.rank FROM (SELECT rowid, rank FROM (SELECT rowid, bm25(message_fts, 4.0, 2.0, 1.0)"
-        " AS rank FROM message_fts WHERE message_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
-        " ORDER BY rank LIMIT ?) AS f JOIN messages m ON m.id = f.rowid"
-        " ORDER BY f.rank, m.date DESC LIMIT ?",
-        (expression, window, limit * 3 + 20, limit),
+        SEARCH_SQL, (expression, max(RANK_WINDOW, limit), limit * 3 + 20, limit)
     ).fetchall()
     words = [w.strip('"-') for w in query.split() if not w.startswith("-")]
     return [

@@ -160,8 +160,13 @@ def set_tags(
     remove: list[str],
     *,
     actor: str,
-) -> None:
-    """Add and remove tags on tickets; one event per tag actually changed."""
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Add and remove tags on tickets; one event per tag actually changed.
+
+    Returns the (ticket id, tag) pairs really added and really removed (what an undo
+    must take back)."""
+    added: list[tuple[int, str]] = []
+    removed: list[tuple[int, str]] = []
     add = [t.strip().lower() for t in add if t.strip()]
     remove = [t.strip().lower() for t in remove if t.strip()]
     now = int(time.time())
@@ -173,6 +178,7 @@ def set_tags(
                     (ticket_id, tag),
                 )
                 if cursor.rowcount:
+                    added.append((ticket_id, tag))
                     record_event(
                         conn,
                         "tag_added",
@@ -186,6 +192,7 @@ def set_tags(
                     "DELETE FROM ticket_tags WHERE ticket_id = ? AND tag = ?", (ticket_id, tag)
                 )
                 if cursor.rowcount:
+                    removed.append((ticket_id, tag))
                     record_event(
                         conn,
                         "tag_removed",
@@ -195,3 +202,4 @@ def set_tags(
                         data={"tag": tag},
                     )
             conn.execute("UPDATE tickets SET updated_at = ? WHERE id = ?", (now, ticket_id))
+    return added, removed

@@ -57,3 +57,11 @@ def test_bounce_with_the_original_attached_as_message_rfc822() -> None:
         b"--R--\n"
     )
     assert parse_message(raw).bounce_refs == ["orig-2@okwallet.example"]
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["Undeliverable: Re: 提现", "Delivery Status Notification (Failure)", "系统退信：无法投递"],
+)
+def test_delivery_failure_subjects_are_bounces(subject: str) -> None:
+    assert parse_message(mail(subject=subject)).auto_kind == "bounce"

@@ -96,24 +96,11 @@ def test_bigram_tokens() -> None:
 
 
 def test_search_joins_messages_by_rowid(demo: sqlite3.Connection) -> None:
+    from agentconsole.store.messages import SEARCH_SQL
+
     plan = " ".join(
         str(row[3])
-        for row in demo.execute(
-            "EXPLAIN QUERY PLAN SELECT m.id FROM (SELECT rowid, bm25(message_fts) AS rank"
-            " FROM message_fts WHERE message_fts MATCH 'x') AS f JOIN messages m ON m.id = f.rowid"
-        )
+        for row in demo.execute("EXPLAIN QUERY PLAN " + SEARCH_SQL, ('"x"', 5000, 80, 20))
     )
-    assert "INTEGER PRIMARY KEY" in plan
-
-
-def test_ranking_window_keeps_recall_when_asked(
-    demo: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from agentconsole.store import messages
-
-    every = _found(demo, "提现")
-    monkeypatch.setattr(messages, "RANK_WINDOW", 5)
-    newest = {hit.message_id for hit in search_messages(demo, "提现", limit=3)}
-    assert len(newest) == 3 and newest <= set(sorted(every)[-5:])  # ranked among the newest 5
-    assert _found(demo, "提现") == every  # a larger limit widens the window: full recall
-    assert messages.count_matches(demo, "提现") == len(every)
+    assert "SEARCH m USING INTEGER PRIMARY KEY" in plan
+    assert not re.search(r"SCAN m\b", plan)  # never a scan of all messages
