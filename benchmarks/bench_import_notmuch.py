@@ -1,0 +1,112 @@
+"""Import speed side by side with notmuch, in one run, on the same generated Maildir.
+
+    python benchmarks/bench_import_notmuch.py [--messages 20000] [--runs 3]
+
+Absolute rates differ twofold between machines, so the figure that means something is
+the ratio to a peer measured in the same run: ``agentconsole import`` against
+``notmuch new`` (which also parses every message and builds a full-text index).
+Prints wall time, CPU time (user + system of the whole process tree, workers
+included), CPU per message and the ratio of rates. Installs notmuch with apt-get when
+it is missing and the script runs as root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import OUT  # noqa: E402
+from make_corpus import build  # noqa: E402
+
+
+def _ensure_notmuch() -> str:
+    found = shutil.which("notmuch")
+    if found:
+        return found
+    if os.geteuid() != 0:
+        sys.exit("notmuch is not installed (Debian: apt-get install notmuch)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "notmuch"], check=True, env=env)
+    found = shutil.which("notmuch")
+    if not found:
+        sys.exit("notmuch did not install")
+    return found
+
+
+def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (children's user + system) of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def ours(maildir: Path, tmp: Path) -> tuple[float, float]:
+    env = dict(
+        os.environ,
+        AGENTCONSOLE_DB=str(tmp / "bench.db"),
+        AGENTCONSOLE_CONFIG=str(tmp / "none.toml"),
+    )
+    return _timed([sys.executable, "-m", "agentconsole", "import", "--json", str(maildir)], env)
+
+
+def notmuch(binary: str, maildir: Path, tmp: Path) -> tuple[float, float]:
+    """``notmuch new`` on a fresh index of the same files (its index lives in tmp)."""
+    config = tmp / "notmuch-config"
+    config.write_text(
+        f"[database]\npath={tmp / 'index'}\nmail_root={maildir}\n"
+        "[new]\ntags=unread;inbox\n[user]\nname=bench\nprimary_email=bench@example.org\n"
+        "[maildir]\nsynchronize_flags=false\n"
+    )
+    (tmp / "index").mkdir()
+    env = dict(os.environ, NOTMUCH_CONFIG=str(config))
+    return _timed([binary, "new", "--quiet"], env)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    binary = _ensure_notmuch()
+    _, maildir = build(args.messages, OUT)
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout
+    print(
+        f"import vs {version.strip()}: {args.messages:,} messages (Maildir), {os.cpu_count()} cores"
+    )
+    results: dict[str, list[tuple[float, float]]] = {"agentconsole": [], "notmuch": []}
+    for _ in range(args.runs):  # alternate, so both see the same machine state
+        with tempfile.TemporaryDirectory() as tmp:
+            results["agentconsole"].append(ours(maildir, Path(tmp)))
+        with tempfile.TemporaryDirectory() as tmp:
+            results["notmuch"].append(notmuch(binary, maildir, Path(tmp)))
+    medians = {}
+    for name, runs in results.items():
+        walls = sorted(wall for wall, _ in runs)
+        cpus = sorted(cpu for _, cpu in runs)
+        wall, cpu = walls[len(walls) // 2], cpus[len(cpus) // 2]
+        medians[name] = wall
+        print(
+            f"  {name:12s} median {wall:6.1f} s wall  {args.messages / wall:7,.0f} msg/s"
+            f"  CPU {cpu:6.1f} s  ({cpu / args.messages * 1000:.2f} ms/message)"
+            f"  runs: {', '.join(f'{w:.1f}' for w in walls)}"
+        )
+    ratio = medians["notmuch"] / medians["agentconsole"]
+    print(f"  agentconsole is {ratio:.1f}x notmuch's rate  [target >= 3x, < 0.8 ms CPU/message]")
+
+
+if __name__ == "__main__":
+    main()
