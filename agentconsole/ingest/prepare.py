@@ -1,15 +1,23 @@
-"""The parallel half of an import: read, parse and enrich one message.
+"""The parallel half of an import: parse and enrich one message's bytes.
 
-Runs in worker processes. Everything that depends only on the message itself happens
-here (parsing, compression of the raw bytes, the deduplication key, full-text tokens,
-category and identifier guesses) so the single writer process does nothing but
-threading and inserts. Never raises: a failure becomes a quarantined message.
+Runs in worker processes (the main process reads the bytes from the source and sends
+them). Everything that depends only on the message itself happens here (parsing,
+compression of the raw bytes, the deduplication key, full-text tokens, category and
+identifier guesses) so the single writer process does nothing but threading and
+inserts. Never raises: a failure becomes a quarantined message.
+
+Test hook: when the environment variable ``AGENTCONSOLE_TEST_KILL_WORKER`` is set, a
+worker process that is handed a message containing its value kills itself with
+SIGKILL, as the OOM killer would. The tests use it to prove that an import survives a
+dead worker; it is read only in worker processes, never in the main one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,15 +27,17 @@ from agentconsole.ingest.enrich import guess_category
 from agentconsole.mail.headers import normalise_subject
 from agentconsole.mail.parse import ParsedMessage, parse_message, quarantined
 from agentconsole.mail.quoting import own_text
-from agentconsole.mail.sources import MailRef, read_raw
+from agentconsole.mail.sources import Provenance
 from agentconsole.store.cjk import index_text
+
+KILL_HOOK_ENV = "AGENTCONSOLE_TEST_KILL_WORKER"
 
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """A parsed message ready for the writer."""
+    """A parsed message ready for the writer, with where it was seen."""
 
-    label: str
+    where: Provenance
     size: int
     dedupe_key: bytes
     raw_compressed: bytes
@@ -44,31 +54,58 @@ class Prepared:
     references_json: str = "[]"
     problems_json: str = "[]"
 
+    @property
+    def label(self) -> str:
+        """Where the message was seen, in one line."""
+        return self.where.label
+
 
 _PATTERNS: Mapping[str, Sequence[str]] = {}
+_KILL_MARKER = b""
 
 
-def init_worker(patterns: Mapping[str, Sequence[str]]) -> None:
-    """Pool initializer: the identifier patterns from the config."""
-    global _PATTERNS
+def init_worker(patterns: Mapping[str, Sequence[str]], *, in_pool: bool = False) -> None:
+    """Pool initializer: the identifier patterns from the config (and, in a pool's
+    worker only, the test hook described in the module's docstring)."""
+    global _PATTERNS, _KILL_MARKER
     _PATTERNS = patterns
+    if in_pool:
+        _KILL_MARKER = os.environ.get(KILL_HOOK_ENV, "").encode()
 
 
 def dedupe_key(parsed: ParsedMessage, raw: bytes) -> bytes:
-    """The same message from two exports (mbox and Maildir, INBOX and a label) gets the
-    same key: its Message-ID with the sender, date and subject (so a stranger reusing an
-    id does not make a different mail vanish). Without a Message-ID, the bytes decide."""
+    """What makes two copies one message: the same content, not only the same labels.
+
+    The key is the Message-ID with the digest of the decoded text and attachments
+    (``c``), or, without a Message-ID, the identifying headers (From, Date, Subject,
+    To) with that digest (``h``). So an mbox copy, a Maildir copy with other
+    ``Received:`` lines and an IMAP copy in CRLF get one key, while two different
+    messages that share a Message-ID, sender, date and subject get two. A quarantined
+    message, of which nothing was read, is keyed on its bytes (``r``)."""
     digest = hashlib.sha256()
+    if parsed.status == "quarantined" or not parsed.content_digest:
+        digest.update(raw.replace(b"\r\n", b"\n").strip())
+        return b"r" + digest.digest()[:16]
     if parsed.message_id:
-        for part in (parsed.message_id, parsed.from_addr, str(parsed.date), parsed.subject):
-            digest.update(part.encode("utf-8", "surrogatepass"))
-            digest.update(b"\0")
-        return b"m" + digest.digest()[:16]
-    digest.update(raw.replace(b"\r\n", b"\n").strip())
-    return b"r" + digest.digest()[:16]
+        fields = [parsed.message_id]
+        prefix = b"c"
+    else:
+        to = ",".join(address for _, address in parsed.to)
+        fields = [parsed.from_addr, str(parsed.date), parsed.subject, to]
+        prefix = b"h"
+    for value in fields:
+        digest.update(value.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    digest.update(parsed.content_digest)
+    return prefix + digest.digest()[:16]
 
 
-def prepare_raw(raw: bytes, label: str, patterns: Mapping[str, Sequence[str]]) -> Prepared:
+def content_key(raw: bytes) -> bytes:
+    """The dedupe key of a stored message's raw bytes (to re-key an older store)."""
+    return dedupe_key(parse_message(raw), raw)
+
+
+def prepare_raw(raw: bytes, where: Provenance, patterns: Mapping[str, Sequence[str]]) -> Prepared:
     parsed = parse_message(raw)
     category, priority = "other", "normal"
     identifiers: list[tuple[str, str]] = []
@@ -78,7 +115,7 @@ def prepare_raw(raw: bytes, label: str, patterns: Mapping[str, Sequence[str]]) -
         identifiers = find_identifiers(mine, patterns)
     sender = f"{parsed.from_name} {parsed.from_addr}"
     return Prepared(
-        label=label,
+        where=where,
         size=len(raw),
         dedupe_key=dedupe_key(parsed, raw),
         raw_compressed=zlib.compress(raw, 6),
@@ -97,28 +134,38 @@ def prepare_raw(raw: bytes, label: str, patterns: Mapping[str, Sequence[str]]) -
     )
 
 
-def prepare(ref: MailRef) -> Prepared | tuple[str, str]:
-    """Worker entry point: a Prepared message, or (label, error) if it cannot be read."""
+def prepare_chunk(items: list[tuple[bytes, Provenance]]) -> list[Prepared]:
+    """Worker entry point: prepare a chunk of messages, in order."""
+    if _KILL_MARKER and any(_KILL_MARKER in raw for raw, _ in items):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return [prepare(raw, where) for raw, where in items]
+
+
+def prepare(
+    raw: bytes, where: Provenance, patterns: Mapping[str, Sequence[str]] | None = None
+) -> Prepared:
+    """A Prepared message; never raises (what cannot be prepared is quarantined)."""
     try:
-        raw = read_raw(ref)
-    except OSError as exc:
-        return ref.label, f"cannot read: {exc.strerror or exc}"
-    try:
-        return prepare_raw(raw, ref.label, _PATTERNS)
+        return prepare_raw(raw, where, _PATTERNS if patterns is None else patterns)
     except Exception as exc:  # the parser never raises; enrichment must not lose mail either
-        parsed = quarantined(raw, f"cannot prepare: {type(exc).__name__}: {exc}"[:200])
-        return Prepared(
-            ref.label,
-            len(raw),
-            dedupe_key(parsed, raw),
-            zlib.compress(raw, 6),
-            parsed,
-            "",
-            "",
-            "",
-            "other",
-            "normal",
-            "",
-            [],
-            problems_json=json.dumps(parsed.problems),
-        )
+        return prepare_quarantined(raw, where, f"cannot prepare: {type(exc).__name__}: {exc}")
+
+
+def prepare_quarantined(raw: bytes, where: Provenance, reason: str) -> Prepared:
+    """A message stored raw with ``reason``, read no further (cheap, in any process)."""
+    parsed = quarantined(raw, reason[:200])
+    return Prepared(
+        where,
+        len(raw),
+        dedupe_key(parsed, raw),
+        zlib.compress(raw, 6),
+        parsed,
+        "",
+        "",
+        "",
+        "other",
+        "normal",
+        "",
+        [],
+        problems_json=json.dumps(parsed.problems),
+    )

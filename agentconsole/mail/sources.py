@@ -336,8 +336,8 @@ def open_sources(path: Path) -> list[MailSource]:
         if kind == "empty":
             raise NotAMailbox(f"{path}: the file is empty")
         raise NotAMailbox(
-            f"{path}: not mail (an mbox starts with a 'From ' line, a message with mail "
-            "headers such as From:, Date: or Subject:)"
+            f"{path}: not a mailbox and not a mail message (an mbox starts with a 'From '"
+            " line, a message with mail headers such as From:, Date: or Subject:)"
         )
     if not is_dir:
         raise NotAMailbox(f"{path}: neither a file nor a folder")
