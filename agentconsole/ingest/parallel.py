@@ -25,7 +25,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from agentconsole.ingest.prepare import Prepared, init_worker, prepare, prepare_chunk
+from agentconsole.ingest.prepare import (
+    LARGE_RAW_BYTES,
+    Prepared,
+    init_worker,
+    prepare,
+    prepare_chunk,
+)
 from agentconsole.ingest.prepare import prepare_quarantined as quarantine
 from agentconsole.mail.sources import Provenance, RawMail, Skipped, SourceItem
 
@@ -34,7 +40,7 @@ Patterns = Mapping[str, Sequence[str]]
 
 CHUNK = 24
 CHUNK_BYTES = 1024 * 1024
-LARGE_MESSAGE_BYTES = 8 * 1024 * 1024
+LARGE_MESSAGE_BYTES = LARGE_RAW_BYTES
 MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024
 DIED = "the parse worker died (killed, or out of memory)"
 
@@ -89,7 +95,12 @@ def prepared_stream(
     if jobs <= 1:
         init_worker(patterns)
         for item in items:
-            yield item if isinstance(item, Skipped) else prepare(item.raw, item.where)
+            if isinstance(item, Skipped):
+                yield item
+                continue
+            box = [item]
+            del item
+            yield _prepare_taken(box, patterns)
         return
     pool = _Pool(jobs, patterns)
     try:
@@ -127,18 +138,28 @@ def _parallel(items: Iterable[SourceItem], pool: _Pool, errors: list[str]) -> It
             chunk_bytes += len(item.raw)
             if len(chunk) >= CHUNK or chunk_bytes >= CHUNK_BYTES:
                 flush()
-        else:
+        elif isinstance(item, Skipped):
             flush()  # keep the order: what came before goes first
-            if isinstance(item, RawMail):
-                ready: list[Result] = [prepare(item.raw, item.where, pool.patterns)]
-            else:
-                ready = [item]
-            pending.append(_Slot([], ready=ready))
+            pending.append(_Slot([], ready=[item]))
+        else:
+            flush()
+            while pending:  # one large message in memory at a time
+                yield from take()
+            box = [item]
+            del item
+            yield _prepare_taken(box, pool.patterns)
         while len(pending) > limit or (in_flight > MAX_IN_FLIGHT_BYTES and pending):
             yield from take()
     flush()
     while pending:
         yield from take()
+
+
+def _prepare_taken(box: list[RawMail], patterns: Patterns) -> Prepared:
+    """Prepare the message in ``box``, taking it out: no name in a suspended generator
+    keeps a large message's bytes (or its result) alive while the writer stores it."""
+    item = box.pop()
+    return prepare(item.raw, item.where, patterns)
 
 
 def _resolve(pending: deque[_Slot], pool: _Pool, errors: list[str]) -> None:

@@ -24,6 +24,7 @@ import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from itertools import chain
 from pathlib import Path
 
 from agentconsole.config import Config
@@ -32,6 +33,7 @@ from agentconsole.ingest.prepare import Prepared
 from agentconsole.ingest.rekey import rekey_old_messages
 from agentconsole.ingest.writer import ImportSummary, MailWriter
 from agentconsole.mail.sources import MailSource, Skipped, open_sources
+from agentconsole.store.raw import write_raw_in_slices
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(bytes_done, messages_done)`` after each message."""
@@ -41,7 +43,8 @@ HOLD_SECONDS = 0.075
 """The longest the import holds the write lock at a time."""
 GAP_SECONDS = 0.025
 """The shortest pause between two of the import's write transactions."""
-MAX_BACKLOG_BYTES = 64 * 1024 * 1024
+MAX_BACKLOG_BYTES = 8 * 1024 * 1024
+"""Parsed messages waiting for the writer; one large message fills it alone."""
 
 
 def refresh_statistics(conn: sqlite3.Connection) -> None:
@@ -81,10 +84,26 @@ def run_import(
         total_bytes = sum(source.size() for source in sources)
     if jobs is None:
         jobs = min(os.cpu_count() or 1, 4) if total_bytes >= PARALLEL_MIN_BYTES else 1
-    items = (item for source in sources for item in source.messages())
+    # chain, not a generator expression: that would keep the last message alive
+    items = chain.from_iterable(source.messages() for source in sources)
     stream = prepared_stream(items, config.identifier_patterns, jobs, summary.errors)
     writer = MailWriter(conn, config, summary)
     bytes_done = 0
+
+    def write(prepared: Prepared) -> None:
+        """Store one message (a function, so no loop variable keeps it alive)."""
+        nonlocal bytes_done
+        summary.messages_seen += 1
+        imported = summary.imported
+        writer.add(prepared)
+        large = prepared.large_raw
+        if large is not None:
+            if summary.imported > imported:
+                write_raw_in_slices(conn, prepared.dedupe_key, large.size, large.slices())
+            large.file.close()
+        bytes_done += prepared.size
+        if progress is not None:
+            progress(bytes_done, summary.messages_seen)
 
     def commit() -> None:
         if not dry_run:
@@ -114,6 +133,7 @@ def run_import(
                 else:
                     backlog.append(item)
                     backlog_bytes += item.size
+                item = None  # a large message must not stay alive through the next one
             if not backlog:
                 break
             if not exhausted and (pause := gap_end - time.monotonic()) > 0:
@@ -122,13 +142,8 @@ def run_import(
                 conn.execute("BEGIN IMMEDIATE")
             deadline = time.monotonic() + HOLD_SECONDS
             while backlog and time.monotonic() < deadline:
-                prepared = backlog.popleft()
-                backlog_bytes -= prepared.size
-                summary.messages_seen += 1
-                writer.add(prepared)
-                bytes_done += prepared.size
-                if progress is not None:
-                    progress(bytes_done, summary.messages_seen)
+                backlog_bytes -= backlog[0].size
+                write(backlog.popleft())
             if not dry_run:
                 conn.execute("COMMIT")
     except BaseException:

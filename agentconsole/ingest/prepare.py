@@ -18,9 +18,11 @@ import hashlib
 import json
 import os
 import signal
+import tempfile
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from agentconsole.identifiers import find_identifiers
 from agentconsole.ingest.enrich import guess_category
@@ -53,6 +55,10 @@ class Prepared:
     cc_json: str = "[]"
     references_json: str = "[]"
     problems_json: str = "[]"
+    large_raw: SpooledRaw | None = None
+    """A large message's compressed bytes in a temporary file, written into the store
+    in slices after the writer stored the row with an empty ``raw_compressed``
+    (binding a 40 MB blob makes SQLite hold three copies of it at once)."""
 
     @property
     def label(self) -> str:
@@ -61,6 +67,9 @@ class Prepared:
 
 
 _PATTERNS: Mapping[str, Sequence[str]] = {}
+_COMPRESS_SLICE = 1024 * 1024
+LARGE_RAW_BYTES = 8 * 1024 * 1024
+"""Messages over this size are prepared in the main process, their raw bytes spooled."""
 _KILL_MARKER = b""
 
 
@@ -71,6 +80,40 @@ def init_worker(patterns: Mapping[str, Sequence[str]], *, in_pool: bool = False)
     _PATTERNS = patterns
     if in_pool:
         _KILL_MARKER = os.environ.get(KILL_HOOK_ENV, "").encode()
+
+
+def _compressed(raw: bytes) -> tuple[bytes, SpooledRaw | None]:
+    """(``raw_compressed``, ``large_raw``) for :class:`Prepared`."""
+    if len(raw) <= LARGE_RAW_BYTES:
+        return zlib.compress(raw, 6), None
+    return b"", SpooledRaw.compress(raw)
+
+
+class SpooledRaw:
+    """A large message's zlib-compressed bytes, kept in a temporary file (deleted when
+    closed or collected) so that memory holds the raw message once and nothing more.
+    Only made in the main process (:data:`LARGE_RAW_BYTES` is the size above which
+    messages are not sent to workers), so it is never pickled."""
+
+    def __init__(self, file: BinaryIO, size: int) -> None:
+        self.file = file
+        self.size = size
+
+    @classmethod
+    def compress(cls, raw: bytes) -> SpooledRaw:
+        compressor = zlib.compressobj(6)
+        file = tempfile.TemporaryFile()
+        view = memoryview(raw)
+        for start in range(0, len(raw), _COMPRESS_SLICE):
+            file.write(compressor.compress(view[start : start + _COMPRESS_SLICE]))
+        file.write(compressor.flush())
+        return cls(file, file.tell())
+
+    def slices(self, size: int = _COMPRESS_SLICE) -> Iterator[bytes]:
+        """The compressed bytes from the start, ``size`` at a time."""
+        self.file.seek(0)
+        while chunk := self.file.read(size):
+            yield chunk
 
 
 def dedupe_key(parsed: ParsedMessage, raw: bytes) -> bytes:
@@ -114,11 +157,12 @@ def prepare_raw(raw: bytes, where: Provenance, patterns: Mapping[str, Sequence[s
         category, priority = guess_category(parsed.subject, mine)
         identifiers = find_identifiers(mine, patterns)
     sender = f"{parsed.from_name} {parsed.from_addr}"
+    raw_compressed, large_raw = _compressed(raw)
     return Prepared(
         where=where,
         size=len(raw),
         dedupe_key=dedupe_key(parsed, raw),
-        raw_compressed=zlib.compress(raw, 6),
+        raw_compressed=raw_compressed,
         parsed=parsed,
         fts_subject=index_text(parsed.subject),
         fts_sender=index_text(sender),
@@ -131,6 +175,7 @@ def prepare_raw(raw: bytes, where: Provenance, patterns: Mapping[str, Sequence[s
         cc_json=json.dumps(parsed.cc, ensure_ascii=False),
         references_json=json.dumps(parsed.references[-50:]),
         problems_json=json.dumps(parsed.problems, ensure_ascii=False),
+        large_raw=large_raw,
     )
 
 
@@ -154,11 +199,12 @@ def prepare(
 def prepare_quarantined(raw: bytes, where: Provenance, reason: str) -> Prepared:
     """A message stored raw with ``reason``, read no further (cheap, in any process)."""
     parsed = quarantined(raw, reason[:200])
+    raw_compressed, large_raw = _compressed(raw)
     return Prepared(
         where,
         len(raw),
         dedupe_key(parsed, raw),
-        zlib.compress(raw, 6),
+        raw_compressed,
         parsed,
         "",
         "",
@@ -168,4 +214,5 @@ def prepare_quarantined(raw: bytes, where: Provenance, reason: str) -> Prepared:
         "",
         [],
         problems_json=json.dumps(parsed.problems),
+        large_raw=large_raw,
     )

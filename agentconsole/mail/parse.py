@@ -65,7 +65,7 @@ ELIDE_MIN_BYTES = 1024 * 1024
 """Messages larger than this have their large base64 payloads elided before parsing."""
 ELIDE_RUN_BYTES = 64 * 1024
 """A base64 payload at least this large is hashed and elided instead of parsed."""
-_B64_RUN = re.compile(rb"^(?:[A-Za-z0-9+/=]+\r?\n)+", re.MULTILINE)
+_B64_RUN = re.compile(rb"[A-Za-z0-9+/=\r\n]+")
 _B64_CTE = re.compile(rb"content-transfer-encoding:[ \t]*\"?base64", re.IGNORECASE)
 _SLICE = 1024 * 1024
 _WHITESPACE = b" \t\r\n"
@@ -138,20 +138,22 @@ def _elide(raw: bytes) -> bytes:
     """``raw`` with every large base64 payload replaced by a marker line that carries
     its size and digest (see :func:`_payload_digest`); hashed in slices, never decoded.
 
-    Only a run of base64 lines that opens a part's body (after a blank line, with a
-    base64 transfer encoding in the headers just before it) and ends at a blank line, a
-    boundary or the end of the message is elided: that run is the whole payload."""
+    A candidate is a long run of base64 characters and line ends (one character class,
+    so the regex engine keeps no state per line). It is elided only when it is a whole
+    payload: it opens a part's body (a blank line just inside its start, a base64
+    transfer encoding in the headers before it) and ends a line followed by a boundary
+    or the end of the message."""
     pieces: list[bytes] = []
     done = 0
     for match in _B64_RUN.finditer(raw):
-        start, end = match.span()
-        if end - start < ELIDE_RUN_BYTES:
+        run_start, end = match.span()
+        if end - run_start < ELIDE_RUN_BYTES:
             continue
-        if not raw[max(0, start - 4) : start].endswith((b"\n\n", b"\r\n\r\n")):
+        start = _body_start(raw, run_start)
+        if start < 0 or not (end == len(raw) or (raw[end - 1] == 10 and raw[end] == 45)):
             continue
-        if not _B64_CTE.search(raw, max(0, start - 4096), start):
-            continue
-        if end < len(raw) and raw[end : end + 2] not in (b"--", b"\r\n") and raw[end] != 10:
+        headers_from = max(raw.rfind(b"\n--", max(0, start - 4096), start), start - 4096, 0)
+        if not _B64_CTE.search(raw, headers_from, start):
             continue
         digest = hashlib.sha256()
         stripped = 0
@@ -166,6 +168,17 @@ def _elide(raw: bytes) -> bytes:
         return raw
     pieces.append(raw[done:])
     return b"".join(pieces)
+
+
+def _body_start(raw: bytes, run_start: int) -> int:
+    """Where a part's body starts, if the blank line that opens it is near
+    ``run_start`` (the run may begin with the end of the last header line); else -1."""
+    window = raw[run_start : run_start + 512]
+    found = [i for i in (window.find(b"\n\n"), window.find(b"\n\r\n")) if i >= 0]
+    if not found:
+        return -1
+    first = min(found)
+    return run_start + first + (2 if window[first + 1] == 10 else 3)
 
 
 def _elided(payload: str) -> tuple[int, bytes] | None:

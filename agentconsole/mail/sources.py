@@ -137,8 +137,8 @@ def _read_file(path: str, kind: SourceKind, offset: int = 0, length: int = -1) -
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return Skipped(where, "not a regular file (a FIFO, device or socket): skipped")
             handle.seek(offset)
-            wanted = MAX_MESSAGE_BYTES if length < 0 else min(length, MAX_MESSAGE_BYTES)
-            return RawMail(handle.read(wanted), where)
+            wanted = os.fstat(fd).st_size - offset if length < 0 else length
+            return RawMail(handle.read(min(wanted, MAX_MESSAGE_BYTES)), where)
     except OSError as exc:
         return Skipped(where, _reason(exc))
 
@@ -183,8 +183,11 @@ class MboxSource:
         with open(self.path, "rb") as handle:  # one handle: no open() per message
             for start, length in self.spans():
                 handle.seek(start)
-                raw = handle.read(min(length, MAX_MESSAGE_BYTES))
-                yield RawMail(raw, Provenance("mbox", path=path, offset=start))
+                # no local name for the bytes: a suspended generator would keep them alive
+                yield RawMail(
+                    handle.read(min(length, MAX_MESSAGE_BYTES)),
+                    Provenance("mbox", path=path, offset=start),
+                )
 
 
 @dataclass
