@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from agentconsole.config import Config, default_identifier_patterns
 from agentconsole.ingest.prepare import prepare_raw
 from agentconsole.ingest.writer import ImportSummary, MailWriter
+from agentconsole.mail.sources import Provenance
 
 SUPPORT = "support@okwallet.example"
 
@@ -75,6 +76,7 @@ def ingest(
     conn.execute("BEGIN IMMEDIATE")
     for index, raw in enumerate(raws):
         summary.messages_seen += 1
-        writer.add(prepare_raw(raw, f"test:{index}", config.identifier_patterns))
+        where = Provenance("eml", path=f"test:{index}")
+        writer.add(prepare_raw(raw, where, config.identifier_patterns))
     conn.execute("COMMIT")
     return summary

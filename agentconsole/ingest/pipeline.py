@@ -1,70 +1,50 @@
-"""Run an import: sources -> parallel parsing -> one writer -> batched commits.
+"""Run an import: sources -> parallel parsing -> one writer -> short transactions.
 
-Parsing is nearly all of an import's time, so worker processes read and parse while
-the main process threads and writes. Work is handed out in chunks with a bounded
-number in flight, which keeps results in order (threading needs a thread's first
-message before its replies, and exports hold them in that order) and keeps memory
-flat: neither the list of messages nor the parsed results are ever all in memory.
+Sources read each message in this process and :mod:`agentconsole.ingest.parallel`
+parses it in worker processes, in order and with bounded memory, while this process
+threads and writes.
 
-Every ``batch_size`` messages are committed together. An import killed at any point
-leaves whole batches behind; started again, it skips what is stored (the dedupe key
-is unique) and goes on, so every message ends up stored exactly once.
+Writers take turns. An agent's change in the console (another connection doing
+``BEGIN IMMEDIATE``) must commit within 200 ms while an import runs, so the import
+never holds the write lock long: it writes what is ready for at most
+:data:`HOLD_SECONDS` (or ``batch_size`` messages), commits, and then gathers parsed
+messages without the lock for at least :data:`GAP_SECONDS`. SQLite's busy handler
+retries a waiting writer at most 25 ms apart for its first 100 ms, so one of its
+retries falls in that gap.
+
+Every transaction holds whole messages. An import killed at any point leaves whole
+messages behind; started again, it skips what is stored (the dedupe key is unique)
+and goes on, so every message ends up stored exactly once.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
-from multiprocessing.pool import AsyncResult
+from collections.abc import Callable, Sequence
+from itertools import chain
 from pathlib import Path
 
 from agentconsole.config import Config
-from agentconsole.ingest.prepare import Prepared, init_worker, prepare
+from agentconsole.ingest.parallel import prepared_stream
+from agentconsole.ingest.prepare import Prepared
+from agentconsole.ingest.rekey import rekey_old_messages
 from agentconsole.ingest.writer import ImportSummary, MailWriter
-from agentconsole.mail.sources import MailRef, MailSource, open_sources
+from agentconsole.mail.sources import MailSource, Skipped, open_sources
+from agentconsole.store.raw import write_raw_in_slices
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(bytes_done, messages_done)`` after each message."""
 
-CHUNK = 24
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
-
-
-def _prepare_chunk(refs: list[MailRef]) -> list[Prepared | tuple[str, str]]:
-    return [prepare(ref) for ref in refs]
-
-
-def _chunks(refs: Iterable[MailRef], size: int) -> Iterator[list[MailRef]]:
-    iterator = iter(refs)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def _prepared_stream(
-    refs: Iterable[MailRef], config: Config, jobs: int
-) -> Iterator[Prepared | tuple[str, str]]:
-    patterns = config.identifier_patterns
-    if jobs <= 1:
-        init_worker(patterns)
-        for ref in refs:
-            yield prepare(ref)
-        return
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(jobs, initializer=init_worker, initargs=(patterns,)) as pool:
-        pending: deque[AsyncResult[list[Prepared | tuple[str, str]]]] = deque()
-        chunks = _chunks(refs, CHUNK)
-        limit = jobs * 6
-        for chunk in chunks:
-            pending.append(pool.apply_async(_prepare_chunk, (chunk,)))
-            if len(pending) >= limit:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+HOLD_SECONDS = 0.075
+"""The longest the import holds the write lock at a time."""
+GAP_SECONDS = 0.025
+"""The shortest pause between two of the import's write transactions."""
+MAX_BACKLOG_BYTES = 8 * 1024 * 1024
+"""Parsed messages waiting for the writer; one large message fills it alone."""
 
 
 def refresh_statistics(conn: sqlite3.Connection) -> None:
@@ -104,31 +84,76 @@ def run_import(
         total_bytes = sum(source.size() for source in sources)
     if jobs is None:
         jobs = min(os.cpu_count() or 1, 4) if total_bytes >= PARALLEL_MIN_BYTES else 1
-    refs = (ref for source in sources for ref in source.refs())
+    # chain, not a generator expression: that would keep the last message alive
+    items = chain.from_iterable(source.messages() for source in sources)
+    stream = prepared_stream(items, config.identifier_patterns, jobs, summary.errors)
     writer = MailWriter(conn, config, summary)
     bytes_done = 0
-    in_batch = 0
+
+    def write(prepared: Prepared) -> None:
+        """Store one message (a function, so no loop variable keeps it alive)."""
+        nonlocal bytes_done
+        summary.messages_seen += 1
+        imported = summary.imported
+        writer.add(prepared)
+        large = prepared.large_raw
+        if large is not None:
+            if summary.imported > imported:
+                write_raw_in_slices(conn, prepared.dedupe_key, large.size, large.slices())
+            large.file.close()
+        bytes_done += prepared.size
+        if progress is not None:
+            progress(bytes_done, summary.messages_seen)
+
+    def commit() -> None:
+        if not dry_run:
+            conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE")
+
+    backlog: deque[Prepared] = deque()
+    backlog_bytes = 0
+    exhausted = False
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for item in _prepared_stream(refs, config, jobs):
-            summary.messages_seen += 1
-            if isinstance(item, tuple):
-                summary.unreadable += 1
-                summary.errors.append(f"{item[0]}: {item[1]}")
-                continue
-            writer.add(item)
-            bytes_done += item.size
-            in_batch += 1
-            if in_batch >= batch_size and not dry_run:
-                conn.execute("COMMIT")
+        rekey_old_messages(conn, commit)
+        if not dry_run:
+            conn.execute("COMMIT")
+        while True:
+            gap_end = time.monotonic() + GAP_SECONDS
+            while not exhausted and len(backlog) < batch_size and backlog_bytes < MAX_BACKLOG_BYTES:
+                if backlog and time.monotonic() >= gap_end:
+                    break
+                item = next(stream, None)
+                if item is None:
+                    exhausted = True
+                elif isinstance(item, Skipped):
+                    summary.messages_seen += 1
+                    summary.unreadable += 1
+                    summary.errors.append(f"{item.where.label}: {item.reason}")
+                else:
+                    backlog.append(item)
+                    backlog_bytes += item.size
+                item = None  # a large message must not stay alive through the next one
+            if not backlog:
+                break
+            if not exhausted and (pause := gap_end - time.monotonic()) > 0:
+                time.sleep(pause)  # the backlog filled up before the gap was over
+            if not dry_run:
                 conn.execute("BEGIN IMMEDIATE")
-                in_batch = 0
-            if progress is not None:
-                progress(bytes_done, summary.messages_seen)
+            deadline = time.monotonic() + HOLD_SECONDS
+            while backlog and time.monotonic() < deadline:
+                backlog_bytes -= backlog[0].size
+                write(backlog.popleft())
+            if not dry_run:
+                conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("ROLLBACK" if dry_run else "COMMIT")
+    finally:
+        stream.close()
+    if dry_run:
+        conn.execute("ROLLBACK")
     if not dry_run and summary.imported:
         refresh_statistics(conn)
     summary.seconds = time.monotonic() - started

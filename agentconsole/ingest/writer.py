@@ -22,6 +22,7 @@ from agentconsole.config import Config
 from agentconsole.ingest.prepare import Prepared
 from agentconsole.ingest.threader import find_thread
 from agentconsole.store.events import record_event
+from agentconsole.store.locations import record_location
 
 MAX_PARTICIPANTS_PER_MESSAGE = 20
 
@@ -329,9 +330,10 @@ class MailWriter:
         """Store one message (or count it as a duplicate)."""
         conn, summary, parsed = self.conn, self.summary, prepared.parsed
         existing = conn.execute(
-            "SELECT ticket_id FROM messages WHERE dedupe_key = ?", (prepared.dedupe_key,)
+            "SELECT ticket_id, id FROM messages WHERE dedupe_key = ?", (prepared.dedupe_key,)
         ).fetchone()
         if existing:
+            record_location(conn, int(existing[1]), prepared.where, self.now)
             summary.duplicates += 1
             if existing[0] is not None and parsed.gmail_labels:
                 self._tag(int(existing[0]), parsed.gmail_labels)
@@ -339,9 +341,10 @@ class MailWriter:
         summary.imported += 1
         if parsed.status == "quarantined":
             summary.quarantined += 1
-            self._insert_message(
+            message_id = self._insert_message(
                 prepared, None, None, False, parsed.date, "quarantined", "; ".join(parsed.problems)
             )
+            record_location(conn, message_id, prepared.where, self.now)
             return
         if parsed.status == "degraded":
             summary.degraded += 1
@@ -386,6 +389,7 @@ class MailWriter:
         message_id = self._insert_message(
             prepared, ticket_id, customer_id, outbound, date, rule, detail
         )
+        record_location(conn, message_id, prepared.where, self.now)
         if ticket_id is None:
             return
         self._participants(ticket_id, prepared)

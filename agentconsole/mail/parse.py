@@ -7,11 +7,26 @@ whose structure would make the stdlib recurse a thousand deep or walk fifty thou
 parts are detected by a cheap scan first and read as headers plus raw text instead.
 Whatever happens, the result says ``ok``, ``degraded`` (with reasons) or
 ``quarantined`` (nothing usable); the raw bytes are stored by the caller either way.
+
+Memory stays flat whatever the size of a message: in a message over
+:data:`ELIDE_MIN_BYTES`, every large base64 payload is hashed in slices and replaced
+by a one-line marker before the parser sees it (:func:`_elide`), so a 50 MB attachment
+is never split into lines, decoded or copied. The marker carries the payload's size and
+digest, which is all an import needs of an attachment (saving one reads the stored raw
+message again).
+
+Each message also gets a ``content_digest``: the digest of its decoded text parts
+(line endings, trailing spaces and mbox ``>From`` quoting normalised) and of its
+attachments' payloads. The same message from an mbox, a Maildir with other
+``Received:`` lines and an IMAP server (CRLF) has the same digest; two different
+messages that share a Message-ID do not.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +56,22 @@ _PART_HEADER = re.compile(rb"^content-type:", re.IGNORECASE | re.MULTILINE)
 _BOUNDARY = re.compile(rb"boundary\s*=", re.IGNORECASE)
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:", re.MULTILINE)
 _EMBEDDED_MSGID = re.compile(r"^message-id:\s*(<[^>\s]+>)", re.IGNORECASE | re.MULTILINE)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_TRAILING_SPACE = re.compile(r"[ \t\r]+$", re.MULTILINE)
+_TRAILING_SPACE_BYTES = re.compile(rb"[ \t\r]+$", re.MULTILINE)
+_MBOX_QUOTED_FROM = re.compile(r"^>+(?=From )", re.MULTILINE)
+
+ELIDE_MIN_BYTES = 1024 * 1024
+"""Messages larger than this have their large base64 payloads elided before parsing."""
+ELIDE_RUN_BYTES = 64 * 1024
+"""A base64 payload at least this large is hashed and elided instead of parsed."""
+_B64_RUN = re.compile(rb"[A-Za-z0-9+/=\r\n]+")
+_B64_CTE = re.compile(rb"content-transfer-encoding:[ \t]*\"?base64", re.IGNORECASE)
+_SLICE = 1024 * 1024
+_WHITESPACE = b" \t\r\n"
+_ELIDED = "agentconsole-elided-" + secrets.token_hex(8)
+"""The marker that stands for an elided payload. Random per process, so a message
+cannot contain a forged one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +107,15 @@ class ParsedMessage:
     gmail_labels: list[str]
     status: str
     problems: list[str] = field(default_factory=list)
+    content_digest: bytes = b""
+    """Digest of the decoded text and the attachments' payloads (empty if quarantined)."""
 
 
 def parse_message(raw: bytes) -> ParsedMessage:
     """Parse ``raw``; never raises (a message that defeats every path is quarantined)."""
     problems: list[str] = []
+    if len(raw) > ELIDE_MIN_BYTES:
+        raw = _elide(raw)
     try:
         if _too_complex(raw):
             problems.append("MIME structure too deep or too many parts: read as raw text")
@@ -99,6 +134,61 @@ def parse_message(raw: bytes) -> ParsedMessage:
         return quarantined(raw, f"unreadable message ({type(exc).__name__}: {exc})"[:200])
 
 
+def _elide(raw: bytes) -> bytes:
+    """``raw`` with every large base64 payload replaced by a marker line that carries
+    its size and digest (see :func:`_payload_digest`); hashed in slices, never decoded.
+
+    A candidate is a long run of base64 characters and line ends (one character class,
+    so the regex engine keeps no state per line). It is elided only when it is a whole
+    payload: it opens a part's body (a blank line just inside its start, a base64
+    transfer encoding in the headers before it) and ends a line followed by a boundary
+    or the end of the message."""
+    pieces: list[bytes] = []
+    done = 0
+    for match in _B64_RUN.finditer(raw):
+        run_start, end = match.span()
+        if end - run_start < ELIDE_RUN_BYTES:
+            continue
+        start = _body_start(raw, run_start)
+        if start < 0 or not (end == len(raw) or (raw[end - 1] == 10 and raw[end] == 45)):
+            continue
+        headers_from = max(raw.rfind(b"\n--", max(0, start - 4096), start), start - 4096, 0)
+        if not _B64_CTE.search(raw, headers_from, start):
+            continue
+        digest = hashlib.sha256()
+        stripped = 0
+        for offset in range(start, end, _SLICE):
+            chunk = raw[offset : min(end, offset + _SLICE)].translate(None, _WHITESPACE)
+            stripped += len(chunk)
+            digest.update(chunk)
+        pieces.append(raw[done:start])
+        pieces.append(f"{_ELIDED} {stripped} {digest.hexdigest()}\n".encode())
+        done = end
+    if not pieces:
+        return raw
+    pieces.append(raw[done:])
+    return b"".join(pieces)
+
+
+def _body_start(raw: bytes, run_start: int) -> int:
+    """Where a part's body starts, if the blank line that opens it is near
+    ``run_start`` (the run may begin with the end of the last header line); else -1."""
+    window = raw[run_start : run_start + 512]
+    found = [i for i in (window.find(b"\n\n"), window.find(b"\n\r\n")) if i >= 0]
+    if not found:
+        return -1
+    first = min(found)
+    return run_start + first + (2 if window[first + 1] == 10 else 3)
+
+
+def _elided(payload: str) -> tuple[int, bytes] | None:
+    """(base64 length, digest) of an elided payload, or None for an ordinary one."""
+    if not payload.startswith(_ELIDED):
+        return None
+    _, length, digest = payload.split(None, 3)[:3]
+    return int(length), bytes.fromhex(digest)
+
+
 def _too_complex(raw: bytes) -> bool:
     """Cheap upper bounds first (``bytes.count`` runs at memory speed); the regexes
     only confirm on the rare message that might be a problem."""
@@ -111,6 +201,7 @@ def _too_complex(raw: bytes) -> bool:
 
 
 def quarantined(raw: bytes, reason: str) -> ParsedMessage:
+    """A message nothing could be read from: a preview of its bytes, and the reason."""
     preview = decode_bytes(raw[:4000]).text
     return ParsedMessage(
         message_id=None,
@@ -166,9 +257,12 @@ def _build(msg: Message, raw: bytes, problems: list[str], structured: bool) -> P
         problems.append("no valid Date header" if "date" not in headers else "unparsable Date")
         moment = _received_date(msg)
     content_type = _content_type(msg)
-    body, has_html, attachments, bounce_refs = (
-        _walk(msg, problems) if structured else (_raw_text(raw), False, [], [])
-    )
+    digest = hashlib.sha256()
+    if structured:
+        body, has_html, attachments, bounce_refs = _walk(msg, problems, digest)
+    else:
+        body, has_html, attachments, bounce_refs = _raw_text(raw), False, [], []
+        digest.update(_normalised_bytes(_body_bytes(raw)))
     auto_kind, auto_reason = classify(headers, content_type, from_addr, subject)
     mids = message_ids(headers.get("message-id"), limit=1)
     return ParsedMessage(
@@ -191,6 +285,7 @@ def _build(msg: Message, raw: bytes, problems: list[str], structured: bool) -> P
         gmail_labels=_gmail_labels(headers.get("x-gmail-labels")),
         status="degraded" if problems else "ok",
         problems=problems,
+        content_digest=digest.digest(),
     )
 
 
@@ -273,7 +368,39 @@ def attachment_payloads(raw: bytes) -> list[tuple[Attachment, bytes]]:
     return found
 
 
-def _walk(msg: Message, problems: list[str]) -> tuple[str, bool, list[Attachment], list[str]]:
+def normalised_text(text: str) -> bytes:
+    """Text as the content digest sees it: LF line ends, no trailing spaces, no mbox
+    ``>From`` quoting, no blank lines around it."""
+    text = _TRAILING_SPACE.sub("", text.replace("\r\n", "\n"))
+    if "From " in text:
+        text = _MBOX_QUOTED_FROM.sub("", text)
+    return text.strip("\n").encode("utf-8", "surrogatepass")
+
+
+def _normalised_bytes(data: bytes) -> bytes:
+    return _TRAILING_SPACE_BYTES.sub(b"", data.replace(b"\r\n", b"\n")).strip(b"\n")
+
+
+def _payload_digest(part: Message) -> tuple[bytes, int]:
+    """Digest and size of an attachment's payload, without decoding base64 (the
+    whitespace-free base64 text names the bytes as exactly as the bytes do)."""
+    payload = part.get_payload()
+    if not isinstance(payload, str):
+        return hashlib.sha256(repr(payload).encode()).digest(), 0
+    elided = _elided(payload)
+    if elided is not None:
+        return elided[1], elided[0] * 3 // 4
+    encoding = str(part.get("content-transfer-encoding", "")).strip().strip('"').lower()
+    data = payload.encode("ascii", "surrogateescape")
+    if encoding == "base64":
+        stripped = data.translate(None, _WHITESPACE)
+        return hashlib.sha256(stripped).digest(), len(stripped) * 3 // 4
+    return hashlib.sha256(_normalised_bytes(data)).digest(), len(payload)
+
+
+def _walk(
+    msg: Message, problems: list[str], digest: hashlib._Hash
+) -> tuple[str, bool, list[Attachment], list[str]]:
     plain: list[str] = []
     html: list[str] = []
     attachments: list[Attachment] = []
@@ -281,18 +408,22 @@ def _walk(msg: Message, problems: list[str]) -> tuple[str, bool, list[Attachment
     for index, part, ctype in _parts(msg, problems, bounce_refs):
         if ctype == "text/rfc822-headers" or ctype == "message/delivery-status":
             text = _decode_part(part, problems)
+            digest.update(hashlib.sha256(normalised_text(text)).digest())
             bounce_refs.extend(m.lower()[1:-1] for m in _EMBEDDED_MSGID.findall(text))
             continue
         is_attachment, filename = _is_attachment(part, ctype)
+        payload = part.get_payload()
+        if not is_attachment and isinstance(payload, str) and _elided(payload):
+            problems.append(f"a {ctype} part too large to read: kept as an attachment")
+            is_attachment = True
         if is_attachment:
-            attachments.append(
-                Attachment(index, filename or "(unnamed)", ctype, _payload_size(part))
-            )
+            part_digest, size = _payload_digest(part)
+            digest.update(part_digest)
+            attachments.append(Attachment(index, filename or "(unnamed)", ctype, size))
             continue
-        if ctype == "text/html":
-            html.append(_decode_part(part, problems))
-        else:
-            plain.append(_decode_part(part, problems))
+        text = _decode_part(part, problems)
+        digest.update(hashlib.sha256(normalised_text(text)).digest())
+        (html if ctype == "text/html" else plain).append(text)
     if plain:
         body = "\n\n".join(t for t in plain if t.strip())
     else:
@@ -330,18 +461,14 @@ def _filename(part: Message) -> str:
     return decode_header(str(name))[0].strip()[:255]
 
 
-def _payload_size(part: Message) -> int:
-    payload = part.get_payload()
-    if not isinstance(payload, str):
-        return 0
-    encoding = str(part.get("content-transfer-encoding", "")).strip().lower()
-    if encoding == "base64":
-        return len(payload.replace("\n", "").replace("\r", "").replace(" ", "")) * 3 // 4
-    return len(payload)
+def _body_bytes(raw: bytes) -> bytes:
+    """What follows the header block (LF or CRLF line ends); nothing if there is none."""
+    parts = _HEADER_END.split(raw, 1)
+    return parts[1] if len(parts) == 2 else b""
 
 
 def _raw_text(raw: bytes) -> str:
-    body = raw.partition(b"\n\n")[2]
+    body = _body_bytes(raw)
     return decode_bytes(body[:MAX_BODY_CHARS]).text
 
 

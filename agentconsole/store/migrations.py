@@ -160,8 +160,34 @@ CREATE VIRTUAL TABLE message_fts USING fts5(
 );
 """
 
+_V2 = """
+-- Every place a message was seen: a file and byte offset, or an IMAP account, folder,
+-- UIDVALIDITY and UID. Unique on the locator, so importing the same copy again adds
+-- nothing; a second copy of a stored message adds a row here, not a message.
+CREATE TABLE message_locations (
+    id INTEGER PRIMARY KEY,
+    message_id INTEGER NOT NULL REFERENCES messages(id),
+    kind TEXT NOT NULL CHECK (kind IN ('mbox', 'maildir', 'eml', 'imap')),
+    path TEXT NOT NULL DEFAULT '',
+    byte_offset INTEGER NOT NULL DEFAULT 0,
+    account TEXT NOT NULL DEFAULT '',
+    folder TEXT NOT NULL DEFAULT '',
+    uidvalidity INTEGER NOT NULL DEFAULT 0,
+    uid INTEGER NOT NULL DEFAULT 0,
+    seen_at INTEGER NOT NULL,
+    UNIQUE (kind, path, byte_offset, account, folder, uidvalidity, uid)
+);
+CREATE INDEX message_locations_message ON message_locations(message_id);
+-- Messages stored before the dedupe key took the content into account: the next
+-- import computes their new key from the stored raw bytes (ingest.rekey), so a copy
+-- imported later is still recognised as the same message.
+CREATE TABLE messages_to_rekey (message_id INTEGER PRIMARY KEY);
+INSERT INTO messages_to_rekey (message_id) SELECT id FROM messages;
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "mail store: messages, tickets, customers, events, full-text index", _V1),
+    (2, "where each message was seen; content-based dedupe keys", _V2),
 ]
 
 
