@@ -126,7 +126,8 @@ def run_import(
             if progress is not None:
                 progress(bytes_done, summary.messages_seen)
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # a full disk has already rolled it back
+            conn.execute("ROLLBACK")
         raise
     conn.execute("ROLLBACK" if dry_run else "COMMIT")
     if not dry_run and summary.imported:
