@@ -61,12 +61,15 @@ def notmuch_config(maildir: Path) -> Path:
         index.mkdir(parents=True, exist_ok=True)
         print(f"indexing {maildir} with notmuch new ...", flush=True)
         started = time.monotonic()
-        subprocess.run(
+        done = subprocess.run(
             ["notmuch", f"--config={config}", "new", "--quiet"],
             check=True,
             env=_notmuch_env(config),
+            capture_output=True,
+            text=True,
         )
-        print(f"  {time.monotonic() - started:.1f} s", flush=True)
+        skipped = done.stderr.count("Ignoring non-mail file")
+        print(f"  {time.monotonic() - started:.1f} s ({skipped} malformed files skipped)")
     return config
 
 
