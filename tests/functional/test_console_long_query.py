@@ -25,9 +25,7 @@ async def test_a_filter_of_hundreds_of_terms_is_explained_not_fatal(
         before = app.screen.query_one(TicketTable).total
         assert before > 0
         await pilot.press("slash")
-        app.screen.query_one("#filter", Input).value = " ".join(
-            f"tag:t{i}" for i in range(300)
-        )
+        app.screen.query_one("#filter", Input).value = " ".join(f"tag:t{i}" for i in range(300))
         await pilot.press("enter")
         await settle(pilot)
         notes = [m.notification.message for m in recorded if isinstance(m, Notify)]
