@@ -24,14 +24,15 @@ _BUSY, _LOCKED, _PERM = 5, 6, 3
 
 
 def describe(exc: BaseException, db_path: Path | None) -> tuple[str, int] | None:
-    """The one-line message and exit code for ``exc``; None if it is a bug (re-raised)."""
+    """The one-line message and exit code for ``exc``; None to re-raise it (a bug, or a
+    closed output pipe, which click itself ends quietly)."""
     if isinstance(exc, QueryError):
         return str(exc), 2
     if isinstance(exc, OverflowError):
         return f"a number is too large (at most {SQLITE_MAX_INT})", 2
     if isinstance(exc, sqlite3.Error):
         return _sqlite(exc, db_path), 1
-    if isinstance(exc, OSError):
+    if isinstance(exc, OSError) and exc.errno != errno.EPIPE:  # click ends a closed pipe
         return _os(exc), 1
     return None
 

@@ -256,6 +256,14 @@ def test_a_read_only_database_is_read_but_never_written(
     assert snapshot(db) == before
 
 
+def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
+    other = tmp_path / "notes.txt"
+    other.write_text("not a database, but long enough to have a header\n" * 40)
+    expected = f"error: {other}: not an agentconsole database (file is not a database)\n"
+    assert fails(_env(tmp_path, other), "tickets") == (1, expected)
+    assert other.read_text().startswith("not a database")
+
+
 # -- 4. --db -------------------------------------------------------------------------
 
 
