@@ -2,19 +2,41 @@
 
 Run without a command it opens the console on the configured database. Each command's
 ``--help`` explains it with examples.
+
+Scripts call these commands in loops, so a command loads only what it needs: the
+module defining a command is imported when that command runs (see ``_COMMAND_MODULES``),
+the import pipeline only for ``import``, the console's modules only for the console.
 """
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
+from agentconsole.cli.errors import describe
 from agentconsole.cli.output import fail
-from agentconsole.config import Config, ConfigError, load_config
-from agentconsole.store import open_db
+from agentconsole.config import Config, ConfigError, default_db_path, load_config
+
+_DB_HELP = "Database file (default: in your data folder; env AGENTCONSOLE_DB)."
+
+# Which module defines each command; a test checks this against the commands defined.
+_COMMAND_MODULES = {
+    "customers": "read_cmds",
+    "demo": "console_cmd",
+    "export": "read_cmds",
+    "import": "import_cmd",
+    "merge-customers": "read_cmds",
+    "messages": "read_cmds",
+    "search": "read_cmds",
+    "show": "read_cmds",
+    "tickets": "read_cmds",
+}
 
 
 @dataclass
@@ -27,28 +49,78 @@ class Context:
 
     @property
     def db_path(self) -> Path:
-        return self.config.db_path(self.db_override)
+        """The database to use. Only the default location is created when missing: a
+        path the user named (--db, AGENTCONSOLE_DB, the config) must be in an existing
+        folder, so that a typo does not silently start an empty store."""
+        path = self.config.db_path(self.db_override)
+        if not path.parent.is_dir() and path != default_db_path():
+            fail(f"{path}: the folder {path.parent} does not exist", 2)
+        return path
 
     def conn(self) -> sqlite3.Connection:
         if self._conn is None:
-            try:
-                self._conn = open_db(self.db_path).conn
-            except sqlite3.DatabaseError as exc:
-                fail(f"{self.db_path}: cannot open the database ({exc})")
+            from agentconsole.store.db import connect
+
+            self._conn = connect(self.db_path)
         return self._conn
 
 
 pass_context = click.make_pass_decorator(Context)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--db",
-    "db",
-    metavar="PATH",
-    envvar="AGENTCONSOLE_DB",
-    help="Database file (default: in your data folder; env AGENTCONSOLE_DB).",
+def _set_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    obj = ctx.find_object(Context)  # set by the group, which runs before its command
+    if value is not None and obj is not None:
+        obj.db_override = value
+
+
+def db_option(command: F) -> F:
+    """``--db PATH`` on a subcommand (``agentconsole tickets --db X``), the same as
+    ``agentconsole --db X tickets``. No envvar here: the group reads AGENTCONSOLE_DB, and
+    reading it again would override a --db given before the command."""
+    return click.option(
+        "--db", metavar="PATH", expose_value=False, callback=_set_db, help=_DB_HELP
+    )(command)
+
+
+class Group(click.Group):
+    """The ``agentconsole`` group: loads a command's module when it is used, gives every
+    command the shared ``--db`` option, and turns any failure a command left unhandled
+    into one line on standard error and a non-zero exit (:mod:`agentconsole.cli.errors`).
+    """
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        db_option(cmd)
+        super().add_command(cmd, name)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _COMMAND_MODULES:
+            importlib.import_module(f"agentconsole.cli.{_COMMAND_MODULES[cmd_name]}")
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(_COMMAND_MODULES))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            if isinstance(exc, click.ClickException | click.exceptions.Exit):
+                raise
+            obj = ctx.find_object(Context)
+            handled = describe(exc, obj.config.db_path(obj.db_override) if obj else None)
+            if handled is None:
+                raise
+            fail(*handled)
+
+
+@click.group(
+    cls=Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+@click.option("--db", "db", metavar="PATH", envvar="AGENTCONSOLE_DB", help=_DB_HELP)
 @click.option(
     "--config",
     "config_file",
@@ -82,7 +154,3 @@ def cli(ctx: click.Context, db: str | None, config_file: Path | None) -> None:
 
 def main() -> None:
     cli(prog_name="agentconsole")
-
-
-# The commands register themselves on ``cli``; imported last because they import it.
-from agentconsole.cli import console_cmd, import_cmd, read_cmds  # noqa: E402, F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -19,11 +20,19 @@ DEMO_MAILBOX = DATA_DIR / "demo" / "support.mbox"
 
 
 def run_console(ctx: Context) -> None:
-    """Open the console on the configured database."""
+    """Open the console on the configured database.
+
+    The database is opened (created and migrated if new) here first, so that a missing
+    folder, a full disk or a read-only file is a one-line error from the command line
+    (see :mod:`agentconsole.cli.errors`) instead of a crash inside the console; and a
+    console that did end on an error exits non-zero."""
     from agentconsole.app import make_app
 
+    ctx.conn()
     app = make_app(ctx.config, ctx.db_path)
     app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 def build_demo_db(target: Path, ctx: Context) -> int:

@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.rule import Rule
-from rich.text import Text
 
 from agentconsole.cli import Context, cli, pass_context
 from agentconsole.cli.output import age, cell, console, emit_json, fail, table, when
@@ -78,6 +76,8 @@ def tickets_command(
     if as_json:
         emit_json({"total": total, "tickets": [_ticket_json(t) for t in found]})
         return
+    from rich.text import Text
+
     if not found:
         console.print(Text(f"no tickets match {safe_line(text)!r}" if text else "no tickets yet"))
         return
@@ -139,6 +139,8 @@ def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bo
             ]
         )
         return
+    from rich.text import Text
+
     if not hits:
         console.print(Text("no messages match"))
         return
@@ -160,6 +162,9 @@ def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bo
 
 
 def _print_thread(ctx: Context, ticket: Ticket, explain: bool) -> None:
+    from rich.rule import Rule
+    from rich.text import Text
+
     conn = ctx.conn()
     facts = Text()
     facts.append(f"{ticket.ref}  ", style="bold")
@@ -268,6 +273,8 @@ def export_command(ctx: Context, ref: str, mode: str, out: Path | None) -> None:
       agentconsole export T-42 --out ./T-42/
       agentconsole export T-42 --text
     """
+    from rich.text import Text
+
     conn = ctx.conn()
     upper = ref.strip().upper()
     if upper.startswith("M"):
@@ -328,6 +335,8 @@ def customers_command(ctx: Context, query: tuple[str, ...], limit: int, as_json:
     if as_json:
         emit_json([_customer_json(ctx, c) for c in found])
         return
+    from rich.text import Text
+
     if not found:
         console.print(Text("no customer matches"))
         return
@@ -366,6 +375,8 @@ def merge_command(ctx: Context, keep: str, merge: str) -> None:
     Example:
       agentconsole merge-customers C-12 C-40
     """
+    from rich.text import Text
+
     try:
         merge_customers(ctx.conn(), _customer_id(keep), _customer_id(merge), actor=ctx.config.agent)
     except (CustomerNotFound, ValueError) as exc:

@@ -147,7 +147,7 @@ def run_import(
             if not dry_run:
                 conn.execute("COMMIT")
     except BaseException:
-        if conn.in_transaction:
+        if conn.in_transaction:  # a full disk has already rolled it back
             conn.execute("ROLLBACK")
         raise
     finally:

@@ -20,6 +20,22 @@ _CJK_RUN = re.compile(
 )
 _WORD = re.compile(r"\w+")
 _QUERY_TERM = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+MAX_TERMS = 200
+"""Most words and filter values one query may hold. SQLite refuses an expression tree
+deeper than 1,000 and each term adds up to three levels (``from:a,b`` is an OR of LIKEs
+inside an AND chain), so ~330 terms of some kinds overflowed; 200 leaves room for any
+mix, and is far more than a person types."""
+
+
+class QueryError(ValueError):
+    """A query (ticket filter or search) that cannot be run; the message tells the user
+    what to type instead."""
+
+
+def check_size(terms: int) -> None:
+    """Refuse a query of more than :data:`MAX_TERMS` terms, saying how many it had."""
+    if terms > MAX_TERMS:
+        raise QueryError(f"query too long: {terms} terms, at most {MAX_TERMS}")
 
 
 def _bigrams(run: str) -> str:
@@ -67,11 +83,14 @@ def fts_query(query: str) -> str | None:
     """Turn what a user typed into an FTS5 MATCH expression; None if nothing to match.
 
     Words are ANDed; ``"quoted words"`` form a phrase; a leading ``-`` excludes. Every
-    token is quoted, so FTS5 operators typed by a user are searched as text.
+    token is quoted, so FTS5 operators typed by a user are searched as text. Raises
+    QueryError for more than :data:`MAX_TERMS` terms.
     """
     positive: list[str] = []
     negative: list[str] = []
-    for match in _QUERY_TERM.finditer(query):
+    terms = list(_QUERY_TERM.finditer(query))
+    check_size(len(terms))
+    for match in terms:
         negate = bool(match.group(1) or match.group(3))
         term = match.group(2) if match.group(2) is not None else match.group(4)
         tokens = _term_tokens(term or "")

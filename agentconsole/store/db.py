@@ -5,25 +5,45 @@ or a sync writes. Writers take the write lock up front with ``BEGIN IMMEDIATE``:
 deferred transaction that reads and then writes fails at once with "database is
 locked" when another writer got there first, whatever the busy timeout. The connection
 runs in autocommit mode so that no statement silently opens a deferred transaction.
+
+``connect`` gives a plain ``sqlite3`` connection (what the command line uses: importing
+sqlite-utils costs ~50 ms a command); ``open_db`` wraps it in a ``sqlite_utils.Database``
+for the callers that want one.
+
+A full disk cannot be produced on demand in CI, so the environment variable
+``AGENTCONSOLE_TEST_MAX_PAGES`` (tests only) caps the database at that many pages with
+``PRAGMA max_page_count``: writes past it fail with SQLITE_FULL exactly as on a full disk.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from agentconsole.store.migrations import migrate
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 BUSY_TIMEOUT_MS = 10_000
+TEST_MAX_PAGES_ENV = "AGENTCONSOLE_TEST_MAX_PAGES"
 
 
 def open_db(path: str | Path | None = None, *, memory: bool = False) -> sqlite_utils.Database:
     """Open (creating and migrating if needed) the store at ``path`` or in memory."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(connect(path, memory=memory))
+
+
+def connect(path: str | Path | None = None, *, memory: bool = False) -> sqlite3.Connection:
+    """A connection to the store at ``path`` (or in memory), created and migrated if
+    needed, in autocommit mode."""
     if memory or path is None:
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     else:
@@ -42,9 +62,11 @@ def open_db(path: str | Path | None = None, *, memory: bool = False) -> sqlite_u
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA temp_store=MEMORY")
     conn.execute("PRAGMA cache_size=-32000")
-    db = sqlite_utils.Database(conn)
+    max_pages = os.environ.get(TEST_MAX_PAGES_ENV)
+    if max_pages:
+        conn.execute(f"PRAGMA max_page_count={int(max_pages)}")
     migrate(conn)
-    return db
+    return conn
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
@@ -67,14 +89,19 @@ def write_txn(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
     Inside another write transaction it becomes a savepoint, so store functions that
     each commit on their own can be combined into one atomic action (escalate = a
-    priority change, a tag and an event; undo of it likewise)."""
+    priority change, a tag and an event; undo of it likewise).
+
+    After some errors (a full disk, an I/O error) SQLite has already rolled the whole
+    transaction back; rolling back again would raise "no transaction is active" and hide
+    the error that matters, so the rollback happens only while a transaction is open."""
     if conn.in_transaction:
         conn.execute("SAVEPOINT nested_write")
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK TO nested_write")
-            conn.execute("RELEASE nested_write")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO nested_write")
+                conn.execute("RELEASE nested_write")
             raise
         conn.execute("RELEASE nested_write")
         return
@@ -82,7 +109,13 @@ def write_txn(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     else:
-        conn.execute("COMMIT")
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise

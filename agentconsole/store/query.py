@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from agentconsole.models import CATEGORIES, PRIORITIES, STATUSES, parse_ticket_ref
-from agentconsole.store.cjk import fts_query
+from agentconsole.store.cjk import MAX_TERMS, QueryError, check_size, fts_query
+
+__all__ = ["MAX_TERMS", "SORTS", "QueryError", "TicketQuery", "compile_query", "order_by"]
 
 _TOKEN = re.compile(r'(-?)([a-z_]+):("([^"]*)"|\S+)|(-?"[^"]*")|(\S+)', re.IGNORECASE)
 _RELATIVE = re.compile(r"^(\d+)([dhw])$")
@@ -77,10 +79,6 @@ _EXAMPLES = {
     "after": "7d",
     "ref": "T-42",
 }
-
-
-class QueryError(ValueError):
-    """A query that cannot be run; the message tells the user what to type instead."""
 
 
 @dataclass(frozen=True)
@@ -198,12 +196,22 @@ _FTS_TICKETS = (
 )
 
 
+def _terms(match: re.Match[str]) -> int:
+    """How many terms a token adds: each value of ``key:a,b`` counts."""
+    if match.group(2) is None or match.group(3).startswith('"'):
+        return 1
+    return max(1, match.group(3).count(",") + 1)
+
+
 def compile_query(text: str, *, me: str = "") -> TicketQuery:
-    """Compile the query language into SQL; raise QueryError with a helpful message."""
+    """Compile the query language into SQL; raise QueryError with a helpful message
+    (also for more than :data:`MAX_TERMS` words and filter values, see there)."""
     clauses: list[str] = []
     params: list[object] = []
     words: list[str] = []
-    for match in _TOKEN.finditer(text or ""):
+    tokens = list(_TOKEN.finditer(text or ""))
+    check_size(sum(_terms(match) for match in tokens))
+    for match in tokens:
         negate, key, value, quoted, phrase, bare = match.groups()
         if key is not None and key.lower() in KEYS:
             clause, values = _filter(key.lower(), quoted if quoted is not None else value, me)
