@@ -14,9 +14,9 @@ sys.path.insert(0, str(ROOT))
 from datetime import timedelta  # noqa: E402
 
 from agentconsole.config import default_identifier_patterns, load_config  # noqa: E402
-from agentconsole.corpus import BASE, CorpusBuilder, write_mbox  # noqa: E402
 from agentconsole.ingest.pipeline import resolve_sources, run_import  # noqa: E402
 from agentconsole.store import open_db  # noqa: E402
+from tests.corpus import BASE, CorpusBuilder, write_mbox  # noqa: E402
 
 BIG_THREADS = 100_000
 

@@ -10,10 +10,13 @@ Deterministic: the same arguments give the same bytes.
 from __future__ import annotations
 
 import argparse
+import sys
 from itertools import islice
 from pathlib import Path
 
-from agentconsole.corpus import CorpusBuilder, write_maildir, write_mbox
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.corpus import CorpusBuilder, write_maildir, write_mbox  # noqa: E402
 
 
 def build(messages: int, out: Path, seed: int = 11) -> tuple[Path, Path]:

@@ -7,9 +7,12 @@ The output is committed; running this again gives the same bytes.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from agentconsole.corpus import BASE, CorpusBuilder, write_mbox
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.corpus import BASE, CorpusBuilder, write_mbox  # noqa: E402
 
 TARGET = Path(__file__).resolve().parent.parent / "data" / "demo" / "support.mbox"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from agentconsole.corpus import CorpusBuilder, write_maildir, write_mbox
 from tests.cli import run
 from tests.conftest import DEMO_MBOX
+from tests.corpus import CorpusBuilder, write_maildir, write_mbox
 from tests.mailfactory import mail
 
 REQUIRED = {
