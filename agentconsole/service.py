@@ -9,8 +9,6 @@ blocks a write. Changes return a :class:`Change` that knows how to undo itself.
 from __future__ import annotations
 
 import functools
-import os
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -19,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+from agentconsole.attachments import save_all
 from agentconsole.config import Config
 from agentconsole.mail.parse import attachment_payloads
 from agentconsole.models import Customer, Event, Message, Ticket
@@ -58,9 +57,6 @@ def _with_connection(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-_UNSAFE_FILENAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|\u202a-\u202e\u2066-\u2069]")
-
-
 @dataclass(frozen=True)
 class Change:
     """One console action, as much as is needed to undo it."""
@@ -93,13 +89,6 @@ class CustomerCard:
     customer: Customer
     stats: CustomerStats
     tickets: list[Ticket] = field(default_factory=list)
-
-
-def safe_filename(name: str) -> str:
-    """A file name from mail made safe for the disk: no directories, no control
-    characters, no leading dots, not empty."""
-    base = _UNSAFE_FILENAME.sub("_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
-    return base[:120] or "attachment"
 
 
 class ConsoleService:
@@ -263,18 +252,7 @@ class ConsoleService:
 
     @_with_connection
     def save_attachments(self, message_id: int, folder: Path) -> list[Path]:
-        """Write a message's attachments into ``folder``; never overwrite a file."""
-        folder = folder.expanduser()
-        folder.mkdir(parents=True, exist_ok=True)
-        written: list[Path] = []
-        for attachment, content in attachment_payloads(raw_message(self.conn(), message_id)):
-            name = safe_filename(attachment.filename)
-            target = folder / name
-            stem, suffix = os.path.splitext(name)
-            number = 1
-            while target.exists():
-                target = folder / f"{stem} ({number}){suffix}"
-                number += 1
-            target.write_bytes(content)
-            written.append(target)
-        return written
+        """Write a message's attachments into ``folder``; never overwrite a file or
+        follow a link already there."""
+        payloads = attachment_payloads(raw_message(self.conn(), message_id))
+        return save_all(folder, ((item.filename, content) for item, content in payloads))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from agentconsole.service import ConsoleService, safe_filename
+from agentconsole.attachments import safe_filename
+from agentconsole.service import ConsoleService
 from agentconsole.store import open_db, write_txn
 from agentconsole.store.tickets import get_ticket
 from tests.mailfactory import ingest, mail, make_config
