@@ -77,7 +77,15 @@ class _Pool:
         )
 
     def submit(self, items: list[tuple[bytes, Provenance]]) -> Future[list[Prepared]]:
-        return self.executor.submit(prepare_chunk, items)
+        """Hand ``items`` to a worker. A pool that broke since the last call (a worker
+        killed between two chunks) gives a failed future instead of raising here, so
+        the chunk is recovered with the others in :func:`_resolve`."""
+        try:
+            return self.executor.submit(prepare_chunk, items)
+        except BrokenProcessPool as exc:
+            failed: Future[list[Prepared]] = Future()
+            failed.set_exception(exc)
+            return failed
 
     def restart(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
