@@ -20,10 +20,10 @@ from typing import Any
 
 import platformdirs
 
+from agentconsole.datafiles import data_dir
+
 APP = "agentconsole"
-DATA_DIR = Path(
-    os.environ.get("AGENTCONSOLE_DATA", Path(__file__).resolve().parent.parent / "data")
-)
+DATA_DIR = data_dir()
 
 
 class ConfigError(ValueError):
