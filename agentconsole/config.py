@@ -20,10 +20,11 @@ from typing import Any
 
 import platformdirs
 
+from agentconsole.configfile import ConfigValueError, config_values
+from agentconsole.datafiles import data_dir
+
 APP = "agentconsole"
-DATA_DIR = Path(
-    os.environ.get("AGENTCONSOLE_DATA", Path(__file__).resolve().parent.parent / "data")
-)
+DATA_DIR = data_dir()
 
 
 class ConfigError(ValueError):
@@ -41,17 +42,29 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP)) / "agentconsole.db"
 
 
+def _user() -> str:
+    return os.environ.get("USER", "") or "agent"
+
+
 @dataclass(frozen=True)
 class Config:
-    """Everything the core needs to know about this installation and this agent."""
+    """Everything the core needs to know about this installation and this agent.
 
-    agent: str = field(default_factory=lambda: os.environ.get("USER", "") or "agent")
-    database: str | None = None
-    support_addresses: tuple[str, ...] = ("support@okwallet.example",)
-    subject_window_days: int = 14
-    identifier_patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    keymap: dict[str, str] = field(default_factory=dict)
-    views: dict[str, str] = field(default_factory=dict)
+    The one model of the config file: each field's ``key`` metadata is where it lives in
+    the TOML (``mailbox.support_addresses`` is ``support_addresses`` in ``[mailbox]``),
+    and :mod:`agentconsole.configfile` checks every value against the field's type."""
+
+    agent: str = field(default_factory=_user, metadata={"key": "agent"})
+    database: str | None = field(default=None, metadata={"key": "database"})
+    support_addresses: tuple[str, ...] = field(
+        default=("support@okwallet.example",), metadata={"key": "mailbox.support_addresses"}
+    )
+    subject_window_days: int = field(default=14, metadata={"key": "threading.subject_window_days"})
+    identifier_patterns: dict[str, tuple[str, ...]] = field(
+        default_factory=dict, metadata={"key": "identifiers"}
+    )
+    keymap: dict[str, str] = field(default_factory=dict, metadata={"key": "keymap"})
+    views: dict[str, str] = field(default_factory=dict, metadata={"key": "views"})
 
     def db_path(self, override: str | Path | None = None) -> Path:
         if override:
@@ -84,29 +97,14 @@ def default_identifier_patterns() -> dict[str, tuple[str, ...]]:
 
 
 def load_config(path: Path | None = None) -> Config:
-    """Read the config file (if any) over the defaults; raise ConfigError if it is bad."""
+    """Read the config file (if any) over the defaults; raise ConfigError, naming the
+    file and the key, if it has a key we do not know or a value of the wrong type."""
     path = path or config_path()
     raw: dict[str, Any] = _load_toml(path) if path.exists() else {}
+    try:
+        values = config_values(raw, Config)
+    except ConfigValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     patterns = default_identifier_patterns()
-    for kind, spec in raw.get("identifiers", {}).items():
-        if not isinstance(spec, dict) or not isinstance(spec.get("patterns"), list):
-            raise ConfigError(f"{path}: [identifiers.{kind}] needs a 'patterns' list")
-        patterns[kind] = tuple(str(p) for p in spec["patterns"])
-    mailbox = raw.get("mailbox", {})
-    addresses = mailbox.get("support_addresses", Config.support_addresses)
-    if isinstance(addresses, str) or not isinstance(addresses, list | tuple):
-        raise ConfigError(f"{path}: mailbox.support_addresses must be a list of addresses")
-    threading = raw.get("threading", {})
-    window = threading.get("subject_window_days", Config.subject_window_days)
-    if not isinstance(window, int) or window < 0:
-        raise ConfigError(f"{path}: threading.subject_window_days must be a whole number")
-    defaults = Config()
-    return Config(
-        agent=str(raw.get("agent", defaults.agent)),
-        database=raw.get("database"),
-        support_addresses=tuple(a.lower() for a in addresses),
-        subject_window_days=window,
-        identifier_patterns=patterns,
-        keymap={str(k): str(v) for k, v in raw.get("keymap", {}).items()},
-        views={str(k): str(v) for k, v in raw.get("views", {}).items()},
-    )
+    patterns.update(values.pop("identifier_patterns", {}))
+    return Config(**values, identifier_patterns=patterns)

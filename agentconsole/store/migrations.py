@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Sequence
 
 _V1 = """
 CREATE TABLE customers (
@@ -202,39 +203,56 @@ def current_version(conn: sqlite3.Connection) -> int:
     return int(row[0] or 0)
 
 
-def migrate(conn: sqlite3.Connection) -> int:
+def migrate(
+    conn: sqlite3.Connection, migrations: Sequence[tuple[int, str, str]] = MIGRATIONS
+) -> int:
     """Apply every migration newer than the database; return the resulting version.
+
+    Each migration runs in its own write transaction together with its row in
+    ``schema_migrations``: one that fails is rolled back whole and the database stays
+    at the version before it, with the error raised. The statements are run one by one
+    (``executescript`` would commit the open transaction first).
 
     Several processes or threads may open a new database at once. Each takes the write
     lock first (``BEGIN IMMEDIATE`` waits for it), then looks at the version: a read
     followed by a write in one deferred transaction would fail at once instead.
     """
-    latest = MIGRATIONS[-1][0]
-    if current_version(conn) >= latest:
-        return latest
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
-        )
-        version = current_version(conn)
-        for number, name, script in MIGRATIONS:
-            if number <= version:
-                continue
-            for statement in _statements(script):
-                conn.execute(statement)
+    version = current_version(conn)
+    for number, name, script in migrations:
+        if number <= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             conn.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                (number, name, int(time.time())),
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
             )
-            version = number
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+            if current_version(conn) < number:  # not applied meanwhile by another process
+                for statement in _statements(script):
+                    conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (number, name, int(time.time())),
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        version = number
     return version
 
 
 def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";\n") if s.strip()]
+    """The SQL statements of ``script``, split where SQLite itself says a statement
+    ends: a ``;`` inside a string, a comment or a trigger's ``BEGIN ... END`` does not
+    end one. A last statement without its ``;`` counts too."""
+    statements: list[str] = []
+    start = 0
+    for end, char in enumerate(script):
+        if char == ";" and sqlite3.complete_statement(script[start : end + 1]):
+            statements.append(script[start : end + 1].strip())
+            start = end + 1
+    rest = script[start:].strip()
+    if rest and sqlite3.complete_statement(rest + ";"):
+        statements.append(rest)
+    return statements

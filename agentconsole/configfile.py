@@ -1,0 +1,163 @@
+"""Checking a config file against the config model, key by key.
+
+A config is edited by hand, so a typo must not pass silently: an unknown key or section
+is an error that names it and the nearest known one, and a value of the wrong type
+names its key and the type wanted. The model is :class:`agentconsole.config.Config`:
+each field's type says what its value must be, its ``key`` metadata where it lives in
+the file. Keymap entries must name a binding id of the console.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import fields
+from typing import Any, get_type_hints
+
+from agentconsole.binding_ids import BINDING_IDS
+
+
+class ConfigValueError(ValueError):
+    """A key or value the model does not allow; the message names the key."""
+
+
+def describe(value: object) -> str:
+    """What a TOML value is, in the words of the error messages."""
+    if isinstance(value, bool):
+        return "true/false"
+    for kind, words in (
+        (str, "a string"),
+        (int, "a whole number"),
+        (float, "a decimal number"),
+        (list, "a list"),
+        (dict, "a table"),
+    ):
+        if isinstance(value, kind):
+            return words
+    return "a date or time"
+
+
+def _unknown(what: str, name: str, known: Iterable[str], hint: str) -> ConfigValueError:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    if close:
+        shown = f"[{close[0]}]" if what == "section" else f"'{close[0]}'"
+        return ConfigValueError(f"unknown {what} {hint} (did you mean {shown}?)")
+    return ConfigValueError(f"unknown {what} {hint} (known: {', '.join(sorted(known))})")
+
+
+def _wrong(key: str, expected: str, value: object) -> ConfigValueError:
+    return ConfigValueError(f"{key} must be {expected}, not {describe(value)}")
+
+
+def _strings(key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _wrong(key, "a list of strings", value)
+    return tuple(value)
+
+
+def _table(key: str, value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _wrong(key, f"a table ([{key}])", value)
+    return value
+
+
+def _typed(key: str, hint: object, value: object) -> Any:
+    """``value`` as the field's type ``hint``, or an error naming ``key``."""
+    if hint in (str, str | None):
+        if not isinstance(value, str):
+            raise _wrong(key, "a string", value)
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _wrong(key, "a whole number", value)
+        return value
+    if hint == tuple[str, ...]:
+        return _strings(key, value)
+    if hint == dict[str, str]:
+        table = _table(key, value)
+        for name, item in table.items():
+            if not isinstance(item, str):
+                raise _wrong(f"{key}.{name}", "a string", item)
+        return dict(table)
+    if hint == dict[str, tuple[str, ...]]:
+        return {name: _patterns(f"{key}.{name}", item) for name, item in _table(key, value).items()}
+    raise TypeError(f"config field {key} has a type the file reader does not know: {hint}")
+
+
+def _patterns(key: str, value: object) -> tuple[str, ...]:
+    """An ``[identifiers.KIND]`` table: ``patterns``, a list of regular expressions."""
+    table = _table(key, value)
+    for name in table:
+        if name != "patterns":
+            raise _unknown("key", name, ["patterns"], f"'{name}' in [{key}]")
+    if "patterns" not in table:
+        raise ConfigValueError(f"[{key}] needs a 'patterns' list")
+    patterns = _strings(f"{key}.patterns", table["patterns"])
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigValueError(
+                f"{key}.patterns: {pattern!r} is not a valid regular expression ({exc})"
+            ) from None
+    return patterns
+
+
+def _keymap(value: dict[str, str]) -> dict[str, str]:
+    for binding_id in value:
+        if binding_id not in BINDING_IDS:
+            close = difflib.get_close_matches(binding_id, sorted(BINDING_IDS), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "press ? in the console to see them"
+            raise ConfigValueError(f"unknown binding id '{binding_id}' in [keymap] ({hint})")
+    return value
+
+
+def _whole_days(value: int) -> int:
+    if value < 0:
+        raise ConfigValueError(f"threading.subject_window_days must be 0 or more, not {value}")
+    return value
+
+
+def _addresses(value: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(address.lower() for address in value)
+
+
+# Rules beyond the type, by key.
+_RULES: dict[str, Callable[[Any], Any]] = {
+    "keymap": _keymap,
+    "threading.subject_window_days": _whole_days,
+    "mailbox.support_addresses": _addresses,
+}
+
+
+def config_values(raw: dict[str, Any], model: type[Any]) -> dict[str, Any]:
+    """The values of a parsed TOML file, checked, by the ``model`` field they set."""
+    hints = get_type_hints(model)
+    field_of = {f.metadata["key"]: f.name for f in fields(model)}
+    sections: dict[str, list[str]] = {}
+    for key in field_of:
+        section, _, name = key.rpartition(".")
+        if section:
+            sections.setdefault(section, []).append(name)
+    top = {key for key in field_of if "." not in key} | set(sections)
+    values: dict[str, Any] = {}
+
+    def take(key: str, value: object) -> None:
+        field_name = field_of[key]
+        typed = _typed(key, hints[field_name], value)
+        values[field_name] = _RULES[key](typed) if key in _RULES else typed
+
+    for name, value in raw.items():
+        if name in sections:
+            for leaf, item in _table(name, value).items():
+                if leaf not in sections[name]:
+                    raise _unknown("key", leaf, sections[name], f"'{leaf}' in [{name}]")
+                take(f"{name}.{leaf}", item)
+        elif name in field_of:
+            take(name, value)
+        elif isinstance(value, dict):
+            raise _unknown("section", name, top, f"[{name}]")
+        else:
+            raise _unknown("key", name, top, f"'{name}'")
+    return values
