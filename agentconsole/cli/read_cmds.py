@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 
 from agentconsole.cli import Context, cli, pass_context
-from agentconsole.cli.output import age, cell, console, emit_json, fail, table, when
-from agentconsole.models import Customer, Ticket, parse_ticket_ref, ticket_ref
+from agentconsole.cli.output import age, cell, console, emit_json, err_console, fail, table, when
+from agentconsole.mask import mask_sensitive
+from agentconsole.models import Customer, Message, Ticket, parse_ticket_ref, ticket_ref
 from agentconsole.store.customers import (
     CustomerNotFound,
     customer_stats,
@@ -18,7 +19,8 @@ from agentconsole.store.customers import (
     get_customer,
     merge_customers,
 )
-from agentconsole.store.events import ticket_events
+from agentconsole.store.db import write_txn
+from agentconsole.store.events import record_event, ticket_events
 from agentconsole.store.messages import (
     RANK_WINDOW,
     MessageNotFound,
@@ -32,6 +34,9 @@ from agentconsole.store.messages import (
 from agentconsole.store.query import SORTS, QueryError, compile_query
 from agentconsole.store.tickets import TicketNotFound, count_tickets, get_ticket, list_tickets
 from agentconsole.textsafe import safe_line, safe_text
+
+# The event the console records when an agent reveals masked text (service.record_reveal).
+REVEAL_EVENT = "sensitive_revealed"
 
 
 def _ticket_json(ticket: Ticket) -> dict[str, object]:
@@ -161,11 +166,50 @@ def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bo
     table(["ticket", "date", "from", "subject", "text"], rows, title=title)
 
 
-def _print_thread(ctx: Context, ticket: Ticket, explain: bool) -> None:
+def _bodies(ctx: Context, ticket: Ticket, reveal: bool) -> list[tuple[Message, str]]:
+    """The ticket's messages with the text to show: passwords, codes, card and ID
+    numbers masked as the console masks them. ``reveal`` shows them in clear and, as in
+    the console, puts each revealed message on the ticket's record."""
+    shown: list[tuple[Message, str]] = []
+    revealed: list[int] = []
+    masked_count = 0
+    for message in ticket_messages(ctx.conn(), ticket.id):
+        masked = mask_sensitive(message.body_text)
+        if masked.found:
+            revealed.append(message.id)
+            masked_count += sum(masked.found.values())
+        shown.append((message, message.body_text if reveal else masked.text))
+    if reveal and revealed:
+        conn = ctx.conn()
+        with write_txn(conn):
+            for message_id in revealed:
+                record_event(
+                    conn,
+                    REVEAL_EVENT,
+                    actor=ctx.config.agent,
+                    ticket_id=ticket.id,
+                    message_id=message_id,
+                    data={"message": message_id, "via": "cli"},
+                )
+    elif masked_count:
+        from rich.text import Text
+
+        err_console.print(
+            Text(
+                f"{masked_count} sensitive value{'s' if masked_count > 1 else ''} masked; "
+                f"--reveal shows them (recorded in {ticket.ref}'s history)",
+                style="dim",
+            )
+        )
+    return shown
+
+
+def _print_thread(ctx: Context, ticket: Ticket, explain: bool, reveal: bool = False) -> None:
     from rich.rule import Rule
     from rich.text import Text
 
     conn = ctx.conn()
+    bodies = _bodies(ctx, ticket, reveal)
     facts = Text()
     facts.append(f"{ticket.ref}  ", style="bold")
     facts.append(safe_line(ticket.subject), style="bold")
@@ -179,7 +223,7 @@ def _print_thread(ctx: Context, ticket: Ticket, explain: bool) -> None:
     console.print(
         Text("customer: " + safe_line(f"{ticket.customer_name} <{ticket.customer_address}>"))
     )
-    for message in ticket_messages(conn, ticket.id):
+    for message, body in bodies:
         label = {"in": "customer", "out": "agent", "note": "note"}[message.direction]
         if message.auto_kind:
             label = message.auto_kind.replace("_", "-")
@@ -209,7 +253,7 @@ def _print_thread(ctx: Context, ticket: Ticket, explain: bool) -> None:
                     style="dim",
                 )
             )
-        console.print(Text(safe_text(message.body_text.strip())))
+        console.print(Text(safe_text(body.strip())))
     if explain:
         console.print(Rule("events", style="dim"))
         for event in ticket_events(conn, ticket.id):
@@ -221,15 +265,24 @@ def _print_thread(ctx: Context, ticket: Ticket, explain: bool) -> None:
 @cli.command("show")
 @click.argument("ref")
 @click.option("--explain", is_flag=True, help="Say why each message joined the ticket.")
+@click.option(
+    "--reveal",
+    is_flag=True,
+    help="Show passwords, codes, card and ID numbers in clear (recorded in the history).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @pass_context
-def show_command(ctx: Context, ref: str, explain: bool, as_json: bool) -> None:
+def show_command(ctx: Context, ref: str, explain: bool, reveal: bool, as_json: bool) -> None:
     """Show ticket REF (e.g. T-42) with its whole thread, oldest first.
+
+    Passwords, one-time codes, card and ID numbers customers pasted are masked;
+    --reveal shows them and records who looked in the ticket's history.
 
     \b
     Examples:
       agentconsole show T-42
       agentconsole show T-42 --explain     which threading rule attached each message
+      agentconsole show T-42 --reveal      unmasked, and on the record
     """
     conn = ctx.conn()
     try:
@@ -240,12 +293,15 @@ def show_command(ctx: Context, ref: str, explain: bool, as_json: bool) -> None:
         emit_json(
             {
                 "ticket": _ticket_json(ticket),
-                "messages": [dataclasses.asdict(m) for m in ticket_messages(conn, ticket.id)],
+                "messages": [
+                    dataclasses.asdict(m) | {"body_text": body}
+                    for m, body in _bodies(ctx, ticket, reveal)
+                ],
                 "events": [dataclasses.asdict(e) for e in ticket_events(conn, ticket.id)],
             }
         )
         return
-    _print_thread(ctx, ticket, explain)
+    _print_thread(ctx, ticket, explain, reveal)
 
 
 @cli.command("export")
