@@ -8,7 +8,7 @@ an escape sequence prints literally.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
@@ -21,7 +21,19 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-__all__ = ["age", "when", "cell", "table", "emit_json", "fail", "console", "err_console"]
+__all__ = [
+    "age",
+    "when",
+    "cell",
+    "table",
+    "stream_table",
+    "emit_json",
+    "emit_json_stream",
+    "fail",
+    "fail_empty",
+    "console",
+    "err_console",
+]
 
 
 class _LazyConsole:
@@ -105,8 +117,8 @@ def table(
     columns: Sequence[str], rows: Sequence[Sequence[object]], title: str | None = None
 ) -> None:
     """Print rows for a person (a Rich table fitted to the terminal) or, when standard
-    output is not a terminal, as plain text aligned in columns: no box drawing, no
-    colour, nothing cut, so ``grep`` and ``awk`` see every value."""
+    output is not a terminal, as plain text aligned in columns under the title line: no
+    box drawing, no colour, nothing cut, so ``grep`` and ``awk`` see every value."""
     from rich.cells import cell_len
     from rich.text import Text
 
@@ -116,6 +128,8 @@ def table(
         for i, header in enumerate(columns)
     ]
     if not console.is_terminal:
+        if title:
+            click.echo(safe_line(title))
         for line in [list(columns), *([c.plain for c in row] for row in cells)]:
             padded = [text + " " * (natural[i] - cell_len(text)) for i, text in enumerate(line)]
             click.echo("  ".join(padded).rstrip())
@@ -135,8 +149,50 @@ def table(
     console.print(grid)
 
 
+def stream_table(
+    columns: Sequence[str], rows: Iterable[Sequence[object]], widths: Sequence[int]
+) -> int:
+    """Write rows as plain text in fixed-width columns as they come (a listing of every
+    row cannot be measured first, nor fitted to a terminal); return how many."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    def line(values: Sequence[str]) -> str:
+        padded = [v + " " * max(0, w - cell_len(v)) for v, w in zip(values, widths, strict=True)]
+        return "  ".join(padded).rstrip()
+
+    count = 0
+    for row in rows:
+        if not count:
+            click.echo(line(columns))
+        click.echo(line([v.plain if isinstance(v, Text) else cell(v).plain for v in row]))
+        count += 1
+    return count
+
+
 def emit_json(data: object) -> None:
     click.echo(safe_json(data, indent=2))
+
+
+def emit_json_stream(head: str, items: Iterable[object], tail: str) -> int:
+    """Write ``head``, the items as a JSON array's elements one at a time, then ``tail``
+    (which closes the array): valid JSON without holding the list; return how many."""
+    click.echo(head)
+    count = 0
+    for item in items:
+        click.echo(("," if count else "") + safe_json(item, indent=2))
+        count += 1
+    click.echo(tail)
+    return count
+
+
+def fail_empty(message: str) -> NoReturn:
+    """Nothing matched: say so on standard error and exit 1, as ``grep`` does, so a
+    script can tell "nothing" from "something" without parsing the output."""
+    from rich.text import Text
+
+    err_console.print(Text(safe_line(message)))
+    sys.exit(1)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -9,7 +9,19 @@ from pathlib import Path
 import click
 
 from agentconsole.cli import Context, cli, pass_context
-from agentconsole.cli.output import age, cell, console, emit_json, err_console, fail, table, when
+from agentconsole.cli.output import (
+    age,
+    cell,
+    console,
+    emit_json,
+    emit_json_stream,
+    err_console,
+    fail,
+    fail_empty,
+    stream_table,
+    table,
+    when,
+)
 from agentconsole.mask import mask_sensitive
 from agentconsole.models import Customer, Message, Ticket, parse_ticket_ref, ticket_ref
 from agentconsole.store.customers import (
@@ -31,8 +43,14 @@ from agentconsole.store.messages import (
     search_messages,
     ticket_messages,
 )
-from agentconsole.store.query import SORTS, QueryError, compile_query
-from agentconsole.store.tickets import TicketNotFound, count_tickets, get_ticket, list_tickets
+from agentconsole.store.query import SORTS, QueryError, TicketQuery, compile_query
+from agentconsole.store.tickets import (
+    TicketNotFound,
+    count_tickets,
+    get_ticket,
+    iter_tickets,
+    list_tickets,
+)
 from agentconsole.textsafe import safe_line, safe_text
 
 # The event the console records when an agent reveals masked text (service.record_reveal).
@@ -52,10 +70,61 @@ def _ticket_id(ref: str) -> int:
     return ticket_id
 
 
+_TICKET_COLUMNS = (
+    "ref",
+    "status",
+    "priority",
+    "category",
+    "customer",
+    "subject",
+    "assignee",
+    "waiting",
+    "msgs",
+)
+# Widths for a streamed listing (--limit 0), which cannot measure its rows first: the
+# longest value each column can hold (the cell limits below).
+_TICKET_WIDTHS = (8, 7, 8, 14, 24, 60, 12, 7, 4)
+
+
+def _ticket_row(t: Ticket) -> tuple[object, ...]:
+    return (
+        t.ref,
+        t.status,
+        t.priority,
+        t.category,
+        cell(t.customer_name or t.customer_address, 24),
+        cell(t.subject, 60),
+        cell(t.assignee or "", 12),
+        age(t.last_customer_at),
+        t.message_count,
+    )
+
+
+def _stream_tickets(ctx: Context, compiled: TicketQuery, sort: str, as_json: bool) -> None:
+    """Every matching ticket, written as it is read (``--limit 0``)."""
+    conn = ctx.conn()
+    found = iter_tickets(conn, compiled, sort=sort)
+    if as_json:
+        total = count_tickets(conn, compiled)
+        count = emit_json_stream(
+            f'{{"total": {total}, "tickets": [', map(_ticket_json, found), "]}"
+        )
+    else:
+        count = stream_table(_TICKET_COLUMNS, map(_ticket_row, found), _TICKET_WIDTHS)
+    if not count:
+        fail_empty("no tickets match")
+
+
 @cli.command("tickets")
 @click.argument("query", nargs=-1)
 @click.option("--sort", type=click.Choice(sorted(SORTS)), default="activity", show_default=True)
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(0),
+    default=50,
+    show_default=True,
+    help="At most this many; 0 means all of them, written as they are read.",
+)
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many (paging).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_context
@@ -64,57 +133,38 @@ def tickets_command(
 ) -> None:
     """List tickets matching QUERY (the ticket query language; see README).
 
+    Exits 1 when no ticket matches.
+
     \b
     Examples:
       agentconsole tickets 'status:open priority:urgent,high'
       agentconsole tickets 'assignee:none -status:solved,closed' --sort waiting
       agentconsole tickets 'category:withdrawal after:7d' 提现
       agentconsole tickets 'from:@example.com tag:vip' --json
+      agentconsole tickets --limit 0 --json > all-tickets.json
     """
     text = " ".join(query)
     try:
         compiled = compile_query(text, me=ctx.config.agent)
+        if limit == 0:
+            if offset:
+                fail("--offset pages through a --limit; --limit 0 lists them all", 2)
+            _stream_tickets(ctx, compiled, sort, as_json)
+            return
         found = list_tickets(ctx.conn(), compiled, sort=sort, limit=limit, offset=offset)
         total = count_tickets(ctx.conn(), compiled)
     except QueryError as exc:
         fail(str(exc), 2)
     if as_json:
         emit_json({"total": total, "tickets": [_ticket_json(t) for t in found]})
-        return
-    from rich.text import Text
-
-    if not found:
-        console.print(Text(f"no tickets match {safe_line(text)!r}" if text else "no tickets yet"))
-        return
-    rows = [
-        (
-            t.ref,
-            t.status,
-            t.priority,
-            t.category,
-            cell(t.customer_name or t.customer_address, 24),
-            cell(t.subject, 60),
-            t.assignee or "",
-            age(t.last_customer_at),
-            t.message_count,
+    elif found:
+        table(
+            _TICKET_COLUMNS,
+            [_ticket_row(t) for t in found],
+            title=f"{len(found)} of {total} tickets",
         )
-        for t in found
-    ]
-    table(
-        [
-            "ref",
-            "status",
-            "priority",
-            "category",
-            "customer",
-            "subject",
-            "assignee",
-            "waiting",
-            "msgs",
-        ],
-        rows,
-        title=f"{len(found)} of {total} tickets",
-    )
+    if not found:
+        fail_empty(f"no tickets match {safe_line(text)!r}" if text else "no tickets yet")
 
 
 @cli.command("search")
@@ -126,13 +176,13 @@ def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bo
     """Full-text search in subjects, senders and bodies (Chinese and English).
 
     Words are ANDed, "quoted words" are a phrase, -word excludes. Best matches first,
-    newest first among equals.
+    newest first among equals. Exits 1 when no message matches.
 
     \b
     Examples:
       agentconsole search 密码
-      agentconsole search App 提现
-      agentconsole search '"paid twice"' -refund --json
+      agentconsole search App 密码
+      agentconsole search -- '"charged twice"' -withdrawal --json
     """
     text = " ".join(query)
     hits = search_messages(ctx.conn(), text, limit=limit)
@@ -143,11 +193,9 @@ def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bo
                 for h in hits
             ]
         )
-        return
-    from rich.text import Text
-
     if not hits:
-        console.print(Text("no messages match"))
+        fail_empty("no messages match")
+    if as_json:
         return
     rows = [
         (
@@ -380,21 +428,21 @@ def _customer_json(ctx: Context, customer: Customer) -> dict[str, object]:
 def customers_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bool) -> None:
     """Find customers by e-mail, name, phone, account, order or transaction id.
 
+    Exits 1 when no customer matches.
+
     \b
     Examples:
-      agentconsole customers wang@example.com
-      agentconsole customers 王芳
-      agentconsole customers TXN2024051200123
-      agentconsole customers 138-0013-8000
+      agentconsole customers user901775@example.com
+      agentconsole customers 王娜
+      agentconsole customers TXN849334189245
+      agentconsole customers 139-4686-2325
     """
     found = find_customers(ctx.conn(), " ".join(query), limit=limit)
     if as_json:
         emit_json([_customer_json(ctx, c) for c in found])
-        return
-    from rich.text import Text
-
     if not found:
-        console.print(Text("no customer matches"))
+        fail_empty("no customer matches")
+    if as_json:
         return
     rows = []
     for customer in found:

@@ -89,7 +89,8 @@ def test_piped_output_is_plain_aligned_text(env: dict[str, str]) -> None:
     tickets = _tickets(env)
     out = run(dict(env, COLUMNS="60"), "tickets", "--sort", "created", "--limit", "5").stdout
     assert "\x1b" not in out and not _BOX & set(out)
-    header, *rows = out.splitlines()
+    title, header, *rows = out.splitlines()
+    assert title.startswith("5 of ") and title.endswith(" tickets")
     assert header.split() == [
         "ref",
         "status",
