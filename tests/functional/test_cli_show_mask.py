@@ -49,6 +49,8 @@ def test_show_masks_secrets_and_records_nothing(env: dict[str, str]) -> None:
     assert f"4 sensitive values masked; --reveal shows them (recorded in {ref}'s history)" in (
         result.stderr
     )
+    exported = run(env, "export", ref, "--text").stdout
+    assert "我的密码是••••••" in exported and not any(s in exported for s in SECRETS)
     data = json.loads(run(env, "show", ref, "--json").stdout)
     assert not any(s in m["body_text"] for m in data["messages"] for s in SECRETS)
     assert _reveals(env) == []
