@@ -22,6 +22,7 @@ from agentconsole.ingest.pipeline import resolve_sources, run_import
 from agentconsole.ingest.writer import ImportSummary
 from agentconsole.mail.sources import MailSource, NotAMailbox
 from agentconsole.store import open_db
+from agentconsole.store.recipients import check_recipients, last_message_id
 from agentconsole.textsafe import safe_line
 
 _LABELS = [
@@ -82,6 +83,30 @@ def print_summary(summary: ImportSummary) -> None:
     table(["", "count"], rows, title=title)
     for error in summary.errors[:20]:
         err_console.print(Text("warning: ", style="yellow") + Text(safe_line(error)))
+
+
+def support_address_warning(ctx: Context, after_id: int) -> str | None:
+    """A warning when none of the configured support addresses sends or receives any of
+    the messages just imported: then the mailbox is someone else's address, and the
+    replies sent from it are being taken for customers' mail."""
+    ours = ctx.config.support_addresses
+    check = check_recipients(ctx.conn(), ours, after_id)
+    if check.support_seen or not check.messages:
+        return None
+    plural = "es" if len(ours) != 1 else ""
+    text = (
+        f"the support address{plural} in the config ({', '.join(ours) or 'none'}) appear"
+        f"{'s' if len(ours) == 1 else ''} in none of the {check.messages:,} imported messages"
+    )
+    if check.top_recipient:
+        text += (
+            f"; the most common recipient is {check.top_recipient} ({check.top_count:,} "
+            f"message{'s' if check.top_count != 1 else ''}): add it to [mailbox] "
+            "support_addresses, or replies sent from it count as customers' mail"
+        )
+    else:
+        text += "; add yours to [mailbox] support_addresses"
+    return text
 
 
 def import_with_progress(
@@ -155,10 +180,14 @@ def import_command(
     """
     sources = _sources(paths)
     show = not as_json and err_console.is_terminal
+    before = None if dry_run else last_message_id(ctx.conn())
     summary = import_with_progress(ctx, sources, dry_run=dry_run, jobs=jobs, show=show)
+    warning = support_address_warning(ctx, before) if before is not None else None
     if as_json:
         emit_json(summary.as_dict())
     else:
         print_summary(summary)
         if not dry_run:
             console.print(Text(f"database: {ctx.db_path}", style="dim"))
+    if warning:
+        err_console.print(Text("warning: ", style="yellow") + Text(safe_line(warning)))

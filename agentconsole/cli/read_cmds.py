@@ -9,8 +9,21 @@ from pathlib import Path
 import click
 
 from agentconsole.cli import Context, cli, pass_context
-from agentconsole.cli.output import age, cell, console, emit_json, fail, table, when
-from agentconsole.models import Customer, Ticket, parse_ticket_ref, ticket_ref
+from agentconsole.cli.output import (
+    age,
+    cell,
+    console,
+    emit_json,
+    emit_json_stream,
+    err_console,
+    fail,
+    fail_empty,
+    stream_table,
+    table,
+    when,
+)
+from agentconsole.mask import mask_sensitive
+from agentconsole.models import Customer, Message, Ticket, parse_ticket_ref, ticket_ref
 from agentconsole.store.customers import (
     CustomerNotFound,
     customer_stats,
@@ -18,7 +31,8 @@ from agentconsole.store.customers import (
     get_customer,
     merge_customers,
 )
-from agentconsole.store.events import ticket_events
+from agentconsole.store.db import write_txn
+from agentconsole.store.events import record_event, ticket_events
 from agentconsole.store.messages import (
     RANK_WINDOW,
     MessageNotFound,
@@ -29,9 +43,18 @@ from agentconsole.store.messages import (
     search_messages,
     ticket_messages,
 )
-from agentconsole.store.query import SORTS, QueryError, compile_query
-from agentconsole.store.tickets import TicketNotFound, count_tickets, get_ticket, list_tickets
+from agentconsole.store.query import SORTS, QueryError, TicketQuery, compile_query
+from agentconsole.store.tickets import (
+    TicketNotFound,
+    count_tickets,
+    get_ticket,
+    iter_tickets,
+    list_tickets,
+)
 from agentconsole.textsafe import safe_line, safe_text
+
+# The event the console records when an agent reveals masked text (service.record_reveal).
+REVEAL_EVENT = "sensitive_revealed"
 
 
 def _ticket_json(ticket: Ticket) -> dict[str, object]:
@@ -47,10 +70,61 @@ def _ticket_id(ref: str) -> int:
     return ticket_id
 
 
+_TICKET_COLUMNS = (
+    "ref",
+    "status",
+    "priority",
+    "category",
+    "customer",
+    "subject",
+    "assignee",
+    "waiting",
+    "msgs",
+)
+# Widths for a streamed listing (--limit 0), which cannot measure its rows first: the
+# longest value each column can hold (the cell limits below).
+_TICKET_WIDTHS = (8, 7, 8, 14, 24, 60, 12, 7, 4)
+
+
+def _ticket_row(t: Ticket) -> tuple[object, ...]:
+    return (
+        t.ref,
+        t.status,
+        t.priority,
+        t.category,
+        cell(t.customer_name or t.customer_address, 24),
+        cell(t.subject, 60),
+        cell(t.assignee or "", 12),
+        age(t.last_customer_at),
+        t.message_count,
+    )
+
+
+def _stream_tickets(ctx: Context, compiled: TicketQuery, sort: str, as_json: bool) -> None:
+    """Every matching ticket, written as it is read (``--limit 0``)."""
+    conn = ctx.conn()
+    found = iter_tickets(conn, compiled, sort=sort)
+    if as_json:
+        total = count_tickets(conn, compiled)
+        count = emit_json_stream(
+            f'{{"total": {total}, "tickets": [', map(_ticket_json, found), "]}"
+        )
+    else:
+        count = stream_table(_TICKET_COLUMNS, map(_ticket_row, found), _TICKET_WIDTHS)
+    if not count:
+        fail_empty("no tickets match")
+
+
 @cli.command("tickets")
 @click.argument("query", nargs=-1)
 @click.option("--sort", type=click.Choice(sorted(SORTS)), default="activity", show_default=True)
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(0),
+    default=50,
+    show_default=True,
+    help="At most this many; 0 means all of them, written as they are read.",
+)
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many (paging).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_context
@@ -59,57 +133,38 @@ def tickets_command(
 ) -> None:
     """List tickets matching QUERY (the ticket query language; see README).
 
+    Exits 1 when no ticket matches.
+
     \b
     Examples:
       agentconsole tickets 'status:open priority:urgent,high'
       agentconsole tickets 'assignee:none -status:solved,closed' --sort waiting
       agentconsole tickets 'category:withdrawal after:7d' 提现
       agentconsole tickets 'from:@example.com tag:vip' --json
+      agentconsole tickets --limit 0 --json > all-tickets.json
     """
     text = " ".join(query)
     try:
         compiled = compile_query(text, me=ctx.config.agent)
+        if limit == 0:
+            if offset:
+                fail("--offset pages through a --limit; --limit 0 lists them all", 2)
+            _stream_tickets(ctx, compiled, sort, as_json)
+            return
         found = list_tickets(ctx.conn(), compiled, sort=sort, limit=limit, offset=offset)
         total = count_tickets(ctx.conn(), compiled)
     except QueryError as exc:
         fail(str(exc), 2)
     if as_json:
         emit_json({"total": total, "tickets": [_ticket_json(t) for t in found]})
-        return
-    from rich.text import Text
-
-    if not found:
-        console.print(Text(f"no tickets match {safe_line(text)!r}" if text else "no tickets yet"))
-        return
-    rows = [
-        (
-            t.ref,
-            t.status,
-            t.priority,
-            t.category,
-            cell(t.customer_name or t.customer_address, 24),
-            cell(t.subject, 60),
-            t.assignee or "",
-            age(t.last_customer_at),
-            t.message_count,
+    elif found:
+        table(
+            _TICKET_COLUMNS,
+            [_ticket_row(t) for t in found],
+            title=f"{len(found)} of {total} tickets",
         )
-        for t in found
-    ]
-    table(
-        [
-            "ref",
-            "status",
-            "priority",
-            "category",
-            "customer",
-            "subject",
-            "assignee",
-            "waiting",
-            "msgs",
-        ],
-        rows,
-        title=f"{len(found)} of {total} tickets",
-    )
+    if not found:
+        fail_empty(f"no tickets match {safe_line(text)!r}" if text else "no tickets yet")
 
 
 @cli.command("search")
@@ -121,13 +176,13 @@ def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bo
     """Full-text search in subjects, senders and bodies (Chinese and English).
 
     Words are ANDed, "quoted words" are a phrase, -word excludes. Best matches first,
-    newest first among equals.
+    newest first among equals. Exits 1 when no message matches.
 
     \b
     Examples:
       agentconsole search 密码
-      agentconsole search App 提现
-      agentconsole search '"paid twice"' -refund --json
+      agentconsole search App 密码
+      agentconsole search -- '"charged twice"' -withdrawal --json
     """
     text = " ".join(query)
     hits = search_messages(ctx.conn(), text, limit=limit)
@@ -138,11 +193,9 @@ def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bo
                 for h in hits
             ]
         )
-        return
-    from rich.text import Text
-
     if not hits:
-        console.print(Text("no messages match"))
+        fail_empty("no messages match")
+    if as_json:
         return
     rows = [
         (
@@ -161,11 +214,50 @@ def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bo
     table(["ticket", "date", "from", "subject", "text"], rows, title=title)
 
 
-def _print_thread(ctx: Context, ticket: Ticket, explain: bool) -> None:
+def _bodies(ctx: Context, ticket: Ticket, reveal: bool) -> list[tuple[Message, str]]:
+    """The ticket's messages with the text to show: passwords, codes, card and ID
+    numbers masked as the console masks them. ``reveal`` shows them in clear and, as in
+    the console, puts each revealed message on the ticket's record."""
+    shown: list[tuple[Message, str]] = []
+    revealed: list[int] = []
+    masked_count = 0
+    for message in ticket_messages(ctx.conn(), ticket.id):
+        masked = mask_sensitive(message.body_text)
+        if masked.found:
+            revealed.append(message.id)
+            masked_count += sum(masked.found.values())
+        shown.append((message, message.body_text if reveal else masked.text))
+    if reveal and revealed:
+        conn = ctx.conn()
+        with write_txn(conn):
+            for message_id in revealed:
+                record_event(
+                    conn,
+                    REVEAL_EVENT,
+                    actor=ctx.config.agent,
+                    ticket_id=ticket.id,
+                    message_id=message_id,
+                    data={"message": message_id, "via": "cli"},
+                )
+    elif masked_count:
+        from rich.text import Text
+
+        err_console.print(
+            Text(
+                f"{masked_count} sensitive value{'s' if masked_count > 1 else ''} masked; "
+                f"--reveal shows them (recorded in {ticket.ref}'s history)",
+                style="dim",
+            )
+        )
+    return shown
+
+
+def _print_thread(ctx: Context, ticket: Ticket, explain: bool, reveal: bool = False) -> None:
     from rich.rule import Rule
     from rich.text import Text
 
     conn = ctx.conn()
+    bodies = _bodies(ctx, ticket, reveal)
     facts = Text()
     facts.append(f"{ticket.ref}  ", style="bold")
     facts.append(safe_line(ticket.subject), style="bold")
@@ -179,7 +271,7 @@ def _print_thread(ctx: Context, ticket: Ticket, explain: bool) -> None:
     console.print(
         Text("customer: " + safe_line(f"{ticket.customer_name} <{ticket.customer_address}>"))
     )
-    for message in ticket_messages(conn, ticket.id):
+    for message, body in bodies:
         label = {"in": "customer", "out": "agent", "note": "note"}[message.direction]
         if message.auto_kind:
             label = message.auto_kind.replace("_", "-")
@@ -209,7 +301,7 @@ def _print_thread(ctx: Context, ticket: Ticket, explain: bool) -> None:
                     style="dim",
                 )
             )
-        console.print(Text(safe_text(message.body_text.strip())))
+        console.print(Text(safe_text(body.strip())))
     if explain:
         console.print(Rule("events", style="dim"))
         for event in ticket_events(conn, ticket.id):
@@ -221,15 +313,24 @@ def _print_thread(ctx: Context, ticket: Ticket, explain: bool) -> None:
 @cli.command("show")
 @click.argument("ref")
 @click.option("--explain", is_flag=True, help="Say why each message joined the ticket.")
+@click.option(
+    "--reveal",
+    is_flag=True,
+    help="Show passwords, codes, card and ID numbers in clear (recorded in the history).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @pass_context
-def show_command(ctx: Context, ref: str, explain: bool, as_json: bool) -> None:
+def show_command(ctx: Context, ref: str, explain: bool, reveal: bool, as_json: bool) -> None:
     """Show ticket REF (e.g. T-42) with its whole thread, oldest first.
+
+    Passwords, one-time codes, card and ID numbers customers pasted are masked;
+    --reveal shows them and records who looked in the ticket's history.
 
     \b
     Examples:
       agentconsole show T-42
       agentconsole show T-42 --explain     which threading rule attached each message
+      agentconsole show T-42 --reveal      unmasked, and on the record
     """
     conn = ctx.conn()
     try:
@@ -240,12 +341,15 @@ def show_command(ctx: Context, ref: str, explain: bool, as_json: bool) -> None:
         emit_json(
             {
                 "ticket": _ticket_json(ticket),
-                "messages": [dataclasses.asdict(m) for m in ticket_messages(conn, ticket.id)],
+                "messages": [
+                    dataclasses.asdict(m) | {"body_text": body}
+                    for m, body in _bodies(ctx, ticket, reveal)
+                ],
                 "events": [dataclasses.asdict(e) for e in ticket_events(conn, ticket.id)],
             }
         )
         return
-    _print_thread(ctx, ticket, explain)
+    _print_thread(ctx, ticket, explain, reveal)
 
 
 @cli.command("export")
@@ -324,21 +428,21 @@ def _customer_json(ctx: Context, customer: Customer) -> dict[str, object]:
 def customers_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bool) -> None:
     """Find customers by e-mail, name, phone, account, order or transaction id.
 
+    Exits 1 when no customer matches.
+
     \b
     Examples:
-      agentconsole customers wang@example.com
-      agentconsole customers 王芳
-      agentconsole customers TXN2024051200123
-      agentconsole customers 138-0013-8000
+      agentconsole customers user901775@example.com
+      agentconsole customers 王娜
+      agentconsole customers TXN849334189245
+      agentconsole customers 139-4686-2325
     """
     found = find_customers(ctx.conn(), " ".join(query), limit=limit)
     if as_json:
         emit_json([_customer_json(ctx, c) for c in found])
-        return
-    from rich.text import Text
-
     if not found:
-        console.print(Text("no customer matches"))
+        fail_empty("no customer matches")
+    if as_json:
         return
     rows = []
     for customer in found:

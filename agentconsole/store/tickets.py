@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from agentconsole.models import CATEGORIES, PRIORITIES, STATUSES, Ticket
@@ -86,6 +87,17 @@ def list_tickets(
     )
     rows = conn.execute(sql, (*query.params, limit, offset)).fetchall()
     return [_ticket(row) for row in rows]
+
+
+def iter_tickets(
+    conn: sqlite3.Connection, query: TicketQuery, *, sort: str = "activity"
+) -> Iterator[Ticket]:
+    """Every ticket matching ``query``, in order, read row by row as the caller consumes
+    them (``tickets --limit 0``): a script asking for all of 100,000 tickets does not
+    wait for, or hold, the whole list."""
+    sql = f"{_SELECT} WHERE {query.where} ORDER BY {order_by(sort)}"
+    for row in conn.execute(sql, query.params):
+        yield _ticket(row)
 
 
 def count_tickets(conn: sqlite3.Connection, query: TicketQuery) -> int:

@@ -76,7 +76,7 @@ READS = [
     ("tickets", "status:new,open"),
     ("search", "withdrawal", "--limit", "50"),
     ("show", "T-1"),
-    ("customers", "wang"),
+    ("customers", "王娜"),
 ]
 
 

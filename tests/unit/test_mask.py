@@ -53,3 +53,46 @@ def test_pasted_passwords(text: str) -> None:
 
 def test_luhn() -> None:
     assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111112")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我确定密码没有输错",
+        "密码错误三次后账户被锁定了",
+        "忘记密码怎么办？",
+        "验证码收不到，订单号12345678",
+        "验证码一直没收到，已经等了10分钟",
+        "My password is wrong, please help",
+        "The password isn't accepted",
+        "I asked for a password-reset",
+        "password reset link expired",
+        "the code for order 20240512 did not work",
+        "error code 50012 on withdrawal",
+        "promo code 8888 not applied",
+        "the code arrived after 2026-11-23",
+        "verification code expired at 10:30",
+    ],
+)
+def test_near_misses_stay_as_written(text: str) -> None:
+    masked = mask_sensitive(text)
+    assert masked.text == text and masked.found == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "secret"),
+    [
+        ("我的密码是 Abc12345。", "我的密码是 ••••••。", "Abc12345"),
+        ("密码：abc@123，谢谢", "密码：••••••，谢谢", "abc@123"),
+        ("新密码为pa55word", "新密码为••••••", "pa55word"),
+        ("my password is hunter2.", "my password is ••••••.", "hunter2"),
+        ("PIN: 4821", "PIN: ••••••", "4821"),
+        ("验证码是：483920", "验证码是：••••••", "483920"),
+        ("短信验证码 483920 已失效", "短信验证码 •••••• 已失效", "483920"),
+        ("Your code is 7731", "Your code is ••••", "7731"),
+        ("one-time code = 009912", "one-time code = ••••••", "009912"),
+    ],
+)
+def test_real_secrets_are_masked_exactly(text: str, shown: str, secret: str) -> None:
+    masked = mask_sensitive(text)
+    assert masked.text == shown and secret not in masked.text
