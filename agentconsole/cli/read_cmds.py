@@ -10,13 +10,13 @@ import click
 
 from agentconsole.cli import Context, cli, pass_context
 from agentconsole.cli.output import age, cell, console, emit_json, fail, table, when
+from agentconsole.domain import customers as customer_rules
 from agentconsole.models import Customer, Ticket, parse_ticket_ref, ticket_ref
 from agentconsole.store.customers import (
     CustomerNotFound,
     customer_stats,
     find_customers,
     get_customer,
-    merge_customers,
 )
 from agentconsole.store.events import ticket_events
 from agentconsole.store.messages import (
@@ -378,7 +378,9 @@ def merge_command(ctx: Context, keep: str, merge: str) -> None:
     from rich.text import Text
 
     try:
-        merge_customers(ctx.conn(), _customer_id(keep), _customer_id(merge), actor=ctx.config.agent)
+        customer_rules.merge_customers(
+            ctx.conn(), _customer_id(keep), _customer_id(merge), actor=ctx.config.agent
+        )
     except (CustomerNotFound, ValueError) as exc:
         fail(str(exc))
     customer = get_customer(ctx.conn(), _customer_id(keep))
