@@ -27,14 +27,14 @@ from agentconsole.domain import tickets as ticket_rules
 from agentconsole.domain.tickets import Change
 from agentconsole.mail.parse import attachment_payloads
 from agentconsole.models import Customer, Event, Message, Ticket
-from agentconsole.store import open_db, write_txn
+from agentconsole.store import open_db
 from agentconsole.store.customers import (
     CustomerStats,
     customer_stats,
     find_customers,
     get_customer,
 )
-from agentconsole.store.events import record_event, ticket_events
+from agentconsole.store.events import ticket_events
 from agentconsole.store.message_rows import has_messages
 from agentconsole.store.messages import raw_message, ticket_messages
 from agentconsole.store.query import compile_query
@@ -196,16 +196,7 @@ class ConsoleService:
     @_with_connection
     def record_reveal(self, ticket_id: int, message_id: int) -> None:
         """Showing masked data is allowed, and always on the record."""
-        conn = self.conn()
-        with write_txn(conn):
-            record_event(
-                conn,
-                "sensitive_revealed",
-                actor=self.me,
-                ticket_id=ticket_id,
-                message_id=message_id,
-                data={"message": message_id},
-            )
+        ticket_rules.record_reveal(self.conn(), ticket_id, message_id, actor=self.me)
 
     @_with_connection
     def save_attachments(self, message_id: int, folder: Path) -> list[Path]:

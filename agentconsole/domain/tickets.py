@@ -224,3 +224,16 @@ def undo(conn: sqlite3.Connection, change: Change, *, actor: str) -> None:
             set_tags(conn, [ticket_id], [], [tag], actor=actor)
         for ticket_id, tag in change.tags_removed:
             set_tags(conn, [ticket_id], [tag], [], actor=actor)
+
+
+def record_reveal(conn: sqlite3.Connection, ticket_id: int, message_id: int, *, actor: str) -> None:
+    """Showing masked data is allowed, and always on the record."""
+    with write_txn(conn):
+        record_event(
+            conn,
+            "sensitive_revealed",
+            actor=actor,
+            ticket_id=ticket_id,
+            message_id=message_id,
+            data={"message": message_id},
+        )
