@@ -1,7 +1,9 @@
-"""What the console asks of the store, in one object safe to call from worker threads.
+"""What the console asks of the core, in one object safe to call from worker threads.
 
-The console never runs SQL itself: its workers call this service and post the results
-back as messages. Each thread gets its own SQLite connection (a connection must not be
+A thin adapter: reads go to the store, every change to the domain layer
+(:mod:`agentconsole.domain`), which owns the rules and records the events. The console
+never runs SQL itself: its workers call this service and post the results back as
+messages. Each thread gets its own SQLite connection (a connection must not be
 used by two threads at once), all on the same WAL database, so a slow page load never
 blocks a write. Changes return a :class:`Change` that knows how to undo itself.
 """
@@ -19,26 +21,27 @@ from typing import ParamSpec, TypeVar
 
 from agentconsole.attachments import save_all
 from agentconsole.config import Config
+from agentconsole.domain import customers as customer_rules
+from agentconsole.domain import tickets as ticket_rules
+from agentconsole.domain.tickets import Change
 from agentconsole.mail.parse import attachment_payloads
 from agentconsole.models import Customer, Event, Message, Ticket
-from agentconsole.store import open_db, write_txn
+from agentconsole.store import open_db
 from agentconsole.store.customers import (
     CustomerStats,
     customer_stats,
     find_customers,
     get_customer,
-    merge_customers,
 )
-from agentconsole.store.events import record_event, ticket_events
+from agentconsole.store.events import ticket_events
+from agentconsole.store.message_rows import has_messages
 from agentconsole.store.messages import raw_message, ticket_messages
 from agentconsole.store.query import compile_query
-from agentconsole.store.tickets import (
-    count_tickets,
-    get_ticket,
-    list_tickets,
-    set_tags,
-    update_ticket,
-)
+from agentconsole.store.ticket_rows import assignees
+from agentconsole.store.tickets import count_tickets, get_ticket, list_tickets
+from agentconsole.store.txn import set_cache_size
+
+__all__ = ["Change", "ConsoleService", "CustomerCard", "TicketDetail"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -55,26 +58,6 @@ def _with_connection(method: Callable[P, R]) -> Callable[P, R]:
             return method(*args, **kwargs)
 
     return wrapper
-
-
-@dataclass(frozen=True)
-class Change:
-    """One console action, as much as is needed to undo it."""
-
-    label: str
-    field: str | None = None
-    previous: tuple[tuple[int, str | None], ...] = ()
-    tags_added: tuple[tuple[int, str], ...] = ()
-    tags_removed: tuple[tuple[int, str], ...] = ()
-    extra: tuple[Change, ...] = ()
-
-    @property
-    def ticket_ids(self) -> list[int]:
-        ids = [i for i, _ in self.previous] + [i for i, _ in self.tags_added]
-        ids += [i for i, _ in self.tags_removed]
-        for change in self.extra:
-            ids += change.ticket_ids
-        return sorted(set(ids))
 
 
 @dataclass(frozen=True)
@@ -117,7 +100,7 @@ class ConsoleService:
         with self._lock:
             if self._shared is None:
                 self._shared = open_db(self.db_path).conn
-                self._shared.execute("PRAGMA cache_size=-131072")  # 128 MiB at most
+                set_cache_size(self._shared, 131072)  # 128 MiB at most
             self._local.conn = self._shared
             try:
                 yield self._shared
@@ -134,7 +117,7 @@ class ConsoleService:
     # -- reading -------------------------------------------------------------
     @_with_connection
     def is_empty(self) -> bool:
-        return self.conn().execute("SELECT 1 FROM messages LIMIT 1").fetchone() is None
+        return not has_messages(self.conn())
 
     @_with_connection
     def queue_count(self, query: str) -> int:
@@ -160,10 +143,7 @@ class ConsoleService:
 
     @_with_connection
     def agents(self) -> list[str]:
-        rows = self.conn().execute(
-            "SELECT DISTINCT assignee FROM tickets WHERE assignee IS NOT NULL ORDER BY 1"
-        )
-        names = [self.me, *(row[0] for row in rows)]
+        names = [self.me, *assignees(self.conn())]
         return list(dict.fromkeys(names))
 
     @_with_connection
@@ -181,74 +161,31 @@ class ConsoleService:
         )
         return CustomerCard(customer, customer_stats(conn, customer_id), tickets)
 
-    # -- changing ------------------------------------------------------------
+    # -- changing (the domain's rules, on this thread's connection) -----------
     @_with_connection
     def change(self, ticket_ids: list[int], field_name: str, value: str | None) -> Change:
-        previous = update_ticket(self.conn(), ticket_ids, field_name, value, actor=self.me)
-        return Change(f"{field_name} → {value or 'nobody'}", field_name, tuple(previous))
+        return ticket_rules.change_field(self.conn(), ticket_ids, field_name, value, actor=self.me)
 
     @_with_connection
     def change_tags(self, ticket_ids: list[int], add: list[str], remove: list[str]) -> Change:
-        added, removed = set_tags(self.conn(), ticket_ids, add, remove, actor=self.me)
-        return Change("tags", tags_added=tuple(added), tags_removed=tuple(removed))
+        return ticket_rules.change_tags(self.conn(), ticket_ids, add, remove, actor=self.me)
 
     @_with_connection
     def escalate(self, ticket_ids: list[int]) -> Change:
-        """Pass to a senior agent: priority at least high, tag ``escalated``, an event;
-        all of it in one transaction."""
-        conn = self.conn()
-        with write_txn(conn):
-            marks = ",".join("?" * len(ticket_ids))
-            raise_ids = [
-                row[0]
-                for row in conn.execute(
-                    f"SELECT id FROM tickets WHERE id IN ({marks})"
-                    " AND priority IN ('normal', 'low')",
-                    ticket_ids,
-                )
-            ]
-            priority = self.change(raise_ids, "priority", "high") if raise_ids else Change("")
-            tags = self.change_tags(ticket_ids, ["escalated"], [])
-            for ticket_id in ticket_ids:
-                record_event(conn, "escalated", actor=self.me, ticket_id=ticket_id)
-        return Change("escalated", extra=(priority, tags))
+        return ticket_rules.escalate(self.conn(), ticket_ids, actor=self.me)
 
     @_with_connection
     def undo(self, change: Change) -> None:
-        """Put back what ``change`` changed in one transaction, recording events as any
-        change does."""
-        conn = self.conn()
-        with write_txn(conn):
-            for inner in reversed(change.extra):
-                self.undo(inner)
-            if change.field:
-                by_value: dict[str | None, list[int]] = {}
-                for ticket_id, old in change.previous:
-                    by_value.setdefault(old, []).append(ticket_id)
-                for old, ids in by_value.items():
-                    update_ticket(conn, ids, change.field, old, actor=self.me)
-            for ticket_id, tag in change.tags_added:
-                set_tags(conn, [ticket_id], [], [tag], actor=self.me)
-            for ticket_id, tag in change.tags_removed:
-                set_tags(conn, [ticket_id], [tag], [], actor=self.me)
+        ticket_rules.undo(self.conn(), change, actor=self.me)
 
     @_with_connection
     def merge_customers(self, keep: int, merge: int) -> None:
-        merge_customers(self.conn(), keep, merge, actor=self.me)
+        customer_rules.merge_customers(self.conn(), keep, merge, actor=self.me)
 
     @_with_connection
     def record_reveal(self, ticket_id: int, message_id: int) -> None:
         """Showing masked data is allowed, and always on the record."""
-        conn = self.conn()
-        with write_txn(conn):
-            record_event(
-                conn,
-                "sensitive_revealed",
-                actor=self.me,
-                ticket_id=ticket_id,
-                message_id=message_id,
-                data={"message": message_id},
-            )
+        ticket_rules.record_reveal(self.conn(), ticket_id, [message_id], actor=self.me)
 
     @_with_connection
     def save_attachments(self, message_id: int, folder: Path) -> list[Path]:

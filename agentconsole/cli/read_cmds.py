@@ -22,6 +22,8 @@ from agentconsole.cli.output import (
     table,
     when,
 )
+from agentconsole.domain import customers as customer_rules
+from agentconsole.domain import tickets as ticket_rules
 from agentconsole.mask import mask_sensitive
 from agentconsole.models import Customer, Message, Ticket, parse_ticket_ref, ticket_ref
 from agentconsole.store.customers import (
@@ -29,10 +31,8 @@ from agentconsole.store.customers import (
     customer_stats,
     find_customers,
     get_customer,
-    merge_customers,
 )
-from agentconsole.store.db import write_txn
-from agentconsole.store.events import record_event, ticket_events
+from agentconsole.store.events import ticket_events
 from agentconsole.store.messages import (
     RANK_WINDOW,
     MessageNotFound,
@@ -52,9 +52,6 @@ from agentconsole.store.tickets import (
     list_tickets,
 )
 from agentconsole.textsafe import safe_line, safe_text
-
-# The event the console records when an agent reveals masked text (service.record_reveal).
-REVEAL_EVENT = "sensitive_revealed"
 
 
 def _ticket_json(ticket: Ticket) -> dict[str, object]:
@@ -228,17 +225,9 @@ def _bodies(ctx: Context, ticket: Ticket, reveal: bool) -> list[tuple[Message, s
             masked_count += sum(masked.found.values())
         shown.append((message, message.body_text if reveal else masked.text))
     if reveal and revealed:
-        conn = ctx.conn()
-        with write_txn(conn):
-            for message_id in revealed:
-                record_event(
-                    conn,
-                    REVEAL_EVENT,
-                    actor=ctx.config.agent,
-                    ticket_id=ticket.id,
-                    message_id=message_id,
-                    data={"message": message_id, "via": "cli"},
-                )
+        ticket_rules.record_reveal(
+            ctx.conn(), ticket.id, revealed, actor=ctx.config.agent, via="cli"
+        )
     elif masked_count:
         from rich.text import Text
 
@@ -482,7 +471,9 @@ def merge_command(ctx: Context, keep: str, merge: str) -> None:
     from rich.text import Text
 
     try:
-        merge_customers(ctx.conn(), _customer_id(keep), _customer_id(merge), actor=ctx.config.agent)
+        customer_rules.merge_customers(
+            ctx.conn(), _customer_id(keep), _customer_id(merge), actor=ctx.config.agent
+        )
     except (CustomerNotFound, ValueError) as exc:
         fail(str(exc))
     customer = get_customer(ctx.conn(), _customer_id(keep))

@@ -31,9 +31,12 @@ from agentconsole.config import Config
 from agentconsole.ingest.parallel import prepared_stream
 from agentconsole.ingest.prepare import Prepared
 from agentconsole.ingest.rekey import rekey_old_messages
-from agentconsole.ingest.writer import ImportSummary, MailWriter
+from agentconsole.ingest.summary import ImportSummary
+from agentconsole.ingest.writer import MailWriter
 from agentconsole.mail.sources import MailSource, Skipped, open_sources
 from agentconsole.store.raw import write_raw_in_slices
+from agentconsole.store.txn import begin, refresh_statistics, rollback
+from agentconsole.store.txn import commit as commit_txn
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(bytes_done, messages_done)`` after each message."""
@@ -45,17 +48,6 @@ GAP_SECONDS = 0.025
 """The shortest pause between two of the import's write transactions."""
 MAX_BACKLOG_BYTES = 8 * 1024 * 1024
 """Parsed messages waiting for the writer; one large message fills it alone."""
-
-
-def refresh_statistics(conn: sqlite3.Connection) -> None:
-    """Let the query planner know the data's shape after it changed a lot. Without
-    statistics SQLite sorts 70,000 open tickets to show 100 of them instead of walking
-    the activity index. Approximate statistics (analysis_limit) mislead it for the
-    tickets table, whose exact analysis takes about 60 ms at 100,000 tickets."""
-    conn.execute("PRAGMA analysis_limit=1000")
-    conn.execute("ANALYZE")
-    conn.execute("PRAGMA analysis_limit=0")  # the queue's table gets exact figures
-    conn.execute("ANALYZE tickets")
 
 
 def resolve_sources(paths: Sequence[Path]) -> list[MailSource]:
@@ -107,17 +99,17 @@ def run_import(
 
     def commit() -> None:
         if not dry_run:
-            conn.execute("COMMIT")
-            conn.execute("BEGIN IMMEDIATE")
+            commit_txn(conn)
+            begin(conn)
 
     backlog: deque[Prepared] = deque()
     backlog_bytes = 0
     exhausted = False
-    conn.execute("BEGIN IMMEDIATE")
+    begin(conn)
     try:
         rekey_old_messages(conn, commit)
         if not dry_run:
-            conn.execute("COMMIT")
+            commit_txn(conn)
         while True:
             gap_end = time.monotonic() + GAP_SECONDS
             while not exhausted and len(backlog) < batch_size and backlog_bytes < MAX_BACKLOG_BYTES:
@@ -139,21 +131,20 @@ def run_import(
             if not exhausted and (pause := gap_end - time.monotonic()) > 0:
                 time.sleep(pause)  # the backlog filled up before the gap was over
             if not dry_run:
-                conn.execute("BEGIN IMMEDIATE")
+                begin(conn)
             deadline = time.monotonic() + HOLD_SECONDS
             while backlog and time.monotonic() < deadline:
                 backlog_bytes -= backlog[0].size
                 write(backlog.popleft())
             if not dry_run:
-                conn.execute("COMMIT")
+                commit_txn(conn)
     except BaseException:
-        if conn.in_transaction:  # a full disk has already rolled it back
-            conn.execute("ROLLBACK")
+        rollback(conn)  # unless a full disk has already rolled it back
         raise
     finally:
         stream.close()
     if dry_run:
-        conn.execute("ROLLBACK")
+        rollback(conn)
     if not dry_run and summary.imported:
         refresh_statistics(conn)
     summary.seconds = time.monotonic() - started

@@ -20,6 +20,12 @@ import sqlite3
 from dataclasses import dataclass
 
 from agentconsole.mail.parse import ParsedMessage
+from agentconsole.store.threads import (
+    is_participant,
+    open_ticket_by_subject,
+    ticket_by_message_ids,
+    ticket_exists,
+)
 
 _SUBJECT_REF = re.compile(r"\[\s*T-(\d{1,10})\s*\]", re.IGNORECASE)
 DAY = 86400
@@ -30,18 +36,6 @@ class ThreadMatch:
     ticket_id: int | None
     rule: str
     detail: str
-
-
-def _by_message_ids(conn: sqlite3.Connection, ids: list[str]) -> int | None:
-    if not ids:
-        return None
-    marks = ", ".join("?" for _ in ids)
-    row = conn.execute(
-        f"SELECT ticket_id FROM messages WHERE message_id IN ({marks}) AND ticket_id IS NOT NULL"
-        " ORDER BY date DESC LIMIT 1",
-        ids,
-    ).fetchone()
-    return int(row[0]) if row else None
 
 
 def find_thread(
@@ -55,36 +49,30 @@ def find_thread(
     window_days: int,
 ) -> ThreadMatch:
     """Apply the rules above; ``ticket_id`` None means a new ticket is needed."""
-    ticket = _by_message_ids(conn, parsed.in_reply_to)
+    ticket = ticket_by_message_ids(conn, parsed.in_reply_to)
     if ticket is not None:
         return ThreadMatch(ticket, "in-reply-to", f"In-Reply-To {parsed.in_reply_to[0]}")
-    ticket = _by_message_ids(conn, list(reversed(parsed.references)))
+    ticket = ticket_by_message_ids(conn, list(reversed(parsed.references)))
     if ticket is not None:
         return ThreadMatch(ticket, "references", "a message named in References")
-    ticket = _by_message_ids(conn, parsed.bounce_refs)
+    ticket = ticket_by_message_ids(conn, parsed.bounce_refs)
     if ticket is not None:
         return ThreadMatch(ticket, "bounce-original", f"report names {parsed.bounce_refs[0]}")
     notes: list[str] = []
     match = _SUBJECT_REF.search(parsed.subject)
     if match:
         ticket_id = int(match.group(1))
-        known = conn.execute("SELECT 1 FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
-        member = conn.execute(
-            "SELECT 1 FROM ticket_participants WHERE ticket_id = ? AND address = ?",
-            (ticket_id, parsed.from_addr),
-        ).fetchone()
+        known = ticket_exists(conn, ticket_id)
+        member = is_participant(conn, ticket_id, parsed.from_addr)
         if known and (member or outbound):
             return ThreadMatch(ticket_id, "subject-ref", f"[T-{ticket_id}] from a participant")
         reason = "no such ticket" if not known else f"{parsed.from_addr} is not a participant"
         notes.append(f"ignored [T-{ticket_id}] in subject: {reason}")
     if customer_id is not None and norm_subject and window_days > 0:
-        row = conn.execute(
-            "SELECT id FROM tickets WHERE norm_subject = ? AND customer_id = ?"
-            " AND status != 'closed' AND last_message_at >= ? AND created_at <= ?"
-            " ORDER BY last_message_at DESC LIMIT 1",
-            (norm_subject, customer_id, date - window_days * DAY, date + DAY),
-        ).fetchone()
-        if row:
+        found = open_ticket_by_subject(
+            conn, norm_subject, customer_id, date - window_days * DAY, date + DAY
+        )
+        if found is not None:
             detail = f"same customer and subject within {window_days} days"
-            return ThreadMatch(int(row[0]), "subject-window", "; ".join([*notes, detail]))
+            return ThreadMatch(found, "subject-window", "; ".join([*notes, detail]))
     return ThreadMatch(None, "new", "; ".join(notes) or "no earlier message matched")

@@ -1,4 +1,4 @@
-"""Reading and changing tickets. Every change writes its event in the same transaction.
+"""Reading tickets (changes go through :mod:`agentconsole.domain.tickets`).
 
 Listings page through the database (``LIMIT``/``OFFSET`` over indexed orderings) so a
 caller never holds more rows than it shows.
@@ -7,13 +7,10 @@ caller never holds more rows than it shows.
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator
 from typing import Any
 
-from agentconsole.models import CATEGORIES, PRIORITIES, STATUSES, Ticket
-from agentconsole.store.db import write_txn
-from agentconsole.store.events import record_event
+from agentconsole.models import Ticket
 from agentconsole.store.query import TicketQuery, order_by
 
 _SELECT = """
@@ -110,108 +107,3 @@ def get_ticket(conn: sqlite3.Connection, ticket_id: int) -> Ticket:
     if row is None:
         raise TicketNotFound(f"no ticket T-{ticket_id}")
     return _ticket(row)
-
-
-_FIELDS: dict[str, tuple[str, ...] | None] = {
-    "status": STATUSES,
-    "priority": PRIORITIES,
-    "category": CATEGORIES,
-    "assignee": None,
-}
-
-
-def update_ticket(
-    conn: sqlite3.Connection, ticket_ids: list[int], field: str, value: str | None, *, actor: str
-) -> list[tuple[int, str | None]]:
-    """Set ``field`` on every ticket in one transaction, one event per ticket changed.
-
-    Returns the (ticket id, previous value) pairs of the tickets that changed, which is
-    what an undo needs.
-    """
-    if field not in _FIELDS:
-        raise ValueError(f"cannot change {field!r}")
-    allowed = _FIELDS[field]
-    if allowed is not None and value not in allowed:
-        raise ValueError(f"{field} must be one of {', '.join(allowed)}")
-    if field == "assignee" and value is not None:
-        value = value.strip() or None
-    now = int(time.time())
-    changed: list[tuple[int, str | None]] = []
-    with write_txn(conn):
-        for ticket_id in ticket_ids:
-            row = conn.execute(f"SELECT {field} FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
-            if row is None:
-                raise TicketNotFound(f"no ticket T-{ticket_id}")
-            old = row[0]
-            if old == value:
-                continue
-            extra = ""
-            if field == "status":
-                extra = ", solved_at = CASE WHEN ? IN ('solved', 'closed') THEN ? ELSE NULL END"
-            sql = f"UPDATE tickets SET {field} = ?, updated_at = ?{extra} WHERE id = ?"
-            params: tuple[object, ...] = (value, now)
-            if field == "status":
-                params += (value, now)
-            conn.execute(sql, (*params, ticket_id))
-            record_event(
-                conn,
-                field,
-                actor=actor,
-                ticket_id=ticket_id,
-                at=now,
-                data={"from": old, "to": value},
-            )
-            changed.append((ticket_id, old))
-    return changed
-
-
-def set_tags(
-    conn: sqlite3.Connection,
-    ticket_ids: list[int],
-    add: list[str],
-    remove: list[str],
-    *,
-    actor: str,
-) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Add and remove tags on tickets; one event per tag actually changed.
-
-    Returns the (ticket id, tag) pairs really added and really removed (what an undo
-    must take back)."""
-    added: list[tuple[int, str]] = []
-    removed: list[tuple[int, str]] = []
-    add = [t.strip().lower() for t in add if t.strip()]
-    remove = [t.strip().lower() for t in remove if t.strip()]
-    now = int(time.time())
-    with write_txn(conn):
-        for ticket_id in ticket_ids:
-            for tag in add:
-                cursor = conn.execute(
-                    "INSERT OR IGNORE INTO ticket_tags (ticket_id, tag) VALUES (?, ?)",
-                    (ticket_id, tag),
-                )
-                if cursor.rowcount:
-                    added.append((ticket_id, tag))
-                    record_event(
-                        conn,
-                        "tag_added",
-                        actor=actor,
-                        ticket_id=ticket_id,
-                        at=now,
-                        data={"tag": tag},
-                    )
-            for tag in remove:
-                cursor = conn.execute(
-                    "DELETE FROM ticket_tags WHERE ticket_id = ? AND tag = ?", (ticket_id, tag)
-                )
-                if cursor.rowcount:
-                    removed.append((ticket_id, tag))
-                    record_event(
-                        conn,
-                        "tag_removed",
-                        actor=actor,
-                        ticket_id=ticket_id,
-                        at=now,
-                        data={"tag": tag},
-                    )
-            conn.execute("UPDATE tickets SET updated_at = ? WHERE id = ?", (now, ticket_id))
-    return added, removed

@@ -33,6 +33,8 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.store.db",
         "agentconsole.mail.parse",
         "agentconsole.ingest.pipeline",
+        "agentconsole.domain.tickets",
+        "agentconsole.domain.arrival",
     ):
         assert expected in modules
 

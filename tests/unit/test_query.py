@@ -6,8 +6,9 @@ import sqlite3
 
 import pytest
 
+from agentconsole.domain.tickets import set_tags, update_ticket
 from agentconsole.store.query import QueryError, compile_query
-from agentconsole.store.tickets import count_tickets, list_tickets, set_tags, update_ticket
+from agentconsole.store.tickets import count_tickets, list_tickets
 from tests.mailfactory import SUPPORT, ingest, mail
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from agentconsole.domain.tickets import set_tags, update_ticket
 from agentconsole.store import open_db, write_txn
 from agentconsole.store.events import new_event_uuid, ticket_events
 from agentconsole.store.messages import raw_message
 from agentconsole.store.migrations import MIGRATIONS, current_version, migrate
-from agentconsole.store.tickets import get_ticket, set_tags, update_ticket
+from agentconsole.store.tickets import get_ticket
 from tests.mailfactory import ingest, mail
 
 

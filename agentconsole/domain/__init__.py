@@ -1,0 +1,1 @@
+"""The domain layer: the one owner of ticket rules, used by import, the CLI and the console."""

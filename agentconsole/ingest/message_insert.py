@@ -1,0 +1,61 @@
+"""A prepared message as a stored row: what import records about each message."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from agentconsole.ingest.prepare import Prepared
+from agentconsole.store.message_rows import MessageRow, SearchText, insert_message
+
+
+def store_message(
+    conn: sqlite3.Connection,
+    prepared: Prepared,
+    *,
+    ticket_id: int | None,
+    customer_id: int | None,
+    outbound: bool,
+    date: int | None,
+    rule: str,
+    detail: str,
+    now: int,
+) -> int:
+    """Insert the message with its raw bytes, attachments and (unless quarantined)
+    search entry; ``rule`` and ``detail`` say why it joined its ticket."""
+    parsed = prepared.parsed
+    row = MessageRow(
+        dedupe_key=prepared.dedupe_key,
+        message_id=parsed.message_id,
+        ticket_id=ticket_id,
+        customer_id=customer_id,
+        direction="out" if outbound else "in",
+        auto_kind=parsed.auto_kind,
+        auto_reason=parsed.auto_reason,
+        from_name=parsed.from_name,
+        from_addr=parsed.from_addr,
+        to_json=prepared.to_json,
+        cc_json=prepared.cc_json,
+        recipients_total=parsed.recipients_total,
+        subject=parsed.subject,
+        date=date,
+        date_source="header" if parsed.date is not None else "import",
+        imported_at=now,
+        in_reply_to=parsed.in_reply_to[0] if parsed.in_reply_to else None,
+        references_json=prepared.references_json,
+        body_text=parsed.body_text,
+        has_html=int(parsed.has_html),
+        attachment_count=len(parsed.attachments),
+        status=parsed.status,
+        problems_json=prepared.problems_json,
+        thread_rule=rule,
+        thread_detail=detail,
+        source=prepared.label,
+        size=prepared.size,
+    )
+    search = (
+        None
+        if parsed.status == "quarantined"
+        else SearchText(prepared.fts_subject, prepared.fts_sender, prepared.fts_body)
+    )
+    attachments = [(a.index, a.filename, a.content_type, a.size) for a in parsed.attachments]
+    return insert_message(conn, row, prepared.raw_compressed, search, attachments)
