@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from agentconsole.config import Config
 from agentconsole.ingest.prepare import Prepared
 from agentconsole.ingest.threader import find_thread
+from agentconsole.refs import message_ref
 from agentconsole.store.events import record_event
 from agentconsole.store.locations import record_location
+from agentconsole.store.tickets import refresh_ticket_ref
 
 MAX_PARTICIPANTS_PER_MESSAGE = 20
 
@@ -251,8 +253,8 @@ class MailWriter:
             " auto_kind, auto_reason, from_name, from_addr, to_json, cc_json, recipients_total,"
             " subject, date, date_source, imported_at, in_reply_to, references_json, body_text,"
             " has_html, attachment_count, status, problems_json, thread_rule, thread_detail,"
-            " source, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?, ?, ?, ?, ?)",
+            " source, size, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 prepared.dedupe_key,
                 parsed.message_id,
@@ -281,6 +283,7 @@ class MailWriter:
                 detail,
                 prepared.label,
                 prepared.size,
+                message_ref(parsed.message_id, prepared.dedupe_key),
             ),
         )
         message_id = int(cursor.lastrowid or 0)
@@ -298,6 +301,7 @@ class MailWriter:
                 "INSERT INTO message_tickets (message_id, ticket_id) VALUES (?, ?)",
                 (message_id, ticket_id),
             )
+            refresh_ticket_ref(self.conn, ticket_id)
         if parsed.attachments:
             self.conn.executemany(
                 "INSERT INTO attachments (message_id, part_index, filename, content_type, size)"

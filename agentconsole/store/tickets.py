@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from agentconsole.models import CATEGORIES, PRIORITIES, STATUSES, Ticket
+from agentconsole.refs import REF_LENGTH, message_ref
 from agentconsole.store.db import write_txn
 from agentconsole.store.events import record_event
 from agentconsole.store.query import TicketQuery, order_by
@@ -25,6 +26,30 @@ SELECT t.id, t.subject, t.status, t.priority, t.category, t.assignee, t.customer
        (SELECT group_concat(tag, char(31)) FROM ticket_tags g WHERE g.ticket_id = t.id)
 FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id
 """
+
+
+def refresh_ticket_ref(conn: sqlite3.Connection, ticket_id: int) -> str | None:
+    """Set ``tickets.ref`` to the ref of the ticket's earliest message (date, then ref)
+    and return it; the caller holds the write transaction.
+
+    A ref another ticket holds already is extended by two characters of the same
+    digest until unique (docs/design/identity.md)."""
+    first = conn.execute(
+        "SELECT message_id, dedupe_key FROM messages WHERE ticket_id = ?"
+        " ORDER BY date IS NULL, date, ref LIMIT 1",
+        (ticket_id,),
+    ).fetchone()
+    if first is None:
+        return None
+    length = REF_LENGTH
+    ref = message_ref(first[0], bytes(first[1] or b""), length)
+    while conn.execute(
+        "SELECT 1 FROM tickets WHERE ref = ? AND id != ?", (ref, ticket_id)
+    ).fetchone():
+        length += 2
+        ref = message_ref(first[0], bytes(first[1] or b""), length)
+    conn.execute("UPDATE tickets SET ref = ? WHERE id = ? AND ref IS NOT ?", (ref, ticket_id, ref))
+    return ref
 
 
 class TicketNotFound(LookupError):
