@@ -52,6 +52,28 @@ def refresh_ticket_ref(conn: sqlite3.Connection, ticket_id: int) -> str | None:
     return ref
 
 
+def resolve_ref(conn: sqlite3.Connection, ref: str) -> list[int]:
+    """The tickets a canonical ref names, usually one.
+
+    ``tickets.ref`` first (a ref extended after a collision is found by its first eight
+    characters too), else any message whose own ref it is: so the ref of a ticket
+    merged into another, or of a ticket another machine started from a different
+    first message, still leads to the ticket holding that mail. Several ids mean the
+    ref is ambiguous; the caller decides (participant check, or list them)."""
+    rows = conn.execute(
+        "SELECT id FROM tickets WHERE ref = ? OR (length(ref) > ? AND substr(ref, 1, ?) = ?)"
+        " ORDER BY id",
+        (ref, len(ref), len(ref), ref),
+    ).fetchall()
+    if not rows:
+        rows = conn.execute(
+            "SELECT DISTINCT ticket_id FROM messages WHERE ref = ? AND ticket_id IS NOT NULL"
+            " ORDER BY ticket_id",
+            (ref,),
+        ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
 class TicketNotFound(LookupError):
     """No ticket with that reference."""
 

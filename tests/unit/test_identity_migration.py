@@ -9,6 +9,7 @@ import pytest
 from agentconsole.refs import message_ref
 from agentconsole.store.db import connect
 from agentconsole.store.migrations import current_version, migrate
+from agentconsole.store.tickets import resolve_ref
 from tests.mailfactory import ingest, mail
 from tests.schema_history import DOWN_TO_V2
 
@@ -80,3 +81,45 @@ def test_new_imports_give_the_same_refs_in_any_order() -> None:
         message_ref("<a1@example.com>", b""),
         message_ref("<b1@example.com>", b""),
     }
+
+
+def _rule(conn: sqlite3.Connection, msgid: str) -> tuple[int, str, str]:
+    row = conn.execute(
+        "SELECT ticket_id, thread_rule, thread_detail FROM messages WHERE message_id = ?",
+        (msgid,),
+    ).fetchone()
+    return int(row[0]), str(row[1]), str(row[2])
+
+
+def test_a_derived_ref_in_a_subject_threads_a_participant_only() -> None:
+    conn = connect(memory=True)
+    ref = message_ref("<a1@example.com>", b"")
+    typed = ref.lower().replace("t-", "T-")
+    ingest(
+        conn,
+        [
+            FIRST,
+            mail(msgid="<a3@example.com>", subject=f"Still waiting [{typed}]"),
+            mail(
+                sender="Mallory <mallory@evil.example>",
+                msgid="<e1@evil.example>",
+                subject=f"Re: Withdrawal [{ref}]",
+            ),
+        ],
+    )
+    assert _rule(conn, "a3@example.com")[:2] == (1, "subject-ref")
+    ticket, rule, detail = _rule(conn, "e1@evil.example")
+    assert (ticket, rule) == (2, "new")
+    assert detail == f"ignored [{ref}] in subject: mallory@evil.example is not a participant"
+
+
+def test_the_ref_of_a_merged_ticket_still_resolves() -> None:
+    conn = connect(memory=True)
+    ingest(conn, [FIRST, OTHER])
+    absorbed = message_ref("<b1@example.com>", b"")
+    assert resolve_ref(conn, absorbed) == [2]
+    conn.execute("UPDATE messages SET ticket_id = 1 WHERE ticket_id = 2")
+    conn.execute("UPDATE tickets SET ref = NULL WHERE id = 2")  # merged away: no mail left
+    assert resolve_ref(conn, absorbed) == [1]
+    assert resolve_ref(conn, message_ref("<a1@example.com>", b"")) == [1]
+    assert resolve_ref(conn, "T-00000000") == []
