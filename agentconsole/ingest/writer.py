@@ -89,8 +89,8 @@ class MailWriter:
                 )
             return customer_id
         cursor = conn.execute(
-            "INSERT INTO customers (name, created_at, last_contact_at) VALUES (?, ?, NULL)",
-            (name, date),
+            "INSERT INTO customers (name, created_at, last_contact_at, key) VALUES (?, ?, NULL, ?)",
+            (name, date, address.lower()),
         )
         customer_id = int(cursor.lastrowid or 0)
         conn.execute(

@@ -49,6 +49,10 @@ def refresh_ticket_ref(conn: sqlite3.Connection, ticket_id: int) -> str | None:
         length += 2
         ref = message_ref(first[0], bytes(first[1] or b""), length)
     conn.execute("UPDATE tickets SET ref = ? WHERE id = ? AND ref IS NOT ?", (ref, ticket_id, ref))
+    conn.execute(
+        "UPDATE events SET ticket_ref = ? WHERE ticket_id = ? AND ticket_ref IS NULL",
+        (ref, ticket_id),
+    )
     return ref
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from agentconsole.refs import message_ref
 from agentconsole.store.db import connect
+from agentconsole.store.events import new_event_uuid
 from agentconsole.store.migrations import current_version, migrate
 from agentconsole.store.tickets import resolve_ref
 from tests.mailfactory import ingest, mail
@@ -123,3 +124,22 @@ def test_the_ref_of_a_merged_ticket_still_resolves() -> None:
     assert resolve_ref(conn, absorbed) == [1]
     assert resolve_ref(conn, message_ref("<a1@example.com>", b"")) == [1]
     assert resolve_ref(conn, "T-00000000") == []
+
+
+def test_events_carry_this_machine_and_the_shared_keys() -> None:
+    conn = connect(memory=True)
+    ingest(conn, [FIRST])
+    machine = conn.execute("SELECT value FROM meta WHERE key = 'machine_id'").fetchone()[0]
+    rows = conn.execute(
+        "SELECT kind, origin, ticket_ref, customer_key FROM events ORDER BY id"
+    ).fetchall()
+    ref = message_ref("<a1@example.com>", b"")
+    assert ("customer_created", machine, None, "wang@example.com") in rows
+    assert ("ticket_created", machine, ref, "wang@example.com") in rows
+    other = connect(memory=True).execute("SELECT value FROM meta").fetchone()[0]
+    assert other != machine
+
+
+def test_event_uuids_are_monotonic_within_a_process() -> None:
+    uuids = [new_event_uuid() for _ in range(2000)]
+    assert uuids == sorted(uuids) and len(set(uuids)) == 2000
