@@ -19,7 +19,7 @@ REF_LENGTH = 8
 """Characters after ``T-``: 40 bits, enough for a mailbox; a collision extends it."""
 
 _LOOKALIKES = str.maketrans({"I": "1", "L": "1", "O": "0"})
-_TYPED = re.compile(r"^\[?\s*(?:T-?)?([0-9A-Z]{4,26})\s*\]?$")
+_TYPED = re.compile(r"^\[?\s*(T-?)?([0-9A-Z]{4,26})\s*\]?$")
 _IN_SUBJECT = re.compile(r"\[T-([0-9A-Za-z]{8,26})\]")
 
 
@@ -48,13 +48,15 @@ def message_ref(message_id: str | None, dedupe_key: bytes, length: int = REF_LEN
 def parse_ref(text: str) -> str | None:
     """What a user typed, as a canonical ``T-XXXXXXXX`` ref, or ``None``.
 
-    Forgiving: any case, ``T-`` optional, ``[T-…]`` brackets as in subjects, and the
-    Crockford lookalikes I/L for 1 and O for 0. Shorter than eight characters is not a
+    Forgiving: any case, ``T-`` optional, ``[T-…]`` brackets as in subjects, and (after
+    ``T-``) the Crockford lookalikes I/L for 1 and O for 0. Shorter than eight characters is not a
     ref (``T-42``): the caller may treat it as an old local id."""
     match = _TYPED.match(text.strip().upper())
     if match is None:
         return None
-    body = match.group(1).translate(_LOOKALIKES)
+    # A bare word is a ref only if it is spelled in the alphabet already, so that
+    # ``show nonsense`` is a typo, not the ref T-N0NSENSE.
+    body = match.group(2).translate(_LOOKALIKES) if match.group(1) else match.group(2)
     if len(body) < REF_LENGTH or any(c not in ALPHABET for c in body):
         return None
     return "T-" + body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import click
 from agentconsole.cli import Context, cli, pass_context
 from agentconsole.cli.output import age, cell, console, emit_json, fail, table, when
 from agentconsole.models import Customer, Ticket, parse_ticket_ref, ticket_ref
+from agentconsole.refs import parse_ref
 from agentconsole.store.customers import (
     CustomerNotFound,
     customer_stats,
@@ -30,7 +32,13 @@ from agentconsole.store.messages import (
     ticket_messages,
 )
 from agentconsole.store.query import SORTS, QueryError, compile_query
-from agentconsole.store.tickets import TicketNotFound, count_tickets, get_ticket, list_tickets
+from agentconsole.store.tickets import (
+    TicketNotFound,
+    count_tickets,
+    get_ticket,
+    list_tickets,
+    resolve_ref,
+)
 from agentconsole.textsafe import safe_line, safe_text
 
 
@@ -40,7 +48,17 @@ def _ticket_json(ticket: Ticket) -> dict[str, object]:
     return data
 
 
-def _ticket_id(ref: str) -> int:
+def _ticket_id(conn: sqlite3.Connection, ref: str) -> int:
+    """The ticket a typed ref names: a derived ref (forgiving, see agentconsole.refs)
+    or an old local ``T-42``. An ambiguous ref lists its tickets and exits 1."""
+    derived = parse_ref(ref)
+    if derived is not None:
+        ids = resolve_ref(conn, derived)
+        if len(ids) > 1:
+            fail(f"{derived} is ambiguous: " + ", ".join(ticket_ref(i) for i in ids))
+        if not ids:
+            fail(f"no ticket {derived}")
+        return ids[0]
     ticket_id = parse_ticket_ref(ref)
     if ticket_id is None:
         fail(f"{ref}: a ticket reference looks like T-42", 2)
@@ -233,7 +251,7 @@ def show_command(ctx: Context, ref: str, explain: bool, as_json: bool) -> None:
     """
     conn = ctx.conn()
     try:
-        ticket = get_ticket(conn, _ticket_id(ref))
+        ticket = get_ticket(conn, _ticket_id(conn, ref))
     except TicketNotFound as exc:
         fail(str(exc))
     if as_json:
@@ -296,7 +314,7 @@ def export_command(ctx: Context, ref: str, mode: str, out: Path | None) -> None:
             sys.stdout.flush()
         return
     try:
-        ticket = get_ticket(conn, _ticket_id(ref))
+        ticket = get_ticket(conn, _ticket_id(conn, ref))
     except TicketNotFound as exc:
         fail(str(exc))
     if mode == "text":

@@ -39,3 +39,8 @@ def test_parse_refuses_numbers_short_and_foreign_text() -> None:
 def test_subject_refs_are_found_once_in_order() -> None:
     subject = "Re: [t-abcdefgh] and [T-ABCDEFGH] [T-42] [T-00000001]"
     assert refs_in_subject(subject) == ["T-ABCDEFGH", "T-00000001"]
+
+
+def test_a_bare_word_is_not_read_through_lookalikes() -> None:
+    assert parse_ref("nonsense") is None
+    assert parse_ref("deadbeef") == "T-DEADBEEF"
