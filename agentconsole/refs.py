@@ -50,14 +50,19 @@ def parse_ref(text: str) -> str | None:
 
     Forgiving: any case, ``T-`` optional, ``[T-…]`` brackets as in subjects, and (after
     ``T-``) the Crockford lookalikes I/L for 1 and O for 0. Shorter than eight characters is not a
-    ref (``T-42``): the caller may treat it as an old local id."""
+    ref (``T-42``), nor is a number longer than that (an extended ref of digits
+    only is too unlikely to matter): the caller may treat them as old local ids."""
     match = _TYPED.match(text.strip().upper())
     if match is None:
         return None
     # A bare word is a ref only if it is spelled in the alphabet already, so that
     # ``show nonsense`` is a typo, not the ref T-N0NSENSE.
     body = match.group(2).translate(_LOOKALIKES) if match.group(1) else match.group(2)
-    if len(body) < REF_LENGTH or any(c not in ALPHABET for c in body):
+    if (
+        len(body) < REF_LENGTH
+        or (body.isdigit() and len(body) > REF_LENGTH)
+        or any(c not in ALPHABET for c in body)
+    ):
         return None
     return "T-" + body
 

@@ -44,3 +44,8 @@ def test_subject_refs_are_found_once_in_order() -> None:
 def test_a_bare_word_is_not_read_through_lookalikes() -> None:
     assert parse_ref("nonsense") is None
     assert parse_ref("deadbeef") == "T-DEADBEEF"
+
+
+def test_a_long_number_is_an_old_local_id_not_a_ref() -> None:
+    assert parse_ref("T-123456789012345678901") is None
+    assert parse_ref("T-12345678") == "T-12345678"
