@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from agentconsole.domain import customers as customer_rules
 from agentconsole.domain import tickets as ticket_rules
 from agentconsole.mask import mask_sensitive
 from agentconsole.models import Customer, Message, Ticket, parse_ticket_ref, ticket_ref
+from agentconsole.refs import parse_ref
 from agentconsole.store.customers import (
     CustomerNotFound,
     customer_stats,
@@ -50,6 +52,7 @@ from agentconsole.store.tickets import (
     get_ticket,
     iter_tickets,
     list_tickets,
+    resolve_ref,
 )
 from agentconsole.textsafe import safe_line, safe_text
 
@@ -60,7 +63,17 @@ def _ticket_json(ticket: Ticket) -> dict[str, object]:
     return data
 
 
-def _ticket_id(ref: str) -> int:
+def _ticket_id(conn: sqlite3.Connection, ref: str) -> int:
+    """The ticket a typed ref names: a derived ref (forgiving, see agentconsole.refs)
+    or an old local ``T-42``. An ambiguous ref lists its tickets and exits 1."""
+    derived = parse_ref(ref)
+    if derived is not None:
+        ids = resolve_ref(conn, derived)
+        if len(ids) > 1:
+            fail(f"{derived} is ambiguous: " + ", ".join(ticket_ref(i) for i in ids))
+        if not ids:
+            fail(f"no ticket {derived}")
+        return ids[0]
     ticket_id = parse_ticket_ref(ref)
     if ticket_id is None:
         fail(f"{ref}: a ticket reference looks like T-42", 2)
@@ -323,7 +336,7 @@ def show_command(ctx: Context, ref: str, explain: bool, reveal: bool, as_json: b
     """
     conn = ctx.conn()
     try:
-        ticket = get_ticket(conn, _ticket_id(ref))
+        ticket = get_ticket(conn, _ticket_id(conn, ref))
     except TicketNotFound as exc:
         fail(str(exc))
     if as_json:
@@ -389,7 +402,7 @@ def export_command(ctx: Context, ref: str, mode: str, out: Path | None) -> None:
             sys.stdout.flush()
         return
     try:
-        ticket = get_ticket(conn, _ticket_id(ref))
+        ticket = get_ticket(conn, _ticket_id(conn, ref))
     except TicketNotFound as exc:
         fail(str(exc))
     if mode == "text":

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 from agentconsole.ingest.prepare import Prepared
+from agentconsole.refs import message_ref
 from agentconsole.store.message_rows import MessageRow, SearchText, insert_message
+from agentconsole.store.tickets import refresh_ticket_ref
 
 
 def store_message(
@@ -51,6 +53,7 @@ def store_message(
         thread_detail=detail,
         source=prepared.label,
         size=prepared.size,
+        ref=message_ref(parsed.message_id, prepared.dedupe_key),
     )
     search = (
         None
@@ -58,4 +61,7 @@ def store_message(
         else SearchText(prepared.fts_subject, prepared.fts_sender, prepared.fts_body)
     )
     attachments = [(a.index, a.filename, a.content_type, a.size) for a in parsed.attachments]
-    return insert_message(conn, row, prepared.raw_compressed, search, attachments)
+    message_id = insert_message(conn, row, prepared.raw_compressed, search, attachments)
+    if ticket_id is not None:
+        refresh_ticket_ref(conn, ticket_id)
+    return message_id

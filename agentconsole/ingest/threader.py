@@ -2,9 +2,10 @@
 
 1. ``in-reply-to`` / ``references``: a message id we already hold. Bounces also
    carry the original's id in their report (``bounce-original``).
-2. ``subject-ref``: our ``[T-42]`` in the subject, accepted only when the sender is a
-   participant of T-42 (or it is our own mail); otherwise anyone could inject mail
-   into any ticket by guessing a number.
+2. ``subject-ref``: our ``[T-XXXXXXXX]`` ref in the subject (derived, the same on
+   every machine; see :mod:`agentconsole.refs`), or an old local ``[T-42]``, accepted
+   only when the sender is a participant of that ticket (or it is our own mail);
+   otherwise anyone could inject mail into any ticket by guessing a ref.
 3. ``subject-window``: the same customer writing again with the same normalised
    subject (``Re:``, ``回复：``... stripped) within a configurable number of days, on a
    ticket that is not closed.
@@ -20,12 +21,14 @@ import sqlite3
 from dataclasses import dataclass
 
 from agentconsole.mail.parse import ParsedMessage
+from agentconsole.refs import refs_in_subject
 from agentconsole.store.threads import (
     is_participant,
     open_ticket_by_subject,
     ticket_by_message_ids,
     ticket_exists,
 )
+from agentconsole.store.tickets import resolve_ref
 
 _SUBJECT_REF = re.compile(r"\[\s*T-(\d{1,10})\s*\]", re.IGNORECASE)
 DAY = 86400
@@ -36,6 +39,37 @@ class ThreadMatch:
     ticket_id: int | None
     rule: str
     detail: str
+
+
+def _subject_candidates(conn: sqlite3.Connection, subject: str) -> tuple[str, list[int]]:
+    """The first ref in the subject and the tickets it may name: a derived ref, or an
+    old numeric ``[T-42]``, which names this machine's row only."""
+    refs = refs_in_subject(subject)
+    if refs:
+        return refs[0], resolve_ref(conn, refs[0])
+    match = _SUBJECT_REF.search(subject)
+    if match is None:
+        return "", []
+    ticket_id = int(match.group(1))
+    return f"T-{ticket_id}", [ticket_id] if ticket_exists(conn, ticket_id) else []
+
+
+def _by_subject_ref(
+    conn: sqlite3.Connection, parsed: ParsedMessage, outbound: bool, notes: list[str]
+) -> ThreadMatch | None:
+    """Rule 2. Among the tickets the ref may name, the one the sender takes part in
+    wins (this also settles an ambiguous ref); our own mail needs a single ticket."""
+    ref, candidates = _subject_candidates(conn, parsed.subject)
+    if not ref:
+        return None
+    for ticket_id in candidates:
+        if is_participant(conn, ticket_id, parsed.from_addr):
+            return ThreadMatch(ticket_id, "subject-ref", f"[{ref}] from a participant")
+    if outbound and len(candidates) == 1:
+        return ThreadMatch(candidates[0], "subject-ref", f"[{ref}] in our own mail")
+    reason = "no such ticket" if not candidates else f"{parsed.from_addr} is not a participant"
+    notes.append(f"ignored [{ref}] in subject: {reason}")
+    return None
 
 
 def find_thread(
@@ -59,15 +93,9 @@ def find_thread(
     if ticket is not None:
         return ThreadMatch(ticket, "bounce-original", f"report names {parsed.bounce_refs[0]}")
     notes: list[str] = []
-    match = _SUBJECT_REF.search(parsed.subject)
-    if match:
-        ticket_id = int(match.group(1))
-        known = ticket_exists(conn, ticket_id)
-        member = is_participant(conn, ticket_id, parsed.from_addr)
-        if known and (member or outbound):
-            return ThreadMatch(ticket_id, "subject-ref", f"[T-{ticket_id}] from a participant")
-        reason = "no such ticket" if not known else f"{parsed.from_addr} is not a participant"
-        notes.append(f"ignored [T-{ticket_id}] in subject: {reason}")
+    ref_match = _by_subject_ref(conn, parsed, outbound, notes)
+    if ref_match is not None:
+        return ref_match
     if customer_id is not None and norm_subject and window_days > 0:
         found = open_ticket_by_subject(
             conn, norm_subject, customer_id, date - window_days * DAY, date + DAY

@@ -22,8 +22,8 @@ def set_address_name(conn: sqlite3.Connection, address: str, name: str) -> None:
 def insert_customer(conn: sqlite3.Connection, address: str, name: str, created_at: int) -> int:
     """A new customer known by ``address``; returns its id."""
     cursor = conn.execute(
-        "INSERT INTO customers (name, created_at, last_contact_at) VALUES (?, ?, NULL)",
-        (name, created_at),
+        "INSERT INTO customers (name, created_at, last_contact_at, key) VALUES (?, ?, NULL, ?)",
+        (name, created_at, address.lower()),
     )
     customer_id = int(cursor.lastrowid or 0)
     conn.execute(

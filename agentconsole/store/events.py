@@ -10,19 +10,32 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import time
 from typing import Any
 
 from agentconsole.models import Event
 
+_last_uuid = 0
+_uuid_lock = threading.Lock()
+
 
 def new_event_uuid() -> str:
     """A UUIDv7: time-ordered, so event ids sort by creation across machines and new
-    ones land at the end of the unique index instead of at random places in it."""
+    ones land at the end of the unique index instead of at random places in it.
+
+    Monotonic within a process: two events in the same millisecond (or after the clock
+    stepped back) get the previous value plus one, so a machine's own events never
+    sort out of the order it wrote them."""
+    global _last_uuid
     millis = time.time_ns() // 1_000_000
     value = (millis & (2**48 - 1)) << 80 | int.from_bytes(os.urandom(10), "big")
     value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
     value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
+    with _uuid_lock:
+        if value <= _last_uuid:
+            value = _last_uuid + 1
+        _last_uuid = value
     text = f"{value:032x}"
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
@@ -38,12 +51,20 @@ def record_event(
     data: dict[str, Any] | None = None,
     at: int | None = None,
     uuid: str | None = None,
-    origin: str = "local",
+    origin: str | None = None,
 ) -> int:
-    """Insert an event (the caller holds the write transaction); return its id."""
+    """Insert an event (the caller holds the write transaction); return its id.
+
+    Besides the local ids it stores the keys every machine shares (ticket ref, message
+    dedupe key in hex, customer key) and ``origin``, this database's machine id unless
+    the event was replayed from elsewhere. A new ticket has no ref until its first
+    message is stored; :func:`~agentconsole.store.tickets.refresh_ticket_ref` fills it."""
     cursor = conn.execute(
         "INSERT INTO events (uuid, at, actor, kind, ticket_id, customer_id, message_id, data,"
-        " origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " origin, ticket_ref, customer_key, message_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+        " coalesce(?, (SELECT value FROM meta WHERE key = 'machine_id')),"
+        " (SELECT ref FROM tickets WHERE id = ?), (SELECT key FROM customers WHERE id = ?),"
+        " (SELECT hex(dedupe_key) FROM messages WHERE id = ?))",
         (
             uuid or new_event_uuid(),
             int(at if at is not None else time.time()),
@@ -54,6 +75,9 @@ def record_event(
             message_id,
             json.dumps(data or {}, ensure_ascii=False, sort_keys=True),
             origin,
+            ticket_id,
+            customer_id,
+            message_id,
         ),
     )
     return int(cursor.lastrowid or 0)

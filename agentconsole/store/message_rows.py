@@ -12,7 +12,7 @@ _COLUMNS = (
     "auto_reason", "from_name", "from_addr", "to_json", "cc_json", "recipients_total",
     "subject", "date", "date_source", "imported_at", "in_reply_to", "references_json",
     "body_text", "has_html", "attachment_count", "status", "problems_json", "thread_rule",
-    "thread_detail", "source", "size",
+    "thread_detail", "source", "size", "ref",
 )  # fmt: skip
 _INSERT = (
     f"INSERT INTO messages ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
@@ -50,6 +50,7 @@ class MessageRow:
     thread_detail: str
     source: str
     size: int
+    ref: str
 
 
 @dataclass(frozen=True, slots=True)

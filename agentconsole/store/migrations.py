@@ -15,9 +15,12 @@ Design notes that later features rely on:
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+from agentconsole.refs import message_ref
 
 _V1 = """
 CREATE TABLE customers (
@@ -186,10 +189,72 @@ CREATE TABLE messages_to_rekey (message_id INTEGER PRIMARY KEY);
 INSERT INTO messages_to_rekey (message_id) SELECT id FROM messages;
 """
 
+_V3 = """
+-- Identity that holds across a team (docs/design/identity.md): refs and keys derived
+-- from the mail, the same on every machine; local integer ids stay inside SQL.
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+ALTER TABLE messages ADD COLUMN ref TEXT;
+CREATE INDEX messages_ref ON messages(ref);
+ALTER TABLE tickets ADD COLUMN ref TEXT;
+ALTER TABLE customers ADD COLUMN key TEXT;
+CREATE INDEX customers_key ON customers(key);
+ALTER TABLE events ADD COLUMN ticket_ref TEXT;
+ALTER TABLE events ADD COLUMN message_key TEXT;
+ALTER TABLE events ADD COLUMN customer_key TEXT;
+ALTER TABLE events ADD COLUMN log_seq INTEGER
+"""
+
+
+def _backfill_identity(conn: sqlite3.Connection) -> None:
+    """Give existing rows their derived refs and keys (SQL cannot hash), then make
+    ``tickets.ref`` unique. A ticket whose ref is taken extends it (see the design)."""
+    conn.execute("INSERT INTO meta (key, value) VALUES ('machine_id', ?)", (secrets.token_hex(16),))
+    rows = conn.execute("SELECT id, message_id, dedupe_key FROM messages").fetchall()
+    conn.executemany(
+        "UPDATE messages SET ref = ? WHERE id = ?",
+        [(message_ref(mid, bytes(key or b"")), rowid) for rowid, mid, key in rows],
+    )
+    firsts = conn.execute(
+        "SELECT ticket_id, message_id, dedupe_key FROM ("
+        " SELECT ticket_id, message_id, dedupe_key, row_number() OVER ("
+        "  PARTITION BY ticket_id ORDER BY date IS NULL, date, ref) AS n"
+        " FROM messages WHERE ticket_id IS NOT NULL) WHERE n = 1"
+        " ORDER BY ticket_id"
+    ).fetchall()
+    taken: set[str] = set()
+    for ticket_id, mid, key in firsts:
+        length = 8
+        ref = message_ref(mid, bytes(key or b""), length)
+        while ref in taken:
+            length += 2
+            ref = message_ref(mid, bytes(key or b""), length)
+        taken.add(ref)
+        conn.execute("UPDATE tickets SET ref = ? WHERE id = ?", (ref, ticket_id))
+    conn.execute("CREATE UNIQUE INDEX tickets_ref ON tickets(ref)")
+    conn.execute(
+        "UPDATE customers SET key = (SELECT lower(address) FROM customer_addresses a"
+        " WHERE a.customer_id = customers.id ORDER BY a.rowid LIMIT 1)"
+    )
+    conn.execute(
+        "UPDATE events SET"
+        " ticket_ref = (SELECT ref FROM tickets t WHERE t.id = events.ticket_id),"
+        " customer_key = (SELECT key FROM customers c WHERE c.id = events.customer_id),"
+        " message_key = (SELECT hex(dedupe_key) FROM messages m"
+        "  WHERE m.id = events.message_id),"
+        " origin = CASE origin WHEN 'local' THEN"
+        "  (SELECT value FROM meta WHERE key = 'machine_id') ELSE origin END"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "mail store: messages, tickets, customers, events, full-text index", _V1),
     (2, "where each message was seen; content-based dedupe keys", _V2),
+    (3, "derived ticket refs, message and customer keys, machine id, event keys", _V3),
 ]
+
+_PYTHON_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {3: _backfill_identity}
+"""Work a migration's SQL cannot do (hashing), run after that migration's script in
+the same transaction."""
 
 
 def current_version(conn: sqlite3.Connection) -> int:
@@ -230,6 +295,9 @@ def migrate(
             if current_version(conn) < number:  # not applied meanwhile by another process
                 for statement in _statements(script):
                     conn.execute(statement)
+                step = _PYTHON_STEPS.get(number)
+                if step is not None:
+                    step(conn)
                 conn.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     (number, name, int(time.time())),

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from agentconsole.models import Ticket
+from agentconsole.refs import REF_LENGTH, message_ref
 from agentconsole.store.query import TicketQuery, order_by
 
 _SELECT = """
@@ -23,6 +24,56 @@ SELECT t.id, t.subject, t.status, t.priority, t.category, t.assignee, t.customer
        (SELECT group_concat(tag, char(31)) FROM ticket_tags g WHERE g.ticket_id = t.id)
 FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id
 """
+
+
+def refresh_ticket_ref(conn: sqlite3.Connection, ticket_id: int) -> str | None:
+    """Set ``tickets.ref`` to the ref of the ticket's earliest message (date, then ref)
+    and return it; the caller holds the write transaction.
+
+    A ref another ticket holds already is extended by two characters of the same
+    digest until unique (docs/design/identity.md)."""
+    first = conn.execute(
+        "SELECT message_id, dedupe_key FROM messages WHERE ticket_id = ?"
+        " ORDER BY date IS NULL, date, ref LIMIT 1",
+        (ticket_id,),
+    ).fetchone()
+    if first is None:
+        return None
+    length = REF_LENGTH
+    ref = message_ref(first[0], bytes(first[1] or b""), length)
+    while conn.execute(
+        "SELECT 1 FROM tickets WHERE ref = ? AND id != ?", (ref, ticket_id)
+    ).fetchone():
+        length += 2
+        ref = message_ref(first[0], bytes(first[1] or b""), length)
+    conn.execute("UPDATE tickets SET ref = ? WHERE id = ? AND ref IS NOT ?", (ref, ticket_id, ref))
+    conn.execute(
+        "UPDATE events SET ticket_ref = ? WHERE ticket_id = ? AND ticket_ref IS NULL",
+        (ref, ticket_id),
+    )
+    return ref
+
+
+def resolve_ref(conn: sqlite3.Connection, ref: str) -> list[int]:
+    """The tickets a canonical ref names, usually one.
+
+    ``tickets.ref`` first (a ref extended after a collision is found by its first eight
+    characters too), else any message whose own ref it is: so the ref of a ticket
+    merged into another, or of a ticket another machine started from a different
+    first message, still leads to the ticket holding that mail. Several ids mean the
+    ref is ambiguous; the caller decides (participant check, or list them)."""
+    rows = conn.execute(
+        "SELECT id FROM tickets WHERE ref = ? OR (length(ref) > ? AND substr(ref, 1, ?) = ?)"
+        " ORDER BY id",
+        (ref, len(ref), len(ref), ref),
+    ).fetchall()
+    if not rows:
+        rows = conn.execute(
+            "SELECT DISTINCT ticket_id FROM messages WHERE ref = ? AND ticket_id IS NOT NULL"
+            " ORDER BY ticket_id",
+            (ref,),
+        ).fetchall()
+    return [int(row[0]) for row in rows]
 
 
 class TicketNotFound(LookupError):

@@ -17,6 +17,7 @@ from agentconsole.store import open_db
 from agentconsole.store.locations import Location, message_locations, record_location
 from agentconsole.store.messages import raw_message
 from tests.mailfactory import SUPPORT, ingest, mail, make_config
+from tests.schema_history import DOWN_TO_V2
 
 RECEIVED_A = "Received: from mx1.example.net by mail.okwallet.example; Mon, 5 Oct 2026 10:00:01"
 RECEIVED_B = "Received: from mx7.other.example by imap.okwallet.example; Mon, 5 Oct 2026 10:03:09"
@@ -144,7 +145,7 @@ def test_a_store_from_an_older_release_is_rekeyed_on_the_next_import(tmp_path: P
     ingest(conn, [first])
     row = conn.execute("SELECT id, message_id, from_addr, date, subject FROM messages").fetchone()
     conn.executescript(
-        "DROP TABLE message_locations; DROP TABLE messages_to_rekey;"
+        DOWN_TO_V2 + "DROP TABLE message_locations; DROP TABLE messages_to_rekey;"
         " DELETE FROM schema_migrations WHERE version = 2;"
     )
     conn.execute(

@@ -1,0 +1,13 @@
+"""SQL that takes a current store back to what an older release left, so tests can
+open it again and watch the newer migrations bring it up to date."""
+
+from __future__ import annotations
+
+DOWN_TO_V2 = """
+DROP INDEX tickets_ref; DROP INDEX messages_ref; DROP INDEX customers_key; DROP TABLE meta;
+ALTER TABLE messages DROP COLUMN ref; ALTER TABLE tickets DROP COLUMN ref;
+ALTER TABLE customers DROP COLUMN key; ALTER TABLE events DROP COLUMN ticket_ref;
+ALTER TABLE events DROP COLUMN message_key; ALTER TABLE events DROP COLUMN customer_key;
+ALTER TABLE events DROP COLUMN log_seq; UPDATE events SET origin = 'local';
+DELETE FROM schema_migrations WHERE version = 3;
+"""
