@@ -141,6 +141,12 @@ def cli(ctx: click.Context, db: str | None, config_file: Path | None) -> None:
       agentconsole tickets 'status:open'     list tickets with the query language
       agentconsole search 提现                full-text search, Chinese and English
     """
+    named = ctx.get_parameter_source("config_file") is click.core.ParameterSource.COMMANDLINE
+    if named and config_file is not None and not config_file.exists():
+        # A file named on the command line is meant to be read: running on the defaults
+        # instead would hide a typo. (The default path, or the environment's, may be
+        # absent: the defaults apply.)
+        fail(f"{config_file}: no such config file", 2)
     try:
         config = load_config(config_file)
     except ConfigError as exc:

@@ -83,3 +83,15 @@ def test_the_readme_example_config_is_accepted(cli_env: dict[str, str]) -> None:
 
     # The config loads; the empty store then matches nothing (exit 1, as grep does).
     assert (result.returncode, result.stderr) == (1, "no tickets match 'assignee:me'\n")
+
+
+def test_a_config_file_named_on_the_command_line_must_exist(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "typo.toml"
+
+    result = run(cli_env, "--config", str(missing), "tickets", check=False)
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"error: {missing}: no such config file\n"
+    assert not Path(cli_env["AGENTCONSOLE_DB"]).exists()
