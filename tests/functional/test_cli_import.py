@@ -116,8 +116,12 @@ def test_paths_that_are_not_mail_are_refused_clearly(
         cli_env, "import", str(DEMO_MBOX), str(bad), str(tmp_path / "missing"), check=False
     )
     assert result.returncode == 2
-    assert "photo.jpg: not a mailbox" in result.stderr
-    assert "missing: no such file" in result.stderr
+    assert result.stderr.splitlines() == [
+        f"error: {bad}: not a mailbox and not a mail message (an mbox starts with a 'From '"
+        " line, a message with mail headers such as From:, Date: or Subject:)",
+        f"error: {tmp_path / 'missing'}: no such file or folder",
+        "error: nothing was imported; fix or leave out the paths above",
+    ]
     assert not Path(cli_env["AGENTCONSOLE_DB"]).exists()
 
 
