@@ -42,7 +42,11 @@ def test_tickets_query_and_json(env: dict[str, str]) -> None:
 
 def test_bad_query_is_a_usage_error(env: dict[str, str]) -> None:
     result = run(env, "tickets", "stauts:open", check=False)
-    assert result.returncode == 2 and "unknown filter" in result.stderr
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (
+        "error: stauts: unknown filter (filters: due, status, priority, category, assignee,"
+        " tag, from, customer, before, after, ref)\n"
+    )
 
 
 def test_search_chinese_and_json(env: dict[str, str]) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from agentconsole.mail.charsets import decode_bytes
+from agentconsole.mail.charsets import Decoded, decode_bytes
 from agentconsole.mail.headers import (
     decode_header,
     message_ids,
@@ -30,15 +30,19 @@ def test_gb2312_label_with_gbk_only_characters_still_decodes() -> None:
     assert decoded.problem is None
 
 
-def test_mislabelled_utf8_falls_back_and_says_so() -> None:
+def test_utf8_labelled_us_ascii_is_read_as_its_superset_without_a_problem() -> None:
     decoded = decode_bytes(TEXT.encode("utf-8"), "us-ascii")
-    assert decoded.text == TEXT
+    assert decoded == Decoded(TEXT, "utf-8", None)
+
+
+def test_mislabelled_utf8_falls_back_and_says_so() -> None:
+    decoded = decode_bytes(TEXT.encode("utf-8"), "Big5")
+    assert decoded == Decoded(TEXT, "utf-8", "text does not decode as 'Big5'")
 
 
 def test_unknown_charset_is_guessed_and_reported() -> None:
     decoded = decode_bytes(TEXT.encode("gb18030"), "x-klingon")
-    assert decoded.text == TEXT
-    assert decoded.problem and "x-klingon" in decoded.problem
+    assert decoded == Decoded(TEXT, "gb18030", "unknown charset 'x-klingon'")
 
 
 def test_undecodable_bytes_never_raise() -> None:

@@ -13,7 +13,7 @@ import pytest
 from agentconsole.ingest.pipeline import resolve_sources, run_import
 from agentconsole.store import open_db
 from agentconsole.store.cjk import fts_query, index_text
-from agentconsole.store.messages import search_messages
+from agentconsole.store.messages import count_matches, search_messages
 from tests.conftest import DEMO_MBOX
 from tests.mailfactory import make_config
 
@@ -68,13 +68,35 @@ def test_mixed_query_is_an_and(demo: sqlite3.Connection) -> None:
 def test_negation_and_phrases(demo: sqlite3.Connection) -> None:
     both = _found(demo, "提现")
     without = _found(demo, "提现 -withdrawal")
-    assert without and without < both
+    texts = _haystacks(demo)
+    assert without and without == {m for m in both if "withdrawal" not in texts[m]}
     assert _found(demo, '"charged twice"') <= _found(demo, "charged")
 
 
-def test_fts_operators_typed_by_users_are_text(demo: sqlite3.Connection) -> None:
-    for query in ["NEAR(a b)", "a OR", '"', "*", "subject:x", "^x", "(((", "-"]:
-        search_messages(demo, query)  # never raises
+@pytest.mark.parametrize(
+    ("query", "expression", "same_as"),
+    [
+        ("NEAR(a b)", '"near a" AND "b"', '"near a" b'),
+        ("提现 OR", '"提现" AND "or"', "提现 or"),
+        ("subject:密码", '"subject 密码"', '"subject 密码"'),
+        ("^提现", '"提现"', "提现"),
+        ("refund*", '"refund"', "refund"),
+        ('"', None, None),
+        ("*", None, None),
+        ("(((", None, None),
+        ("-", None, None),
+    ],
+)
+def test_fts_operators_typed_by_users_are_text(
+    demo: sqlite3.Connection, query: str, expression: str | None, same_as: str | None
+) -> None:
+    """FTS5 syntax a user types is searched as words (or as nothing), never run."""
+    assert fts_query(query) == expression
+    if same_as is None:
+        assert search_messages(demo, query) == [] and count_matches(demo, query) == 0
+    else:
+        assert _found(demo, query) == _found(demo, same_as)
+        assert count_matches(demo, query) == count_matches(demo, same_as)
 
 
 def test_ranking_prefers_subject_and_newest_on_ties(demo: sqlite3.Connection) -> None:

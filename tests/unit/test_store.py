@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from agentconsole.domain.tickets import set_tags, update_ticket
 from agentconsole.store import open_db, write_txn
 from agentconsole.store.events import new_event_uuid, ticket_events
@@ -42,12 +44,10 @@ def test_raw_bytes_come_back_unchanged(conn: sqlite3.Connection) -> None:
 
 def test_write_txn_rolls_back_on_error(conn: sqlite3.Connection) -> None:
     ingest(conn, [mail()])
-    try:
-        with write_txn(conn):
-            conn.execute("UPDATE tickets SET status = 'solved'")
-            raise RuntimeError("boom")
-    except RuntimeError:
-        pass
+    with pytest.raises(RuntimeError, match="^boom$"), write_txn(conn):
+        conn.execute("UPDATE tickets SET status = 'solved'")
+        raise RuntimeError("boom")
+    assert not conn.in_transaction
     assert conn.execute("SELECT status FROM tickets").fetchone()[0] == "new"
 
 

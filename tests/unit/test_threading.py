@@ -195,7 +195,8 @@ def test_imported_history_whose_last_message_is_ours_stays_out_of_the_queue(
         ],
     )
     row = conn.execute("SELECT status, first_response_at FROM tickets").fetchone()
-    assert row[0] == "pending" and row[1] is not None
+    our_reply_date = conn.execute("SELECT date FROM messages WHERE id = 2").fetchone()[0]
+    assert row == ("pending", our_reply_date)
 
 
 def test_customer_writing_after_our_reply_reopens(conn: sqlite3.Connection) -> None:
