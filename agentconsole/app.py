@@ -15,7 +15,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from agentconsole.config import Config
-from agentconsole.screens.events import TicketsChanged
+from agentconsole.screens.events import TicketsChanged, WorkerFailed
+from agentconsole.screens.workers import LOG_NAME, console_worker, failure_notice, write_failure
 from agentconsole.service import Change, ConsoleService
 
 UNDO_DEPTH = 50
@@ -44,6 +45,9 @@ class AgentConsole(App[None]):
         self.service = service
         self.undo_stack: list[Change] = []
         self.agent_names: list[str] = [service.me]
+        self.failure_log = service.db_path.parent / LOG_NAME
+        """Where every worker failure is written with its traceback (next to the
+        database, so each store keeps its own)."""
 
     def on_mount(self) -> None:
         if self.config.keymap:
@@ -53,12 +57,16 @@ class AgentConsole(App[None]):
         self.push_screen(QueueScreen())
         self.load_agents()
 
+    @console_worker("list the agents", group="agents")
     def load_agents(self) -> None:
-        def work() -> None:
-            names = self.service.agents()
-            self.call_from_thread(setattr, self, "agent_names", names)
+        names = self.service.agents()
+        self.call_from_thread(setattr, self, "agent_names", names)
 
-        self.run_worker(work, thread=True, group="agents")
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """The one place a worker's failure lands: logged, told, and the app goes on."""
+        logged = write_failure(self.failure_log, message.what, message.error)
+        notice = failure_notice(message.what, message.error, self.failure_log, logged)
+        self.notify(notice, title="Not done", severity="error", markup=False, timeout=10)
 
     def on_tickets_changed(self, message: TicketsChanged) -> None:
         if not message.undone:

@@ -3,20 +3,21 @@
 A screen that mixes this in says which tickets an action applies to
 (:meth:`TicketActions.target_ids`); the action asks for a value in a small modal, then
 a thread worker writes the change through the service and posts
-:class:`~agentconsole.screens.events.TicketsChanged` (or ``ActionFailed``) back.
+:class:`~agentconsole.screens.events.TicketsChanged` back (a failure goes to the app's
+one handler, see :mod:`agentconsole.screens.workers`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from agentconsole.models import CATEGORIES, PRIORITIES, STATUSES
 from agentconsole.screens.events import ActionFailed, TicketsChanged
 from agentconsole.screens.pickers import ChoiceModal, PromptModal
+from agentconsole.screens.workers import console_worker
 from agentconsole.service import Change
 
 if TYPE_CHECKING:
@@ -148,38 +149,19 @@ class TicketActions(ConsoleScreen):
             return
         self.run_undo(self.console.undo_stack.pop())
 
-    @work(thread=True, group="changes")
+    @console_worker("save the change", group="changes")
     def apply_change(self, ids: list[int], field: str, value: str | None) -> None:
-        try:
-            change = self.console.service.change(ids, field, value)
-        except Exception as exc:  # the store says why (e.g. a ticket vanished)
-            self.post_message(ActionFailed(str(exc)))
-            return
-        self.post_message(TicketsChanged(change))
+        self.post_message(TicketsChanged(self.console.service.change(ids, field, value)))
 
-    @work(thread=True, group="changes")
+    @console_worker("change the tags", group="changes")
     def apply_tags(self, ids: list[int], add: list[str], remove: list[str]) -> None:
-        try:
-            change = self.console.service.change_tags(ids, add, remove)
-        except Exception as exc:
-            self.post_message(ActionFailed(str(exc)))
-            return
-        self.post_message(TicketsChanged(change))
+        self.post_message(TicketsChanged(self.console.service.change_tags(ids, add, remove)))
 
-    @work(thread=True, group="changes")
+    @console_worker("escalate", group="changes")
     def run_escalate(self, ids: list[int]) -> None:
-        try:
-            change = self.console.service.escalate(ids)
-        except Exception as exc:
-            self.post_message(ActionFailed(str(exc)))
-            return
-        self.post_message(TicketsChanged(change))
+        self.post_message(TicketsChanged(self.console.service.escalate(ids)))
 
-    @work(thread=True, group="changes")
+    @console_worker("undo the change", group="changes")
     def run_undo(self, change: Change) -> None:
-        try:
-            self.console.service.undo(change)
-        except Exception as exc:
-            self.post_message(ActionFailed(str(exc)))
-            return
+        self.console.service.undo(change)
         self.post_message(TicketsChanged(change, undone=True))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -20,6 +20,7 @@ from agentconsole.screens.events import (
     CustomersMerged,
 )
 from agentconsole.screens.pickers import PromptModal
+from agentconsole.screens.workers import console_worker
 from agentconsole.service import CustomerCard
 from agentconsole.timefmt import duration, when
 from agentconsole.widgets.safe import mail_line
@@ -74,7 +75,7 @@ class CustomerScreen(ConsoleScreen):
         if event.value.strip():
             self.search(event.value.strip())
 
-    @work(thread=True, exclusive=True, group="customer-search")
+    @console_worker("search the customers", group="customer-search", exclusive=True)
     def search(self, query: str) -> None:
         self.post_message(CustomersFound(query, self.console.service.find_customers(query)))
 
@@ -100,14 +101,9 @@ class CustomerScreen(ConsoleScreen):
         if event.option.id:
             self.load_card(int(event.option.id))
 
-    @work(thread=True, exclusive=True, group="customer-card")
+    @console_worker("open the customer's card", group="customer-card", exclusive=True)
     def load_card(self, customer_id: int) -> None:
-        try:
-            card = self.console.service.customer_card(customer_id)
-        except Exception as exc:
-            self.post_message(ActionFailed(str(exc)))
-            return
-        self.post_message(CustomerLoaded(card))
+        self.post_message(CustomerLoaded(self.console.service.customer_card(customer_id)))
 
     def on_customer_loaded(self, message: CustomerLoaded) -> None:
         self.card = card = message.card
@@ -183,7 +179,7 @@ class CustomerScreen(ConsoleScreen):
             chosen,
         )
 
-    @work(thread=True, exclusive=True, group="customer-merge")
+    @console_worker("merge the customers", group="customer-merge", exclusive=True)
     def merge(self, keep: int, other: str) -> None:
         service = self.console.service
         text = other.upper().removeprefix("C-").removeprefix("C")
@@ -197,11 +193,7 @@ class CustomerScreen(ConsoleScreen):
                 )
                 return
             merge_id = found[0].id
-        try:
-            service.merge_customers(keep, merge_id)
-        except Exception as exc:
-            self.post_message(ActionFailed(str(exc)))
-            return
+        service.merge_customers(keep, merge_id)
         self.post_message(CustomersMerged(keep, merge_id))
 
     def on_customers_merged(self, message: CustomersMerged) -> None:

@@ -52,7 +52,20 @@ class TicketsChanged(Message):
 
 
 class ActionFailed(Message):
+    """A worker declined to do what was asked, for a reason the agent can act on
+    (no more tickets in the view, an ambiguous customer); not a fault."""
+
     def __init__(self, error: str) -> None:
+        self.error = error
+        super().__init__()
+
+
+class WorkerFailed(Message):
+    """A worker raised while it was to do ``what`` ("load the queue"); ``error`` keeps
+    its traceback for the failure log. Posted to the app, handled there alone."""
+
+    def __init__(self, what: str, error: Exception) -> None:
+        self.what = what
         self.error = error
         super().__init__()
 

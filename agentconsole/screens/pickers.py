@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -56,12 +57,14 @@ class ChoiceModal(ModalScreen[str | None]):
             option_list.highlighted = 0
         option_list.focus()
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
-        if isinstance(key, str) and key.isdigit() and key != "0":
-            index = int(key) - 1
-            if index < len(self.choices):
-                self.dismiss(self.choices[index][0])
+    def on_key(self, event: events.Key) -> None:
+        """A digit picks; the key stops here, or it would bubble on to the app, whose
+        bindings by then belong to the screen below (a view switch on the queue)."""
+        key = event.key
+        if key.isdigit() and key != "0" and int(key) <= len(self.choices):
+            event.stop()
+            event.prevent_default()
+            self.dismiss(self.choices[int(key) - 1][0])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

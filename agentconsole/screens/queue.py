@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input, Static
 
 from agentconsole.screens.actions import TicketActions
 from agentconsole.screens.events import QueueCounted, QueueFailed, QueuePageLoaded, TicketsChanged
+from agentconsole.screens.workers import console_worker
 from agentconsole.store.query import QueryError, compile_query
 from agentconsole.textsafe import safe_line
 from agentconsole.widgets.ticket_table import PAGE_SIZE, TicketTable, header_line
@@ -121,31 +122,29 @@ class QueueScreen(TicketActions):
         page = table.cursor // PAGE_SIZE if keep_cursor else 0
         self.load_view(self.generation, self.query_text, self.sort, page)
 
-    @work(thread=True, exclusive=True, group="queue-count")
+    @console_worker("load the queue", group="queue-count", exclusive=True)
     def load_view(self, generation: int, query: str, sort: str, page: int) -> None:
         """Count the view and load the pages needed first, in one trip."""
         service = self.console.service
         try:
             total = service.queue_count(query)
-            pages = {}
-            last = (total - 1) // PAGE_SIZE
-            # the cursor's page, and the last one so that G (end) is instant too
-            for wanted in {min(page, last), last} if total else ():
-                pages[wanted] = service.queue_page(
-                    query, sort, wanted * PAGE_SIZE, PAGE_SIZE, total
-                )
-        except QueryError as exc:
+        except QueryError as exc:  # the agent's query, not a fault: say what to fix
             self.post_message(QueueFailed(str(exc)))
             return
+        pages = {}
+        last = (total - 1) // PAGE_SIZE
+        # the cursor's page, and the last one so that G (end) is instant too
+        for wanted in {min(page, last), last} if total else ():
+            pages[wanted] = service.queue_page(query, sort, wanted * PAGE_SIZE, PAGE_SIZE, total)
         self.post_message(QueueCounted(generation, total, pages))
 
-    @work(thread=True, group="queue-pages")
+    @console_worker("load a page of the queue", group="queue-pages")
     def load_page(self, generation: int, query: str, sort: str, page: int, total: int) -> None:
         service = self.console.service
         tickets = service.queue_page(query, sort, page * PAGE_SIZE, PAGE_SIZE, total)
         self.post_message(QueuePageLoaded(generation, page, tickets))
 
-    @work(thread=True, exclusive=True, group="queue-empty")
+    @console_worker("check whether the store is empty", group="queue-empty", exclusive=True)
     def check_empty(self) -> None:
         if self.console.service.is_empty():
             self.app.call_from_thread(self.show_empty)

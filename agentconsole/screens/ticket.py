@@ -7,7 +7,6 @@ from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -20,6 +19,7 @@ from agentconsole.models import Message
 from agentconsole.screens.actions import TicketActions
 from agentconsole.screens.events import ActionFailed, AttachmentsSaved, TicketLoaded, TicketsChanged
 from agentconsole.screens.pickers import PromptModal
+from agentconsole.screens.workers import console_worker
 from agentconsole.service import TicketDetail
 from agentconsole.timefmt import countdown, when
 from agentconsole.widgets.safe import mail_block, mail_line
@@ -198,14 +198,9 @@ class TicketScreen(TicketActions):
     def on_mount(self) -> None:
         self.load_ticket(self.ticket_id)
 
-    @work(thread=True, exclusive=True, group="ticket")
+    @console_worker("open the ticket", group="ticket", exclusive=True)
     def load_ticket(self, ticket_id: int) -> None:
-        try:
-            detail = self.console.service.ticket_detail(ticket_id)
-        except Exception as exc:
-            self.post_message(ActionFailed(str(exc)))
-            return
-        self.post_message(TicketLoaded(detail))
+        self.post_message(TicketLoaded(self.console.service.ticket_detail(ticket_id)))
 
     def on_ticket_loaded(self, message: TicketLoaded) -> None:
         self.show(message.detail)
@@ -299,7 +294,7 @@ class TicketScreen(TicketActions):
             return
         self.load_neighbour(target)
 
-    @work(thread=True, exclusive=True, group="ticket")
+    @console_worker("open the next ticket", group="ticket", exclusive=True)
     def load_neighbour(self, index: int) -> None:
         service = self.console.service
         page = service.queue_page(self.query_text, self.sort, index, 1)
@@ -384,13 +379,9 @@ class TicketScreen(TicketActions):
             return
         self.record_reveal(view)
 
-    @work(thread=True, group="reveal")
+    @console_worker("reveal the masked data", group="reveal")
     def record_reveal(self, view: MessageView) -> None:
-        try:
-            self.console.service.record_reveal(self.ticket_id, view.message.id)
-        except Exception as exc:
-            self.post_message(ActionFailed(f"not revealed: {exc}"))
-            return
+        self.console.service.record_reveal(self.ticket_id, view.message.id)
         self.app.call_from_thread(view.reveal)
         self.app.call_from_thread(self.load_ticket, self.ticket_id)
 
@@ -409,13 +400,9 @@ class TicketScreen(TicketActions):
 
         self.app.push_screen(PromptModal("Save attachments to folder", value=default), chosen)
 
-    @work(thread=True, group="save")
+    @console_worker("save the attachments", group="save")
     def save_files(self, message_id: int, folder: Path) -> None:
-        try:
-            paths = self.console.service.save_attachments(message_id, folder)
-        except OSError as exc:
-            self.post_message(ActionFailed(f"could not save: {exc}"))
-            return
+        paths = self.console.service.save_attachments(message_id, folder)
         self.post_message(AttachmentsSaved([str(p) for p in paths]))
 
     def on_attachments_saved(self, message: AttachmentsSaved) -> None:
