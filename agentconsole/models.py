@@ -25,12 +25,14 @@ CATEGORIES = (
 
 
 def ticket_ref(ticket_id: int) -> str:
-    """The short public reference customers see in subjects, e.g. ``T-42``."""
+    """The local alias of a ticket, ``T-42``: its row id, valid on this machine only.
+    Shown for a ticket with no message yet (so no derived ref), never put in mail."""
     return f"T-{ticket_id}"
 
 
 def parse_ticket_ref(text: str) -> int | None:
-    """Accept ``T-42``, ``t42`` or ``42``; None for anything else."""
+    """The row id of a local alias: ``T-42``, ``t42`` or ``42``; None for anything else
+    (derived refs are parsed by :func:`agentconsole.refs.parse_ref`)."""
     value = text.strip().upper()
     if value.startswith("T"):
         value = value[1:].lstrip("-")
@@ -58,10 +60,14 @@ class Ticket:
     due_at: int | None
     message_count: int
     tags: tuple[str, ...] = ()
+    derived_ref: str | None = None
+    """``tickets.ref``, derived from the first message and the same on every machine."""
 
     @property
     def ref(self) -> str:
-        return ticket_ref(self.id)
+        """The reference to show and accept: the derived one, or (a ticket with no
+        message yet has none) the local ``T-<id>``."""
+        return self.derived_ref or ticket_ref(self.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,12 @@ class Event:
     ticket_id: int | None
     customer_id: int | None
     data: dict[str, object] = field(default_factory=dict)
+    ticket_ref: str | None = None
+    """The ticket's derived ref when the event was recorded: what other machines know."""
+    origin: str | None = None
+    """The machine id of the database the event was first recorded in."""
+    log_seq: int | None = None
+    """Its position in the shared event log; None until synced."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 """Crockford's base32: no I, L, O or U, so a ref read aloud or retyped survives."""
@@ -43,6 +45,57 @@ def message_ref(message_id: str | None, dedupe_key: bytes, length: int = REF_LEN
     normalised = normalise_message_id(message_id) if message_id else ""
     source = normalised.encode("utf-8", "surrogatepass") if normalised else dedupe_key
     return "T-" + _base32(hashlib.sha256(source).digest(), length)
+
+
+def _extension(message_id: str | None, dedupe_key: bytes) -> str:
+    """The characters a colliding ref grows by: the digest of the Message-ID *and* the
+    content key, so that two different messages sharing a Message-ID (broken mailers
+    and resends do that) still get different refs, the same on every machine."""
+    normalised = normalise_message_id(message_id) if message_id else ""
+    source = normalised.encode("utf-8", "surrogatepass") + b"\0" + dedupe_key
+    return _base32(hashlib.sha256(source).digest(), 50)
+
+
+@dataclass(frozen=True, slots=True)
+class FirstMessage:
+    """What names a ticket: its earliest message's date, Message-ID and content key."""
+
+    date: int | None
+    message_id: str | None
+    dedupe_key: bytes
+
+    @property
+    def ref(self) -> str:
+        """The ticket's ref when nothing collides with it."""
+        return message_ref(self.message_id, self.dedupe_key)
+
+    def order(self) -> tuple[bool, int, str]:
+        """Earliest first: by date (undated last), then by the full extension digest,
+        which differs even between two messages with the same Message-ID."""
+        return (self.date is None, self.date or 0, _extension(self.message_id, self.dedupe_key))
+
+    def extended(self, extra: int) -> str:
+        """The ref grown by ``extra`` characters (0: the plain ref)."""
+        return self.ref + _extension(self.message_id, self.dedupe_key)[:extra]
+
+
+def allocate_refs(firsts: Sequence[FirstMessage]) -> list[str]:
+    """The refs of tickets whose plain refs are equal, in the order given.
+
+    The earliest (see :meth:`FirstMessage.order`) keeps the plain ref; each later one
+    takes the shortest extension (2, 4, ... more characters) that no earlier one holds.
+    The result depends only on the set of first messages, never on which machine or
+    import stored which ticket first; and a later ticket never holds a prefix of an
+    earlier one's ref (docs/design/identity.md, "Collisions")."""
+    taken: set[str] = set()
+    refs: dict[int, str] = {}
+    for index in sorted(range(len(firsts)), key=lambda i: firsts[i].order()):
+        extra = 0
+        while (ref := firsts[index].extended(extra)) in taken:
+            extra += 2
+        taken.add(ref)
+        refs[index] = ref
+    return [refs[index] for index in range(len(firsts))]
 
 
 def parse_ref(text: str) -> str | None:

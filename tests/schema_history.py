@@ -9,5 +9,5 @@ ALTER TABLE messages DROP COLUMN ref; ALTER TABLE tickets DROP COLUMN ref;
 ALTER TABLE customers DROP COLUMN key; ALTER TABLE events DROP COLUMN ticket_ref;
 ALTER TABLE events DROP COLUMN message_key; ALTER TABLE events DROP COLUMN customer_key;
 ALTER TABLE events DROP COLUMN log_seq; UPDATE events SET origin = 'local';
-DELETE FROM schema_migrations WHERE version = 3;
+DELETE FROM schema_migrations WHERE version IN (3, 5);
 """

@@ -26,7 +26,7 @@ from agentconsole.cli.output import (
 from agentconsole.domain import customers as customer_rules
 from agentconsole.domain import tickets as ticket_rules
 from agentconsole.mask import mask_sensitive
-from agentconsole.models import Customer, Message, Ticket, parse_ticket_ref, ticket_ref
+from agentconsole.models import Customer, Message, Ticket, parse_ticket_ref
 from agentconsole.refs import parse_ref
 from agentconsole.store.customers import (
     CustomerNotFound,
@@ -53,12 +53,14 @@ from agentconsole.store.tickets import (
     iter_tickets,
     list_tickets,
     resolve_ref,
+    ticket_refs,
 )
 from agentconsole.textsafe import safe_line, safe_text
 
 
 def _ticket_json(ticket: Ticket) -> dict[str, object]:
     data = dataclasses.asdict(ticket)
+    del data["derived_ref"]
     data["ref"] = ticket.ref
     return data
 
@@ -70,13 +72,13 @@ def _ticket_id(conn: sqlite3.Connection, ref: str) -> int:
     if derived is not None:
         ids = resolve_ref(conn, derived)
         if len(ids) > 1:
-            fail(f"{derived} is ambiguous: " + ", ".join(ticket_ref(i) for i in ids))
+            fail(f"{derived} is ambiguous: " + ", ".join(sorted(ticket_refs(conn, ids).values())))
         if not ids:
             fail(f"no ticket {derived}")
         return ids[0]
     ticket_id = parse_ticket_ref(ref)
     if ticket_id is None:
-        fail(f"{ref}: a ticket reference looks like T-42", 2)
+        fail(f"{ref}: a ticket reference looks like T-7K3QX9PA", 2)
     return ticket_id
 
 
@@ -93,7 +95,7 @@ _TICKET_COLUMNS = (
 )
 # Widths for a streamed listing (--limit 0), which cannot measure its rows first: the
 # longest value each column can hold (the cell limits below).
-_TICKET_WIDTHS = (8, 7, 8, 14, 24, 60, 12, 7, 4)
+_TICKET_WIDTHS = (10, 7, 8, 14, 24, 60, 12, 7, 4)
 
 
 def _ticket_row(t: Ticket) -> tuple[object, ...]:
@@ -196,10 +198,11 @@ def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bo
     """
     text = " ".join(query)
     hits = search_messages(ctx.conn(), text, limit=limit)
+    refs = ticket_refs(ctx.conn(), (h.ticket_id for h in hits if h.ticket_id))
     if as_json:
         emit_json(
             [
-                dataclasses.asdict(h) | {"ticket": ticket_ref(h.ticket_id) if h.ticket_id else None}
+                dataclasses.asdict(h) | {"ticket": refs[h.ticket_id] if h.ticket_id else None}
                 for h in hits
             ]
         )
@@ -209,7 +212,7 @@ def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bo
         return
     rows = [
         (
-            ticket_ref(h.ticket_id) if h.ticket_id else "-",
+            refs[h.ticket_id] if h.ticket_id else "-",
             when(h.date),
             cell(h.from_name or h.from_addr, 22),
             cell(h.subject, 40),
@@ -519,13 +522,19 @@ def messages_command(
       agentconsole messages --unfiled --json
     """
     found = list_messages(ctx.conn(), status=status, unfiled=unfiled, limit=limit)
+    refs = ticket_refs(ctx.conn(), (m.ticket_id for m in found if m.ticket_id))
     if as_json:
-        emit_json([dataclasses.asdict(m) for m in found])
+        emit_json(
+            [
+                dataclasses.asdict(m) | {"ticket": refs[m.ticket_id] if m.ticket_id else None}
+                for m in found
+            ]
+        )
         return
     rows = [
         (
             f"M-{m.id}",
-            ticket_ref(m.ticket_id) if m.ticket_id else "-",
+            refs[m.ticket_id] if m.ticket_id else "-",
             m.status,
             cell(m.from_addr, 28),
             cell(m.subject, 40),

@@ -130,7 +130,7 @@ class CustomerScreen(ConsoleScreen):
         tickets = self.query_one("#customer-tickets", OptionList)
         tickets.clear_options()
         for ticket in card.tickets:
-            label = Text(f"{ticket.ref:<8}{ticket.status:<9}", style="bold")
+            label = Text(f"{ticket.ref:<11}{ticket.status:<9}", style="bold")
             label.append_text(mail_line(ticket.subject, limit=60))
             tickets.add_option(Option(label, id=str(ticket.id)))
 

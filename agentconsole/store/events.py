@@ -93,16 +93,22 @@ def _event(row: sqlite3.Row | tuple[Any, ...]) -> Event:
         ticket_id=row[5],
         customer_id=row[6],
         data=json.loads(row[7] or "{}"),
+        ticket_ref=row[8],
+        origin=row[9],
+        log_seq=row[10],
     )
 
 
-_COLUMNS = "id, uuid, at, actor, kind, ticket_id, customer_id, data"
+_COLUMNS = "id, uuid, at, actor, kind, ticket_id, customer_id, data, ticket_ref, origin, log_seq"
+_ORDER = "log_seq IS NULL, log_seq, uuid"
+"""The order every machine agrees on: the shared log's position, then (for events not
+in the log yet, after those that are) the UUIDv7, which sorts by creation time."""
 
 
 def ticket_events(conn: sqlite3.Connection, ticket_id: int, limit: int = 500) -> list[Event]:
-    """A ticket's history, oldest first."""
+    """A ticket's history, oldest first in the team-wide order (:data:`_ORDER`)."""
     rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM events WHERE ticket_id = ? ORDER BY id LIMIT ?",
+        f"SELECT {_COLUMNS} FROM events WHERE ticket_id = ? ORDER BY {_ORDER} LIMIT ?",
         (ticket_id, limit),
     ).fetchall()
     return [_event(row) for row in rows]
@@ -110,7 +116,7 @@ def ticket_events(conn: sqlite3.Connection, ticket_id: int, limit: int = 500) ->
 
 def customer_events(conn: sqlite3.Connection, customer_id: int, limit: int = 500) -> list[Event]:
     rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM events WHERE customer_id = ? ORDER BY id LIMIT ?",
+        f"SELECT {_COLUMNS} FROM events WHERE customer_id = ? ORDER BY {_ORDER} LIMIT ?",
         (customer_id, limit),
     ).fetchall()
     return [_event(row) for row in rows]

@@ -20,7 +20,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 
-from agentconsole.refs import message_ref
+from agentconsole.refs import REF_LENGTH, message_ref
 
 _V1 = """
 CREATE TABLE customers (
@@ -246,13 +246,37 @@ def _backfill_identity(conn: sqlite3.Connection) -> None:
     )
 
 
+_V5 = """
+-- Refs that collided are allocated again by the rule every machine applies: the
+-- later first message (date, then digest) takes the longer ref. Done in Python
+-- (_reallocate_collided); migration 3 had extended the ticket stored later.
+"""
+
+
+def _reallocate_collided(conn: sqlite3.Connection) -> None:
+    """Allocate again every group of tickets whose plain refs collided (the only
+    tickets holding a ref longer than the plain one)."""
+    from agentconsole.store.tickets import reallocate_refs
+
+    plains = conn.execute(
+        "SELECT DISTINCT substr(ref, 1, ?) FROM tickets WHERE length(ref) > ?",
+        (REF_LENGTH + 2, REF_LENGTH + 2),
+    ).fetchall()
+    for (plain,) in plains:
+        reallocate_refs(conn, plain)
+
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "mail store: messages, tickets, customers, events, full-text index", _V1),
     (2, "where each message was seen; content-based dedupe keys", _V2),
     (3, "derived ticket refs, message and customer keys, machine id, event keys", _V3),
+    (5, "collided ticket refs allocated by first message date, then digest", _V5),
 ]
 
-_PYTHON_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {3: _backfill_identity}
+_PYTHON_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    3: _backfill_identity,
+    5: _reallocate_collided,
+}
 """Work a migration's SQL cannot do (hashing), run after that migration's script in
 the same transaction."""
 

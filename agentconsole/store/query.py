@@ -6,8 +6,8 @@
   a word. Keys: status, priority, category, assignee (``me``, ``none``, a name), tag,
   from (an address or part of one), customer (name, address or identifier), before /
   after (``YYYY-MM-DD``, or ``7d`` / ``12h`` ago; compared with the ticket's creation),
-  ref (``T-42``), due (``breached``, ``risk`` = due within 4 hours, ``any``).
-  A bare ``T-42`` is a ref too.
+  ref (a derived ``T-7K3QX9PA`` in any case, or this machine's ``T-42``), due
+  (``breached``, ``risk`` = due within 4 hours, ``any``). A bare ``T-…`` is a ref too.
 - Anything else is searched as full text in the ticket's messages (Chinese included).
 
 Values are always bound as SQL parameters, never pasted into SQL.
@@ -21,13 +21,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from agentconsole.models import CATEGORIES, PRIORITIES, STATUSES, parse_ticket_ref
+from agentconsole.refs import parse_ref
 from agentconsole.store.cjk import MAX_TERMS, QueryError, check_size, fts_query
 
 __all__ = ["MAX_TERMS", "SORTS", "QueryError", "TicketQuery", "compile_query", "order_by"]
 
 _TOKEN = re.compile(r'(-?)([a-z_]+):("([^"]*)"|\S+)|(-?"[^"]*")|(\S+)', re.IGNORECASE)
 _RELATIVE = re.compile(r"^(\d+)([dhw])$")
-_REF = re.compile(r"^[Tt]-?\d+$")
+_REF = re.compile(r"^\[?[Tt]-")
+"""A bare word that starts like a ref; it is one if :func:`_ref_clause` can read it
+(``T-`` is required: ``TRANSFER`` alone is a word, though spelled in the alphabet)."""
 AT_RISK_SECONDS = 4 * 3600
 KEYS = (
     "due",
@@ -77,7 +80,7 @@ _EXAMPLES = {
     "assignee": "me",
     "before": "2024-05-31",
     "after": "7d",
-    "ref": "T-42",
+    "ref": "T-7K3QX9PA",
 }
 
 
@@ -176,14 +179,35 @@ def _filter(key: str, raw: str, me: str) -> tuple[str, list[object]]:
                 raise QueryError(f"due:{value}: use due:breached, due:risk or due:any")
         return "(" + " OR ".join(parts) + ")", params
     if key == "ref":
-        ids = []
         for value in values:
-            ticket_id = parse_ticket_ref(value)
-            if ticket_id is None:
-                raise QueryError(f"ref:{value}: a ticket reference looks like T-42")
-            ids.append(ticket_id)
-        return f"t.id IN ({marks})", list(ids)
+            clause = _ref_clause(value)
+            if clause is None:
+                raise QueryError(
+                    f"ref:{value}: a ticket reference looks like T-7K3QX9PA (or T-42 here)"
+                )
+            parts.append(clause[0])
+            params += clause[1]
+        return "(" + " OR ".join(parts) + ")", params
     raise QueryError(f"{key}: unknown filter (filters: {', '.join(KEYS)})")
+
+
+def _ref_clause(text: str) -> tuple[str, list[object]] | None:
+    """The tickets a typed ref names, or None if it is no ref.
+
+    A derived ref (forgiving, see :func:`agentconsole.refs.parse_ref`) matches the
+    ticket holding it, one whose ref extends it after a collision, and one that
+    holds a message whose ref it is (a merged ticket's, another machine's first
+    message): what ``resolve_ref`` finds, as one indexed clause. ``T-42`` is this
+    machine's row id."""
+    derived = parse_ref(text)
+    if derived is not None:
+        return (
+            "t.id IN (SELECT id FROM tickets WHERE ref >= ? AND ref < ?"
+            " UNION SELECT ticket_id FROM messages WHERE ref = ?)",
+            [derived, derived + "~", derived],
+        )
+    ticket_id = parse_ticket_ref(text)
+    return None if ticket_id is None else ("t.id = ?", [ticket_id])
 
 
 def _like(value: str) -> str:
@@ -223,9 +247,10 @@ def compile_query(text: str, *, me: str = "") -> TicketQuery:
         if word.endswith(":") and bare_key in KEYS:
             example = _EXAMPLES.get(bare_key, "x")
             raise QueryError(f"{word} needs a value, e.g. {bare_key}:{example}")
-        if _REF.match(word):
-            clauses.append("t.id = ?")
-            params.append(parse_ticket_ref(word))
+        ref = _ref_clause(word) if _REF.match(word) else None
+        if ref is not None:
+            clauses.append(ref[0])
+            params.extend(ref[1])
             continue
         if key is not None and key.lower() not in KEYS and ":" in word and not word.startswith('"'):
             raise QueryError(f"{key}: unknown filter (filters: {', '.join(KEYS)})")

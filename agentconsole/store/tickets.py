@@ -7,11 +7,11 @@ caller never holds more rows than it shows.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from agentconsole.models import Ticket
-from agentconsole.refs import REF_LENGTH, message_ref
+from agentconsole.models import Ticket, ticket_ref
+from agentconsole.refs import FirstMessage, allocate_refs
 from agentconsole.store.query import TicketQuery, order_by
 
 _SELECT = """
@@ -21,37 +21,95 @@ SELECT t.id, t.subject, t.status, t.priority, t.category, t.assignee, t.customer
                  ORDER BY a.address LIMIT 1), ''),
        t.created_at, t.updated_at, t.first_response_at, t.last_customer_at, t.last_agent_at,
        t.last_message_at, t.solved_at, t.due_at, t.message_count,
-       (SELECT group_concat(tag, char(31)) FROM ticket_tags g WHERE g.ticket_id = t.id)
+       (SELECT group_concat(tag, char(31)) FROM ticket_tags g WHERE g.ticket_id = t.id),
+       t.ref
 FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id
 """
+
+
+def _first_message(conn: sqlite3.Connection, ticket_id: int) -> FirstMessage | None:
+    """The ticket's earliest message (date, then its ref), which names the ticket."""
+    row = conn.execute(
+        "SELECT date, message_id, dedupe_key FROM messages WHERE ticket_id = ?"
+        " ORDER BY date IS NULL, date, ref LIMIT 1",
+        (ticket_id,),
+    ).fetchone()
+    return None if row is None else FirstMessage(row[0], row[1], bytes(row[2] or b""))
+
+
+def _holders(conn: sqlite3.Connection, plain: str) -> list[int]:
+    """The tickets whose ref is ``plain`` or an extension of it (an index range)."""
+    rows = conn.execute(
+        "SELECT id FROM tickets WHERE ref >= ? AND ref < ? ORDER BY id", (plain, plain + "~")
+    )
+    return [int(row[0]) for row in rows]
+
+
+def reallocate_refs(
+    conn: sqlite3.Connection, plain: str, firsts: dict[int, FirstMessage] | None = None
+) -> None:
+    """Give every ticket whose plain ref is ``plain`` the ref :func:`allocate_refs`
+    says. ``firsts`` holds first messages already read (the refreshed ticket's)."""
+    firsts = firsts or {}
+    group: dict[int, FirstMessage] = {}
+    for ticket_id in {*_holders(conn, plain), *firsts}:
+        first = firsts[ticket_id] if ticket_id in firsts else _first_message(conn, ticket_id)
+        if first is not None and first.ref == plain:
+            group[ticket_id] = first
+    ids = sorted(group)
+    wanted = dict(zip(ids, allocate_refs([group[i] for i in ids]), strict=True))
+    current = dict(
+        conn.execute(
+            f"SELECT id, ref FROM tickets WHERE id IN ({','.join('?' * len(ids))})", ids
+        ).fetchall()
+    )
+    changed = [(ref, i) for i, ref in wanted.items() if current.get(i) != ref]
+    # Clear first: two tickets may swap refs, and the unique index checks each row.
+    conn.executemany("UPDATE tickets SET ref = NULL WHERE id = ?", [(i,) for _, i in changed])
+    conn.executemany("UPDATE tickets SET ref = ? WHERE id = ?", changed)
 
 
 def refresh_ticket_ref(conn: sqlite3.Connection, ticket_id: int) -> str | None:
     """Set ``tickets.ref`` to the ref of the ticket's earliest message (date, then ref)
     and return it; the caller holds the write transaction.
 
-    A ref another ticket holds already is extended by two characters of the same
-    digest until unique (docs/design/identity.md)."""
-    first = conn.execute(
-        "SELECT message_id, dedupe_key FROM messages WHERE ticket_id = ?"
-        " ORDER BY date IS NULL, date, ref LIMIT 1",
-        (ticket_id,),
-    ).fetchone()
+    When plain refs collide, the ticket whose first message is later (by date, then
+    digest) takes a longer ref, whichever was stored first: the colliding tickets are
+    allocated again together, here and on every other machine alike
+    (docs/design/identity.md, "Collisions")."""
+    first = _first_message(conn, ticket_id)
     if first is None:
         return None
-    length = REF_LENGTH
-    ref = message_ref(first[0], bytes(first[1] or b""), length)
-    while conn.execute(
-        "SELECT 1 FROM tickets WHERE ref = ? AND id != ?", (ref, ticket_id)
-    ).fetchone():
-        length += 2
-        ref = message_ref(first[0], bytes(first[1] or b""), length)
-    conn.execute("UPDATE tickets SET ref = ? WHERE id = ? AND ref IS NOT ?", (ref, ticket_id, ref))
+    row = conn.execute("SELECT ref FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+    old: str | None = row[0] if row else None
+    plain = first.ref
+    if old != plain or _holders(conn, plain) != [ticket_id]:
+        reallocate_refs(conn, plain, {ticket_id: first})
+        if old is not None and not old.startswith(plain):
+            # It left another group (its first message changed): those may shorten.
+            reallocate_refs(conn, old[: len(plain)], {ticket_id: first})
+    ref: str = conn.execute("SELECT ref FROM tickets WHERE id = ?", (ticket_id,)).fetchone()[0]
     conn.execute(
         "UPDATE events SET ticket_ref = ? WHERE ticket_id = ? AND ticket_ref IS NULL",
         (ref, ticket_id),
     )
     return ref
+
+
+def ticket_refs(conn: sqlite3.Connection, ticket_ids: Iterable[int]) -> dict[int, str]:
+    """The ref to show for each of ``ticket_ids`` (``T-<id>`` for one with no message
+    yet), for listings that hold ticket ids only (search hits, messages)."""
+    ids = sorted(set(ticket_ids))
+    refs = {i: ticket_ref(i) for i in ids}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = conn.execute(
+            f"SELECT id, ref FROM tickets WHERE ref IS NOT NULL"
+            f" AND id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        refs.update((int(i), str(r)) for i, r in rows)
+    return refs
 
 
 def resolve_ref(conn: sqlite3.Connection, ref: str) -> list[int]:
@@ -62,11 +120,7 @@ def resolve_ref(conn: sqlite3.Connection, ref: str) -> list[int]:
     merged into another, or of a ticket another machine started from a different
     first message, still leads to the ticket holding that mail. Several ids mean the
     ref is ambiguous; the caller decides (participant check, or list them)."""
-    rows = conn.execute(
-        "SELECT id FROM tickets WHERE ref = ? OR (length(ref) > ? AND substr(ref, 1, ?) = ?)"
-        " ORDER BY id",
-        (ref, len(ref), len(ref), ref),
-    ).fetchall()
+    rows = [(i,) for i in _holders(conn, ref)]
     if not rows:
         rows = conn.execute(
             "SELECT DISTINCT ticket_id FROM messages WHERE ref = ? AND ticket_id IS NOT NULL"
@@ -102,6 +156,7 @@ def _ticket(row: tuple[Any, ...]) -> Ticket:
         due_at=row[16],
         message_count=row[17],
         tags=tags,
+        derived_ref=row[19],
     )
 
 

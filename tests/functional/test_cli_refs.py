@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from agentconsole.refs import message_ref
@@ -44,8 +45,12 @@ def test_an_ambiguous_ref_lists_its_tickets(cli_env: dict[str, str], tmp_path: P
         ],
     )
     ref = message_ref("<same@example.com>", b"")
+    listed = json.loads(run(cli_env, "tickets", "--json").stdout)["tickets"]
+    extended = next(t["ref"] for t in listed if t["ref"] != ref)
+    assert len(extended) == len(ref) + 2 and extended.startswith(ref)
     result = run(cli_env, "show", ref, check=False)
     assert (result.returncode, result.stderr.strip()) == (
         1,
-        f"error: {ref} is ambiguous: T-1, T-2",
+        f"error: {ref} is ambiguous: {ref}, {extended}",
     )
+    assert run(cli_env, "show", extended.lower()).stdout.count(extended) == 1

@@ -81,7 +81,7 @@ def test_reference_and_status_are_whole_in_a_narrow_terminal(
 
 def test_search_keeps_the_ticket_reference_at_60_columns(env: dict[str, str]) -> None:
     out = run_in_terminal(env, 60, "search", "提现", "--limit", "3")
-    rows = [line for line in out.splitlines() if re.match(r"T-\d+ ", line)]
+    rows = [line for line in out.splitlines() if re.match(r"T-[0-9A-Z]{8} ", line)]
     assert len(rows) == 3 and all(len(line) <= 60 for line in out.splitlines())
 
 

@@ -30,7 +30,7 @@ def _v2_then_v3(raws: list[bytes]) -> sqlite3.Connection:
     ingest(conn, raws)
     conn.executescript(DOWN_TO_V2)
     assert current_version(conn) == 2
-    assert migrate(conn) == 3
+    assert migrate(conn) == 5
     return conn
 
 

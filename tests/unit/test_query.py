@@ -101,7 +101,7 @@ def test_filters(store: sqlite3.Connection, text: str, expected: list[int]) -> N
         ("stauts:open", "unknown filter"),
         ("before:yesterday", "use a date"),
         ("priority:", "needs a value"),
-        ("ref:abc", "T-42"),
+        ("ref:abc", r"ref:abc: a ticket reference looks like T-7K3QX9PA \(or T-42 here\)"),
     ],
 )
 def test_errors_say_what_to_type(text: str, message: str) -> None:
