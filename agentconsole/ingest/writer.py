@@ -20,11 +20,13 @@ from agentconsole.domain.tickets import tag_from_mailbox
 from agentconsole.ingest.customers import message_customer
 from agentconsole.ingest.message_insert import store_message
 from agentconsole.ingest.prepare import Prepared
+from agentconsole.ingest.relink import named_ids
 from agentconsole.ingest.summary import ImportSummary
 from agentconsole.ingest.threader import find_thread
 from agentconsole.ingest.ticket_attach import attach, new_ticket
 from agentconsole.store.events import record_event
 from agentconsole.store.locations import record_location
+from agentconsole.store.message_refs import record_refs
 from agentconsole.store.message_rows import stored_copy
 from agentconsole.store.ticket_rows import ticket_customer
 
@@ -150,6 +152,7 @@ class MailWriter:
             now=now,
         )
         record_location(conn, message_id, prepared.where, now)
+        record_refs(conn, message_id, named_ids(parsed))
         if ticket_id is None:
             return
         attach(conn, ticket_id, prepared, date=date, outbound=outbound, actor=self.actor, now=now)
