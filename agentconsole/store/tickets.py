@@ -58,13 +58,13 @@ def resolve_ref(conn: sqlite3.Connection, ref: str) -> list[int]:
     """The tickets a canonical ref names, usually one.
 
     ``tickets.ref`` first (a ref extended after a collision is found by its first eight
-    characters too), else any message whose own ref it is: so the ref of a ticket
-    merged into another, or of a ticket another machine started from a different
-    first message, still leads to the ticket holding that mail. Several ids mean the
+    characters too; a ticket merged into another answers with the survivor), else any
+    message whose own ref it is: so the ref of a ticket another machine started from a
+    different first message still leads to the ticket holding that mail. Several ids mean the
     ref is ambiguous; the caller decides (participant check, or list them)."""
     rows = conn.execute(
-        "SELECT id FROM tickets WHERE ref = ? OR (length(ref) > ? AND substr(ref, 1, ?) = ?)"
-        " ORDER BY id",
+        "SELECT DISTINCT coalesce(merged_into, id) FROM tickets"
+        " WHERE ref = ? OR (length(ref) > ? AND substr(ref, 1, ?) = ?) ORDER BY 1",
         (ref, len(ref), len(ref), ref),
     ).fetchall()
     if not rows:
