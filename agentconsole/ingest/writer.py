@@ -16,11 +16,12 @@ import time
 
 from agentconsole.config import Config
 from agentconsole.domain.customers import customer_wrote
+from agentconsole.domain.thread_state import IMPORT_ACTOR
 from agentconsole.domain.tickets import tag_from_mailbox
 from agentconsole.ingest.customers import message_customer
 from agentconsole.ingest.message_insert import store_message
 from agentconsole.ingest.prepare import Prepared
-from agentconsole.ingest.relink import named_ids
+from agentconsole.ingest.relink import named_ids, relink
 from agentconsole.ingest.summary import ImportSummary
 from agentconsole.ingest.threader import find_thread
 from agentconsole.ingest.ticket_attach import attach, new_ticket
@@ -41,7 +42,7 @@ class MailWriter:
         conn: sqlite3.Connection,
         config: Config,
         summary: ImportSummary,
-        actor: str = "import",
+        actor: str = IMPORT_ACTOR,
     ) -> None:
         self.conn = conn
         self.config = config
@@ -170,6 +171,16 @@ class MailWriter:
                     "auto": parsed.auto_kind,
                 },
             )
+        ticket_id, merged = relink(
+            conn,
+            message_id=message_id,
+            ticket_id=ticket_id,
+            parsed=parsed,
+            date=date,
+            actor=self.actor,
+            now=now,
+        )
+        summary.tickets_merged += merged
         if parsed.gmail_labels:
             tag_from_mailbox(conn, ticket_id, parsed.gmail_labels, actor=self.actor, now=now)
         if customer_id is not None and not outbound and parsed.auto_kind is None:
