@@ -12,16 +12,23 @@ through the one merge rule (:mod:`agentconsole.domain.merge`).
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 
 from agentconsole.domain.arrival import UNSORTED, Arrival, message_arrived
 from agentconsole.domain.merge import merge_all
 from agentconsole.domain.thread_state import settle
 from agentconsole.mail.parse import ParsedMessage
 from agentconsole.store.events import record_event
-from agentconsole.store.merge_rows import file_message, latest_other_date, message_facts
+from agentconsole.store.merge_rows import (
+    file_message,
+    latest_other_date,
+    message_facts,
+    open_tickets_by_subject,
+)
 from agentconsole.store.message_refs import referring_messages, tickets_holding
 from agentconsole.store.ticket_rows import add_participants
 
+DAY = 86400
 MAX_NAMED = 50
 """References kept per message (the newest; ``references_json`` keeps as many)."""
 
@@ -33,6 +40,15 @@ def named_ids(parsed: ParsedMessage) -> list[str]:
     return [mid for mid in dict.fromkeys(named) if mid != parsed.message_id]
 
 
+@dataclass(frozen=True, slots=True)
+class SubjectWindow:
+    """The subject rule's key for a message with a customer: who, what, how far."""
+
+    customer_id: int
+    norm_subject: str
+    days: int
+
+
 def relink(
     conn: sqlite3.Connection,
     *,
@@ -40,16 +56,26 @@ def relink(
     ticket_id: int,
     parsed: ParsedMessage,
     date: int,
+    window: SubjectWindow | None,
     actor: str,
     now: int,
 ) -> tuple[int, int]:
     """After stored message ``message_id`` joined ``ticket_id``: merge the tickets its
-    references and its referrers sit on, file referrers left unfiled (automatic mail
-    read before what it answers), and recompute the ticket if the message is older
-    than others on it. Returns (the ticket it is on now, tickets merged into it)."""
+    references and its referrers sit on, and (given a ``window``) every open ticket
+    the subject rule would have joined it to, the one the threader picked being only
+    the latest; file referrers left unfiled (automatic mail read before what it
+    answers); recompute the ticket if the message is older than others on it.
+    Returns (the ticket the message is on now, how many tickets merged into it)."""
     referrers = referring_messages(conn, parsed.message_id) if parsed.message_id else []
     linked = {ticket for _, ticket in referrers if ticket is not None}
     linked.update(tickets_holding(conn, named_ids(parsed)))
+    if window is not None and window.days > 0 and window.norm_subject:
+        span = window.days * DAY
+        linked.update(
+            open_tickets_by_subject(
+                conn, window.norm_subject, window.customer_id, date - span, date + span
+            )
+        )
     linked.discard(ticket_id)
     survivor = ticket_id
     if linked:

@@ -21,7 +21,7 @@ from agentconsole.domain.tickets import tag_from_mailbox
 from agentconsole.ingest.customers import message_customer
 from agentconsole.ingest.message_insert import store_message
 from agentconsole.ingest.prepare import Prepared
-from agentconsole.ingest.relink import named_ids, relink
+from agentconsole.ingest.relink import SubjectWindow, named_ids, relink
 from agentconsole.ingest.summary import ImportSummary
 from agentconsole.ingest.threader import find_thread
 from agentconsole.ingest.ticket_attach import attach, new_ticket
@@ -171,12 +171,18 @@ class MailWriter:
                     "auto": parsed.auto_kind,
                 },
             )
+        window = None
+        if customer_id is not None and parsed.auto_kind is None:  # as the threader's rule 3
+            window = SubjectWindow(
+                customer_id, prepared.norm_subject, self.config.subject_window_days
+            )
         ticket_id, merged = relink(
             conn,
             message_id=message_id,
             ticket_id=ticket_id,
             parsed=parsed,
             date=date,
+            window=window,
             actor=self.actor,
             now=now,
         )

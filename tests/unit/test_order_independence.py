@@ -5,6 +5,8 @@ References or by subject alone, our replies, auto-replies, bounces, hostile mail
 imported in date order, in shuffled orders and split over several imports: every run
 must give the same partition of messages into tickets, the same ticket refs and, these
 stores being import-only, the same status, clocks and subject on every ticket.
+Priority and category are not compared: they come from the message that opened the
+ticket, and are not recomputed (the messages table does not keep them).
 """
 
 from __future__ import annotations
@@ -55,11 +57,30 @@ def long_thread(builder: CorpusBuilder, index: int, length: int) -> list[bytes]:
     return out
 
 
+def reminders(builder: CorpusBuilder, index: int) -> list[bytes]:
+    """A customer writing the same subject every ten days, naming nothing: each is
+    within the subject window of the previous one, the last not of the first."""
+    person = builder.person()
+    return [
+        builder.message(
+            sender=(person.name, person.address),
+            to=("OKWallet", SUPPORT),
+            subject=f"Refund still missing {index}",
+            body=f"Reminder {n}: my refund {index} has not arrived.",
+            when=BASE + timedelta(days=10 * n + index),
+            msgid=builder.msgid(),
+        )
+        for n in range(4)
+    ]
+
+
 def corpus() -> list[bytes]:
     builder = CorpusBuilder(seed=31)
     messages = list(builder.corpus(threads=120, span_days=40, specials_every=50))
     for index in range(24):
         messages += long_thread(builder, index, 4 + index % 3)
+    for index in range(4):
+        messages += reminders(builder, index)
     return messages
 
 
@@ -118,7 +139,7 @@ def test_the_corpus_has_threads_of_one_to_six_and_splits_without_relinking(
     assert len(unfiled) >= 3  # list mail and the like: kept, on no ticket
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_shuffled_imports_give_the_same_tickets(
     seed: int, in_date_order: tuple[Outcome, frozenset[str]]
 ) -> None:
