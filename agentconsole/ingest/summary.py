@@ -14,6 +14,7 @@ class ImportSummary:
     duplicates: int = 0
     tickets_created: int = 0
     followups: int = 0
+    tickets_merged: int = 0
     auto_replies: int = 0
     bounces: int = 0
     list_or_bulk: int = 0

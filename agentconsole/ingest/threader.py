@@ -7,11 +7,16 @@
    only when the sender is a participant of that ticket (or it is our own mail);
    otherwise anyone could inject mail into any ticket by guessing a ref.
 3. ``subject-window``: the same customer writing again with the same normalised
-   subject (``Re:``, ``回复：``... stripped) within a configurable number of days, on a
-   ticket that is not closed.
+   subject (``Re:``, ``回复：``... stripped) within a configurable number of days
+   before or after, on a ticket that is not closed (after too: a follow-up read
+   before the mail it follows up must end on the same ticket).
 
 Otherwise the message opens a new ticket (``new``). The rule and a detail are stored
 with every message so that ``agentconsole show REF --explain`` can say why.
+
+Rule 1 only looks backwards; :mod:`agentconsole.ingest.relink` then looks forwards
+(stored messages naming this one) and merges, so the tickets do not depend on the
+order mail is read in.
 """
 
 from __future__ import annotations
@@ -97,8 +102,9 @@ def find_thread(
     if ref_match is not None:
         return ref_match
     if customer_id is not None and norm_subject and window_days > 0:
+        window = window_days * DAY  # both ways: an older message read late finds it too
         found = open_ticket_by_subject(
-            conn, norm_subject, customer_id, date - window_days * DAY, date + DAY
+            conn, norm_subject, customer_id, date - window, date + window
         )
         if found is not None:
             detail = f"same customer and subject within {window_days} days"

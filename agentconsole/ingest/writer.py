@@ -16,15 +16,18 @@ import time
 
 from agentconsole.config import Config
 from agentconsole.domain.customers import customer_wrote
+from agentconsole.domain.thread_state import IMPORT_ACTOR
 from agentconsole.domain.tickets import tag_from_mailbox
 from agentconsole.ingest.customers import message_customer
 from agentconsole.ingest.message_insert import store_message
 from agentconsole.ingest.prepare import Prepared
+from agentconsole.ingest.relink import SubjectWindow, named_ids, relink
 from agentconsole.ingest.summary import ImportSummary
 from agentconsole.ingest.threader import find_thread
 from agentconsole.ingest.ticket_attach import attach, new_ticket
 from agentconsole.store.events import record_event
 from agentconsole.store.locations import record_location
+from agentconsole.store.message_refs import record_refs
 from agentconsole.store.message_rows import stored_copy
 from agentconsole.store.ticket_rows import ticket_customer
 
@@ -39,7 +42,7 @@ class MailWriter:
         conn: sqlite3.Connection,
         config: Config,
         summary: ImportSummary,
-        actor: str = "import",
+        actor: str = IMPORT_ACTOR,
     ) -> None:
         self.conn = conn
         self.config = config
@@ -150,6 +153,7 @@ class MailWriter:
             now=now,
         )
         record_location(conn, message_id, prepared.where, now)
+        record_refs(conn, message_id, named_ids(parsed))
         if ticket_id is None:
             return
         attach(conn, ticket_id, prepared, date=date, outbound=outbound, actor=self.actor, now=now)
@@ -167,6 +171,22 @@ class MailWriter:
                     "auto": parsed.auto_kind,
                 },
             )
+        window = None
+        if customer_id is not None and parsed.auto_kind is None:  # as the threader's rule 3
+            window = SubjectWindow(
+                customer_id, prepared.norm_subject, self.config.subject_window_days
+            )
+        ticket_id, merged = relink(
+            conn,
+            message_id=message_id,
+            ticket_id=ticket_id,
+            parsed=parsed,
+            date=date,
+            window=window,
+            actor=self.actor,
+            now=now,
+        )
+        summary.tickets_merged += merged
         if parsed.gmail_labels:
             tag_from_mailbox(conn, ticket_id, parsed.gmail_labels, actor=self.actor, now=now)
         if customer_id is not None and not outbound and parsed.auto_kind is None:

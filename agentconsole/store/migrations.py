@@ -246,6 +246,27 @@ def _backfill_identity(conn: sqlite3.Connection) -> None:
     )
 
 
+_V4 = """
+-- Threading that does not depend on the order mail arrives in: every Message-ID a
+-- stored message names (In-Reply-To, References, a bounce's original), found by the
+-- id named, so a message arriving late finds the replies stored before it.
+CREATE TABLE message_refs (
+    referenced TEXT NOT NULL,
+    message_id INTEGER NOT NULL REFERENCES messages(id),
+    PRIMARY KEY (referenced, message_id)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO message_refs (referenced, message_id)
+    SELECT in_reply_to, id FROM messages WHERE in_reply_to IS NOT NULL;
+INSERT OR IGNORE INTO message_refs (referenced, message_id)
+    SELECT j.value, m.id FROM messages m, json_each(m.references_json) j
+    WHERE m.references_json != '[]' AND json_valid(m.references_json) AND j.type = 'text';
+-- A ticket merged into another (agentconsole.domain.merge) keeps its row, closed, with
+-- the survivor here, so its ref and its history still lead somewhere.
+ALTER TABLE tickets ADD COLUMN merged_into INTEGER;
+CREATE INDEX tickets_merged_into ON tickets(merged_into) WHERE merged_into IS NOT NULL;
+"""
+
+
 _V5 = """
 -- Refs that collided are allocated again by the rule every machine applies: the
 -- later first message (date, then digest) takes the longer ref. Done in Python
@@ -270,6 +291,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "mail store: messages, tickets, customers, events, full-text index", _V1),
     (2, "where each message was seen; content-based dedupe keys", _V2),
     (3, "derived ticket refs, message and customer keys, machine id, event keys", _V3),
+    (4, "message references by id for order-independent threading; ticket merges", _V4),
     (5, "collided ticket refs allocated by first message date, then digest", _V5),
 ]
 

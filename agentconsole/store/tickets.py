@@ -116,11 +116,15 @@ def resolve_ref(conn: sqlite3.Connection, ref: str) -> list[int]:
     """The tickets a canonical ref names, usually one.
 
     ``tickets.ref`` first (a ref extended after a collision is found by its first eight
-    characters too), else any message whose own ref it is: so the ref of a ticket
-    merged into another, or of a ticket another machine started from a different
-    first message, still leads to the ticket holding that mail. Several ids mean the
+    characters too; a ticket merged into another answers with the survivor), else any
+    message whose own ref it is: so the ref of a ticket another machine started from a
+    different first message still leads to the ticket holding that mail. Several ids mean the
     ref is ambiguous; the caller decides (participant check, or list them)."""
-    rows = [(i,) for i in _holders(conn, ref)]
+    rows = conn.execute(
+        "SELECT DISTINCT coalesce(merged_into, id) FROM tickets"
+        " WHERE ref >= ? AND ref < ? ORDER BY 1",
+        (ref, ref + "~"),
+    ).fetchall()
     if not rows:
         rows = conn.execute(
             "SELECT DISTINCT ticket_id FROM messages WHERE ref = ? AND ticket_id IS NOT NULL"

@@ -106,7 +106,7 @@ def test_show_and_export_name_the_derived_ref(
 ) -> None:
     env = machines[1]
     shown = run(env, "show", CARD_REF.lower())
-    assert shown.stdout.splitlines()[0] == f"{CARD_REF}  Re: Card blocked"
+    assert shown.stdout.splitlines()[0] == f"{CARD_REF}  Card blocked"
     data = json.loads(run(env, "show", CARD_REF, "--json").stdout)
     assert data["ticket"]["ref"] == CARD_REF and "derived_ref" not in data["ticket"]
     # Events keep the ref the ticket had when they were recorded: here the reply

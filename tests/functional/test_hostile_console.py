@@ -77,7 +77,8 @@ def test_no_escape_sequence_from_mail_reaches_the_terminal(
     log = tmp_path / "terminal.bytes"
     session = f"agentconsole-test-{os.getpid()}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
-    command = f"{sys.executable} -m agentconsole --db {db} --config {tmp_path / 'none.toml'}"
+    defaults = tmp_path / "none.toml"  # no file: the defaults
+    command = f"AGENTCONSOLE_CONFIG={defaults} {sys.executable} -m agentconsole --db {db}"
 
     def tmux(*args: str) -> str:
         return subprocess.run(

@@ -1,0 +1,114 @@
+"""Threading that does not depend on arrival order.
+
+The threader (:mod:`agentconsole.ingest.threader`) looks backwards: a message joins
+the ticket of a stored message it names. A reply read before its original therefore
+opens a ticket of its own. Like notmuch and JWZ-style threaders, import also looks
+forwards: the Message-IDs every message names are remembered
+(:mod:`agentconsole.store.message_refs`), and when a message arrives the stored
+messages that name it, and those it names on other tickets, are put on one ticket
+through the one merge rule (:mod:`agentconsole.domain.merge`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from agentconsole.domain.arrival import UNSORTED, Arrival, message_arrived
+from agentconsole.domain.merge import merge_all
+from agentconsole.domain.thread_state import settle
+from agentconsole.mail.parse import ParsedMessage
+from agentconsole.store.events import record_event
+from agentconsole.store.merge_rows import (
+    file_message,
+    latest_other_date,
+    message_facts,
+    open_tickets_by_subject,
+)
+from agentconsole.store.message_refs import referring_messages, tickets_holding
+from agentconsole.store.ticket_rows import add_participants
+
+DAY = 86400
+MAX_NAMED = 50
+"""References kept per message (the newest; ``references_json`` keeps as many)."""
+
+
+def named_ids(parsed: ParsedMessage) -> list[str]:
+    """The Message-IDs a message names: In-Reply-To, References (the newest
+    :data:`MAX_NAMED`) and a bounce's original; never its own, each once."""
+    named = [*parsed.in_reply_to, *parsed.references[-MAX_NAMED:], *parsed.bounce_refs]
+    return [mid for mid in dict.fromkeys(named) if mid != parsed.message_id]
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectWindow:
+    """The subject rule's key for a message with a customer: who, what, how far."""
+
+    customer_id: int
+    norm_subject: str
+    days: int
+
+
+def relink(
+    conn: sqlite3.Connection,
+    *,
+    message_id: int,
+    ticket_id: int,
+    parsed: ParsedMessage,
+    date: int,
+    window: SubjectWindow | None,
+    actor: str,
+    now: int,
+) -> tuple[int, int]:
+    """After stored message ``message_id`` joined ``ticket_id``: merge the tickets its
+    references and its referrers sit on, and (given a ``window``) every open ticket
+    the subject rule would have joined it to, the one the threader picked being only
+    the latest; file referrers left unfiled (automatic mail read before what it
+    answers); recompute the ticket if the message is older than others on it.
+    Returns (the ticket the message is on now, how many tickets merged into it)."""
+    referrers = referring_messages(conn, parsed.message_id) if parsed.message_id else []
+    linked = {ticket for _, ticket in referrers if ticket is not None}
+    linked.update(tickets_holding(conn, named_ids(parsed)))
+    if window is not None and window.days > 0 and window.norm_subject:
+        span = window.days * DAY
+        linked.update(
+            open_tickets_by_subject(
+                conn, window.norm_subject, window.customer_id, date - span, date + span
+            )
+        )
+    linked.discard(ticket_id)
+    survivor = ticket_id
+    if linked:
+        reason = f"{parsed.message_id or 'a message'} links them"
+        survivor = merge_all(conn, [ticket_id, *linked], actor=actor, reason=reason, now=now)
+    else:
+        latest = latest_other_date(conn, ticket_id, message_id)
+        if latest is not None and latest >= date:
+            settle(conn, ticket_id, actor=actor, now=now)
+    for referrer, ticket in referrers:
+        if ticket is None:
+            file_referrer(conn, referrer, survivor, parsed.message_id or "", actor=actor, now=now)
+    return survivor, len(linked)
+
+
+def file_referrer(
+    conn: sqlite3.Connection, message_id: int, ticket_id: int, named: str, *, actor: str, now: int
+) -> None:
+    """Put an unfiled message on the ticket of the message it names, which arrived
+    after it, as if it had been read second (automatic mail: no clocks change)."""
+    sender, facts = message_facts(conn, message_id)
+    file_message(
+        conn, message_id, ticket_id, rule="in-reply-to", detail=f"names {named}, read later"
+    )
+    add_participants(conn, ticket_id, [sender] if sender else [])
+    arrival = Arrival(facts.date, facts.outbound, facts.automatic, UNSORTED)
+    message_arrived(conn, ticket_id, arrival, actor=actor, now=now)
+    record_event(
+        conn,
+        "message_added",
+        actor=actor,
+        ticket_id=ticket_id,
+        message_id=message_id,
+        at=now,
+        data={"rule": "in-reply-to", "direction": "out" if facts.outbound else "in"},
+    )
