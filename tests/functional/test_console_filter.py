@@ -13,6 +13,7 @@ from agentconsole.screens.queue import QueueScreen
 from agentconsole.widgets.ticket_table import TicketTable
 from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, settle, text_of
+from tests.mailfactory import make_config
 
 
 def count(db: Path, where: str) -> int:
@@ -148,3 +149,19 @@ async def test_an_empty_store_says_how_to_fill_it(
         await pilot.press("1")  # every view of an empty store says the same
         await settle(pilot)
         assert text_of(empty).startswith("This database holds no mail yet.\n")
+
+
+async def test_an_empty_view_from_the_config_shows_its_query_and_the_keys_as_mapped(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console(make_config(views={"vip": "tag:vip"}, keymap={"queue.filter": "ctrl+f"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        empty = app.screen.query_one("#empty", Static)
+        assert empty.display
+        assert text_of(empty).strip() == (
+            "No ticket matches the view vip: tag:vip\n\n"
+            "1: my open · 2: unassigned · 3: all open · ^f: filter · f: customers"
+        )
