@@ -171,25 +171,21 @@ class QueueScreen(TicketActions):
         table.reset(message.total, keep_cursor=self.keep_cursor)
         for page, tickets in message.pages.items():
             table.set_page(page, tickets)
-        self.show_empty(message.store_empty if message.total == 0 else None)
+        self.show_listing(message.total, message.store_empty)
         self.update_title()
 
-    def show_empty(self, store_empty: bool | None) -> None:
-        """Say why nothing is listed (``store_empty`` None: there is something)."""
+    def show_listing(self, total: int, store_empty: bool) -> None:
+        """The list when the view has tickets; otherwise why it has none."""
         empty = self.query_one("#empty", Static)
         table = self.query_one(TicketTable)
-        was_focused = table.has_focus
-        if store_empty is None:
-            empty.display = False
-            table.display = True
-            self.query_one("#queue-header").display = True
-            if was_focused or self.focused is None:
-                table.focus()
-            return
-        empty.update(EMPTY_STORE if store_empty else self.empty_text())
-        empty.display = True
-        table.display = False
-        self.query_one("#queue-header").display = False
+        listing = total > 0
+        if not listing:
+            empty.update(EMPTY_STORE if store_empty else self.empty_text())
+        empty.display = not listing
+        table.display = listing
+        self.query_one("#queue-header").display = listing
+        if listing and not self.query_one("#filter", Input).has_focus:
+            table.focus()
 
     def empty_text(self) -> str:
         """Why this view or filter is empty, with the keys that lead on."""
@@ -256,7 +252,7 @@ class QueueScreen(TicketActions):
         if self.filter_text:
             title.append("  filter: ", style="bold yellow")
             title.append(safe_line(self.filter_text), style="bold")
-            title.append("  (esc clears)", style="dim")
+            title.append(f"  ({self.key_for('queue.unfilter')} clears)", style="dim")
         self.query_one("#queue-title", Static).update(title)
         self.query_one("#queue-header", Static).update(
             Text(
