@@ -32,6 +32,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "queue.select",
         "queue.sort",
         "queue.top",
+        "queue.unfilter",
         "queue.up",
         "queue.view_7",
         "queue.view_8",

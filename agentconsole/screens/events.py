@@ -13,12 +13,20 @@ from agentconsole.service import Change, CustomerCard, TicketDetail
 
 
 class QueueCounted(Message):
-    """A view's count, with the page the cursor is on (one worker trip, not two)."""
+    """A view's count, with the page the cursor is on (one worker trip, not two);
+    ``store_empty`` says, for an empty view, whether the whole store is empty."""
 
-    def __init__(self, generation: int, total: int, pages: dict[int, list[Ticket]]) -> None:
+    def __init__(
+        self,
+        generation: int,
+        total: int,
+        pages: dict[int, list[Ticket]],
+        store_empty: bool = False,
+    ) -> None:
         self.generation = generation
         self.total = total
         self.pages = pages
+        self.store_empty = store_empty
         super().__init__()
 
 

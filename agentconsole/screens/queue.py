@@ -1,4 +1,8 @@
-"""The queue: where agents spend the day. Views, filter, bulk actions, paging."""
+"""The queue: where agents spend the day. Views, filter, bulk actions, paging.
+
+One view is always chosen (a digit key); ``/`` narrows it with a filter in the query
+language and Esc takes the filter away again. An empty result says why (see
+:mod:`agentconsole.screens.views`)."""
 
 from __future__ import annotations
 
@@ -12,32 +16,20 @@ from textual.widgets import Footer, Input, Static
 
 from agentconsole.screens.actions import TicketActions
 from agentconsole.screens.events import QueueCounted, QueueFailed, QueuePageLoaded, TicketsChanged
+from agentconsole.screens.views import (
+    DEFAULT_VIEWS,
+    EMPTY_STORE,
+    OPEN_VIEW,
+    View,
+    empty_view_text,
+    join_query,
+)
 from agentconsole.screens.workers import console_worker
 from agentconsole.store.query import QueryError, compile_query
 from agentconsole.textsafe import safe_line
 from agentconsole.widgets.ticket_table import PAGE_SIZE, TicketTable, header_line
 
-DEFAULT_VIEWS: list[tuple[str, str, str]] = [
-    ("mine", "My open", "assignee:me status:new,open,pending"),
-    ("unassigned", "Unassigned", "assignee:none status:new,open"),
-    ("open", "All open", "status:new,open"),
-    ("pending", "Pending", "status:pending"),
-    ("risk", "At risk / breached", "due:risk,breached -status:solved,closed"),
-    ("solved", "Solved", "status:solved,closed"),
-]
 SORTS = ("activity", "due", "priority", "waiting", "created")
-
-EMPTY_HELP = """\
-This database holds no mail yet.
-
-Import a mailbox export (mbox, Gmail Takeout, Maildir or .eml files):
-    agentconsole import ~/exports/support.mbox
-
-Or try the console on the bundled demo mailbox:
-    agentconsole demo
-
-Press q to quit.
-"""
 
 
 class QueueScreen(TicketActions):
@@ -48,12 +40,12 @@ class QueueScreen(TicketActions):
             Binding(
                 str(n),
                 f"view({n - 1})",
-                label,
+                view.label,
                 show=n <= 3,
-                id=f"queue.view_{key}",
-                tooltip=f"View: {label} ({query})",
+                id=f"queue.view_{view.key}",
+                tooltip=f"View: {view.label} ({view.query})",
             )
-            for n, (key, label, query) in enumerate(DEFAULT_VIEWS, 1)
+            for n, view in enumerate(DEFAULT_VIEWS, 1)
         ],
         *[
             Binding(
@@ -67,7 +59,18 @@ class QueueScreen(TicketActions):
             for n in range(len(DEFAULT_VIEWS) + 1, 10)
         ],
         Binding(
-            "/", "filter", "Filter", id="queue.filter", tooltip="Filter with the query language"
+            "/",
+            "filter",
+            "Filter",
+            id="queue.filter",
+            tooltip="Narrow the view with the query language",
+        ),
+        Binding(
+            "escape",
+            "unfilter",
+            "Clear filter",
+            id="queue.unfilter",
+            tooltip="Close the filter box, or take the applied filter away",
         ),
         Binding("o", "sort", "Sort", id="queue.sort", tooltip="Cycle the sort order"),
         Binding("x", "select", "Select", id="queue.select", tooltip="Select for bulk actions"),
@@ -85,8 +88,10 @@ class QueueScreen(TicketActions):
     def __init__(self) -> None:
         super().__init__()
         self.generation = 0
-        self.view_index = 2
-        self.query_text = DEFAULT_VIEWS[2][2]
+        self.view_index = OPEN_VIEW
+        self.filter_text = ""
+        """The agent's filter, applied on top of the view's own query ("" for none)."""
+        self.extra_views: list[View] = []
         self.sort = "activity"
         self.total = 0
         self.counted_generation = 0
@@ -97,21 +102,33 @@ class QueueScreen(TicketActions):
         yield Static(id="queue-title")
         yield Static(id="queue-header")
         yield TicketTable(id="tickets")
-        yield Static(EMPTY_HELP, id="empty", markup=False)
+        yield Static(id="empty", markup=False)
         yield Input(
             id="filter",
-            placeholder="status:open priority:urgent,high -tag:spam 提现   (enter applies)",
+            placeholder="narrow the view: priority:urgent,high -tag:spam 提现   (enter applies)",
         )
         yield Footer()
 
     def on_mount(self) -> None:
         views = self.console.config.views
-        self.extra_views = [(name, name, query) for name, query in views.items()]
+        self.extra_views = [View(name, name, query) for name, query in views.items()]
         self.query_one("#filter", Input).display = False
         self.query_one("#empty").display = False
         self.query_one(TicketTable).focus()
-        self.check_empty()
         self.reload()
+
+    @property
+    def views(self) -> list[View]:
+        return DEFAULT_VIEWS + self.extra_views
+
+    @property
+    def view(self) -> View:
+        return self.views[self.view_index]
+
+    @property
+    def query_text(self) -> str:
+        """The query the queue runs: the view's own, narrowed by the filter."""
+        return join_query(self.view.query, self.filter_text)
 
     # -- loading ---------------------------------------------------------------
     def reload(self, keep_cursor: bool = False) -> None:
@@ -136,23 +153,14 @@ class QueueScreen(TicketActions):
         # the cursor's page, and the last one so that G (end) is instant too
         for wanted in {min(page, last), last} if total else ():
             pages[wanted] = service.queue_page(query, sort, wanted * PAGE_SIZE, PAGE_SIZE, total)
-        self.post_message(QueueCounted(generation, total, pages))
+        store_empty = total == 0 and service.is_empty()
+        self.post_message(QueueCounted(generation, total, pages, store_empty))
 
     @console_worker("load a page of the queue", group="queue-pages")
     def load_page(self, generation: int, query: str, sort: str, page: int, total: int) -> None:
         service = self.console.service
         tickets = service.queue_page(query, sort, page * PAGE_SIZE, PAGE_SIZE, total)
         self.post_message(QueuePageLoaded(generation, page, tickets))
-
-    @console_worker("check whether the store is empty", group="queue-empty", exclusive=True)
-    def check_empty(self) -> None:
-        if self.console.service.is_empty():
-            self.app.call_from_thread(self.show_empty)
-
-    def show_empty(self) -> None:
-        self.query_one("#empty").display = True
-        self.query_one(TicketTable).display = False
-        self.query_one("#queue-header").display = False
 
     def on_queue_counted(self, message: QueueCounted) -> None:
         if message.generation != self.generation:
@@ -163,7 +171,42 @@ class QueueScreen(TicketActions):
         table.reset(message.total, keep_cursor=self.keep_cursor)
         for page, tickets in message.pages.items():
             table.set_page(page, tickets)
+        self.show_listing(message.total, message.store_empty)
         self.update_title()
+
+    def show_listing(self, total: int, store_empty: bool) -> None:
+        """The list when the view has tickets; otherwise why it has none."""
+        empty = self.query_one("#empty", Static)
+        table = self.query_one(TicketTable)
+        listing = total > 0
+        if not listing:
+            empty.update(EMPTY_STORE if store_empty else self.empty_text())
+        empty.display = not listing
+        table.display = listing
+        self.query_one("#queue-header").display = listing
+        if listing and not self.query_one("#filter", Input).has_focus:
+            table.focus()
+
+    def empty_text(self) -> str:
+        """Why this view or filter is empty, with the keys that lead on."""
+        keys: list[tuple[str, str]] = []
+        if self.filter_text:
+            keys += [(self.key_for("queue.unfilter"), "clear the filter")]
+            keys += [(self.key_for("queue.filter"), "change it")]
+        else:
+            for index, view in enumerate(DEFAULT_VIEWS[: OPEN_VIEW + 1]):
+                if index != self.view_index:
+                    keys.append((self.key_for(f"queue.view_{view.key}"), view.label.lower()))
+            keys.append((self.key_for("queue.filter"), "filter"))
+        keys.append((self.key_for("app.customers"), "customers"))
+        return empty_view_text(self.view, self.filter_text, keys)
+
+    def key_for(self, binding_id: str) -> str:
+        """The key bound to ``binding_id`` as the keymap has it now, for hints."""
+        for active in self.active_bindings.values():
+            if active.binding.id == binding_id:
+                return self.app.get_key_display(active.binding)
+        return binding_id
 
     def on_queue_page_loaded(self, message: QueuePageLoaded) -> None:
         if message.generation == self.generation:
@@ -197,17 +240,19 @@ class QueueScreen(TicketActions):
 
     # -- title -----------------------------------------------------------------
     def update_title(self) -> None:
-        views = DEFAULT_VIEWS + getattr(self, "extra_views", [])
-        name = views[self.view_index][1] if self.view_index >= 0 else "Filter"
         table = self.query_one(TicketTable)
         title = Text()
-        title.append(f" {name} ", style="bold reverse")
+        title.append(f" {self.view.label} ", style="bold reverse")
         title.append(f"  {self.total:,} tickets", style="bold")
         if table.selected:
             title.append(f"  {len(table.selected)} selected", style="bold magenta")
         title.append(f"  sort: {self.sort}", style="dim")
         title.append("  query: ", style="dim")
-        title.append(safe_line(self.query_text) or "(all)")
+        title.append(safe_line(self.view.query) or "(all)")
+        if self.filter_text:
+            title.append("  filter: ", style="bold yellow")
+            title.append(safe_line(self.filter_text), style="bold")
+            title.append(f"  ({self.key_for('queue.unfilter')} clears)", style="dim")
         self.query_one("#queue-title", Static).update(title)
         self.query_one("#queue-header", Static).update(
             Text(
@@ -229,27 +274,33 @@ class QueueScreen(TicketActions):
         return value if isinstance(value, str) else None
 
     def action_view(self, index: int) -> None:
-        views = DEFAULT_VIEWS + getattr(self, "extra_views", [])
-        if index < len(views):
+        """Another view, without the filter typed in this one."""
+        if index < len(self.views):
             self.view_index = index
-            self.query_text = views[index][2]
+            self.filter_text = ""
+            self.refresh_bindings()
             self.reload()
 
     def action_filter(self) -> None:
+        """Open the filter box: empty, or holding the filter applied now to edit it;
+        the view's own query stays applied underneath either way."""
         box = self.query_one("#filter", Input)
-        box.value = self.query_text
+        box.value = self.filter_text
         box.display = True
         box.focus()
+        self.refresh_bindings()
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        me = self.console.service.me
         try:
-            compile_query(event.value, me=self.console.service.me)
+            compile_query(text, me=me)  # the filter's own faults first, in its own terms
+            compile_query(join_query(self.view.query, text), me=me)
         except QueryError as exc:
             self.notify(str(exc), title="Query", severity="error", markup=False)
             return
-        self.query_text = event.value.strip()
-        self.view_index = -1
+        self.filter_text = text
         self.close_filter()
         self.reload()
 
@@ -257,10 +308,22 @@ class QueueScreen(TicketActions):
         box = self.query_one("#filter", Input)
         box.display = False
         self.query_one(TicketTable).focus()
+        self.refresh_bindings()
 
-    def on_key(self, event: object) -> None:
-        if getattr(event, "key", "") == "escape" and self.query_one("#filter", Input).display:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc is offered only when there is a filter box to close or a filter to clear."""
+        if action == "unfilter":
+            return self.query_one("#filter", Input).display or bool(self.filter_text)
+        return True
+
+    def action_unfilter(self) -> None:
+        """Esc: close the filter box; with the box closed, take the filter away."""
+        if self.query_one("#filter", Input).display:
             self.close_filter()
+        elif self.filter_text:
+            self.filter_text = ""
+            self.refresh_bindings()
+            self.reload()
 
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]

@@ -14,6 +14,7 @@ from agentconsole.screens.events import WorkerFailed
 from agentconsole.screens.queue import QueueScreen
 from agentconsole.screens.ticket import TicketScreen
 from agentconsole.widgets.ticket_table import TicketTable
+from tests.conftest import ROOT
 from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, settle
 
@@ -94,3 +95,20 @@ async def test_an_unwritable_log_is_said_and_the_app_goes_on(
         [notice] = notices(recorded)
         assert notice.startswith("Could not load the queue: no such table: tickets (not logged: ")
         assert "Is a directory" in notice
+
+
+def test_every_console_worker_is_declared_the_one_way() -> None:
+    """No bare Textual worker (whose exception would end the app) and no copied
+    try/except in the faces: workers are declared with console_worker alone."""
+    faces = [ROOT / "agentconsole" / "app.py"]
+    faces += sorted((ROOT / "agentconsole" / "screens").glob("*.py"))
+    faces += sorted((ROOT / "agentconsole" / "widgets").glob("*.py"))
+    declared = 0
+    for path in faces:
+        source = path.read_text(encoding="utf-8")
+        if path.name == "workers.py":
+            continue
+        assert "@work" not in source and "run_worker(" not in source, path.name
+        assert "except Exception" not in source, path.name
+        declared += source.count("@console_worker(")
+    assert declared == 14
