@@ -67,7 +67,8 @@ def _ticket_json(ticket: Ticket) -> dict[str, object]:
 
 def _ticket_id(conn: sqlite3.Connection, ref: str) -> int:
     """The ticket a typed ref names: a derived ref (forgiving, see agentconsole.refs)
-    or an old local ``T-42``. An ambiguous ref lists its tickets and exits 1."""
+    or this machine's local alias ``T-42``. An ambiguous ref lists its tickets (by
+    their refs) and exits 1."""
     derived = parse_ref(ref)
     if derived is not None:
         ids = resolve_ref(conn, derived)
@@ -326,16 +327,17 @@ def _print_thread(ctx: Context, ticket: Ticket, explain: bool, reveal: bool = Fa
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @pass_context
 def show_command(ctx: Context, ref: str, explain: bool, reveal: bool, as_json: bool) -> None:
-    """Show ticket REF (e.g. T-42) with its whole thread, oldest first.
+    """Show ticket REF (e.g. T-QFMX95MZ, any case) with its whole thread, oldest first.
 
     Passwords, one-time codes, card and ID numbers customers pasted are masked;
     --reveal shows them and records who looked in the ticket's history.
 
     \b
     Examples:
-      agentconsole show T-42
-      agentconsole show T-42 --explain     which threading rule attached each message
-      agentconsole show T-42 --reveal      unmasked, and on the record
+      agentconsole show T-QFMX95MZ
+      agentconsole show qfmx95mz --explain   which threading rule attached each message
+      agentconsole show T-QFMX95MZ --reveal  unmasked, and on the record
+      agentconsole show T-42                 this machine's row 42 (a local alias)
     """
     conn = ctx.conn()
     try:
@@ -371,7 +373,7 @@ def show_command(ctx: Context, ref: str, explain: bool, reveal: bool, as_json: b
 )
 @pass_context
 def export_command(ctx: Context, ref: str, mode: str, out: Path | None) -> None:
-    """Export a message (M-17) or a ticket (T-42) exactly as it arrived.
+    """Export a message (M-17) or a ticket (T-QFMX95MZ) exactly as it arrived.
 
     A message goes to standard output or --out FILE byte for byte. A ticket goes to
     --out FOLDER as one .eml file per message (or, with --text, as readable text).
@@ -379,8 +381,8 @@ def export_command(ctx: Context, ref: str, mode: str, out: Path | None) -> None:
     \b
     Examples:
       agentconsole export M-17 > original.eml
-      agentconsole export T-42 --out ./T-42/
-      agentconsole export T-42 --text
+      agentconsole export T-QFMX95MZ --out ./T-QFMX95MZ/
+      agentconsole export T-QFMX95MZ --text
     """
     from rich.text import Text
 

@@ -247,9 +247,10 @@ def compile_query(text: str, *, me: str = "") -> TicketQuery:
         if word.endswith(":") and bare_key in KEYS:
             example = _EXAMPLES.get(bare_key, "x")
             raise QueryError(f"{word} needs a value, e.g. {bare_key}:{example}")
-        ref = _ref_clause(word) if _REF.match(word) else None
+        unsigned = word.removeprefix("-")
+        ref = _ref_clause(unsigned) if _REF.match(unsigned) else None
         if ref is not None:
-            clauses.append(ref[0])
+            clauses.append(f"NOT ({ref[0]})" if unsigned != word else ref[0])
             params.extend(ref[1])
             continue
         if key is not None and key.lower() not in KEYS and ":" in word and not word.startswith('"'):

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from agentconsole.models import Ticket, ticket_ref
-from agentconsole.refs import FirstMessage, allocate_refs
+from agentconsole.refs import REF_LENGTH, FirstMessage, allocate_refs
 from agentconsole.store.query import TicketQuery, order_by
 
 _SELECT = """
@@ -45,17 +45,31 @@ def _holders(conn: sqlite3.Connection, plain: str) -> list[int]:
     return [int(row[0]) for row in rows]
 
 
+def _plain(ref: str) -> str:
+    """The plain ref an extended one grew from."""
+    return ref[: len("T-") + REF_LENGTH]
+
+
 def reallocate_refs(
     conn: sqlite3.Connection, plain: str, firsts: dict[int, FirstMessage] | None = None
 ) -> None:
     """Give every ticket whose plain ref is ``plain`` the ref :func:`allocate_refs`
-    says. ``firsts`` holds first messages already read (the refreshed ticket's)."""
+    says. ``firsts`` holds first messages already read (the refreshed ticket's).
+
+    A ticket holding a ref of the group whose first message now names another group
+    moves there; one with no mail left (merged away) lets its ref go, so that the ref
+    resolves, through ``messages.ref``, to the ticket holding its mail."""
     firsts = firsts or {}
+    holders = _holders(conn, plain)
     group: dict[int, FirstMessage] = {}
-    for ticket_id in {*_holders(conn, plain), *firsts}:
+    strays: dict[int, FirstMessage | None] = {}
+    for ticket_id in {*holders, *firsts}:
         first = firsts[ticket_id] if ticket_id in firsts else _first_message(conn, ticket_id)
         if first is not None and first.ref == plain:
             group[ticket_id] = first
+        elif ticket_id in holders:
+            strays[ticket_id] = first
+    conn.executemany("UPDATE tickets SET ref = NULL WHERE id = ?", [(i,) for i in strays])
     ids = sorted(group)
     wanted = dict(zip(ids, allocate_refs([group[i] for i in ids]), strict=True))
     current = dict(
@@ -67,27 +81,33 @@ def reallocate_refs(
     # Clear first: two tickets may swap refs, and the unique index checks each row.
     conn.executemany("UPDATE tickets SET ref = NULL WHERE id = ?", [(i,) for _, i in changed])
     conn.executemany("UPDATE tickets SET ref = ? WHERE id = ?", changed)
+    for ticket_id, first in strays.items():
+        if first is not None:
+            reallocate_refs(conn, first.ref, {ticket_id: first})
 
 
 def refresh_ticket_ref(conn: sqlite3.Connection, ticket_id: int) -> str | None:
     """Set ``tickets.ref`` to the ref of the ticket's earliest message (date, then ref)
-    and return it; the caller holds the write transaction.
+    and return it; the caller holds the write transaction. A ticket with no message
+    (left empty by a merge) holds no ref and gets None.
 
     When plain refs collide, the ticket whose first message is later (by date, then
     digest) takes a longer ref, whichever was stored first: the colliding tickets are
     allocated again together, here and on every other machine alike
     (docs/design/identity.md, "Collisions")."""
-    first = _first_message(conn, ticket_id)
-    if first is None:
-        return None
     row = conn.execute("SELECT ref FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
     old: str | None = row[0] if row else None
+    first = _first_message(conn, ticket_id)
+    if first is None:
+        if old is not None:
+            reallocate_refs(conn, _plain(old))  # lets go of it; the others may shorten
+        return None
     plain = first.ref
     if old != plain or _holders(conn, plain) != [ticket_id]:
         reallocate_refs(conn, plain, {ticket_id: first})
-        if old is not None and not old.startswith(plain):
+        if old is not None and _plain(old) != plain:
             # It left another group (its first message changed): those may shorten.
-            reallocate_refs(conn, old[: len(plain)], {ticket_id: first})
+            reallocate_refs(conn, _plain(old))
     ref: str = conn.execute("SELECT ref FROM tickets WHERE id = ?", (ticket_id,)).fetchone()[0]
     conn.execute(
         "UPDATE events SET ticket_ref = ? WHERE ticket_id = ? AND ticket_ref IS NULL",
@@ -116,22 +136,23 @@ def resolve_ref(conn: sqlite3.Connection, ref: str) -> list[int]:
     """The tickets a canonical ref names, usually one.
 
     ``tickets.ref`` first (a ref extended after a collision is found by its first eight
-    characters too; a ticket merged into another answers with the survivor), else any
-    message whose own ref it is: so the ref of a ticket another machine started from a
-    different first message still leads to the ticket holding that mail. Several ids mean the
-    ref is ambiguous; the caller decides (participant check, or list them)."""
-    rows = conn.execute(
-        "SELECT DISTINCT coalesce(merged_into, id) FROM tickets"
-        " WHERE ref >= ? AND ref < ? ORDER BY 1",
-        (ref, ref + "~"),
-    ).fetchall()
-    if not rows:
+    characters too), else any message whose own ref it is: so the ref of a ticket
+    merged into another, or of a ticket another machine started from a different
+    first message, still leads to the ticket holding that mail. An extended ref that
+    nobody holds any more (its ticket's collision went away) is read as its plain
+    ref. Several ids mean the ref is ambiguous; the caller decides (participant
+    check, or list them)."""
+    found = _holders(conn, ref)
+    if not found:
         rows = conn.execute(
             "SELECT DISTINCT ticket_id FROM messages WHERE ref = ? AND ticket_id IS NOT NULL"
             " ORDER BY ticket_id",
             (ref,),
-        ).fetchall()
-    return [int(row[0]) for row in rows]
+        )
+        found = [int(row[0]) for row in rows]
+    if not found and len(ref) > len(_plain(ref)):
+        return resolve_ref(conn, _plain(ref))
+    return found
 
 
 class TicketNotFound(LookupError):

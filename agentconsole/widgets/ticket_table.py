@@ -31,7 +31,7 @@ PAGE_SIZE = 100
 # (title, width; 0 means "take the rest")
 COLUMNS: list[tuple[str, int]] = [
     ("", 2),
-    ("ref", 10),
+    ("ref", 12),
     ("status", 8),
     ("priority", 8),
     ("due", 8),

@@ -145,3 +145,23 @@ def test_pages_read_backwards_match_pages_read_forwards(
     for offset in (0, 10, total // 2 + 1, total - 7, total - 1):
         page = list_tickets(store, query, sort=sort, limit=7, offset=offset, total=total)
         assert [t.id for t in page] == forwards[offset : offset + 7]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("ref:{lower}", [2]),
+        ("ref:{body}", [2]),
+        ("{ref}", [2]),
+        ("[{lower}]", [2]),
+        ("-{ref}", [1, 3]),
+        ("ref:{ref},T-3", [2, 3]),
+        ("{body}", []),  # without T- a bare word is text, though spelled like a ref
+    ],
+)
+def test_a_derived_ref_filters_in_any_case(
+    store: sqlite3.Connection, typed: str, expected: list[int]
+) -> None:
+    ref = store.execute("SELECT ref FROM tickets WHERE id = 2").fetchone()[0]
+    text = typed.format(ref=ref, lower=ref.lower(), body=ref[2:])
+    assert refs(store, text) == expected

@@ -10,10 +10,12 @@ from __future__ import annotations
 import itertools
 import sqlite3
 
+import pytest
+
 from agentconsole.refs import message_ref
 from agentconsole.store.db import connect
 from agentconsole.store.migrations import current_version, migrate
-from agentconsole.store.tickets import resolve_ref
+from agentconsole.store.tickets import refresh_ticket_ref, resolve_ref
 from tests.mailfactory import ingest, mail
 from tests.schema_history import DOWN_TO_V2
 
@@ -115,3 +117,22 @@ def test_migration_5_reallocates_refs_migration_3_extended_by_storage_order() ->
     assert _refs(conn) == _refs(fresh)
     early = conn.execute("SELECT ref FROM tickets WHERE subject = 'Withdrawal not received'")
     assert early.fetchone()[0] == PLAIN
+
+
+@pytest.mark.parametrize("survivor_first", [True, False])
+def test_a_merge_lets_the_emptied_ticket_go_and_old_refs_lead_to_the_survivor(
+    survivor_first: bool,
+) -> None:
+    """The earlier ticket's mail moves into the later one (a merge, either ticket
+    refreshed first): the survivor now starts with the earlier mail, so it takes the
+    plain ref; the emptied ticket holds none; its extended ref still resolves."""
+    conn = connect(memory=True)
+    ingest(conn, [EARLY, LATE])
+    refs = dict(conn.execute("SELECT id, ref FROM tickets").fetchall())
+    assert refs == {1: PLAIN, 2: refs[2]} and len(refs[2]) == 12
+    conn.execute("UPDATE messages SET ticket_id = 2 WHERE ticket_id = 1")
+    for ticket_id in (2, 1) if survivor_first else (1, 2):
+        refresh_ticket_ref(conn, ticket_id)
+    assert dict(conn.execute("SELECT id, ref FROM tickets").fetchall()) == {1: None, 2: PLAIN}
+    assert resolve_ref(conn, PLAIN) == [2]
+    assert resolve_ref(conn, refs[2]) == [2]
