@@ -153,7 +153,7 @@ def test_import_on_a_full_disk_says_so_and_changes_nothing(
 ) -> None:
     before = snapshot(db)
     new = _new_mail(tmp_path / "new.mbox", 60)
-    full = env | {"AGENTCONSOLE_TEST_MAX_PAGES": str(_pages(db) + 4)}
+    full = env | {"AGENTCONSOLE_TEST_MAX_PAGES": str(_pages(db) + 1)}
     expected = (
         f"error: {db}: disk full — the unfinished change was rolled back, nothing else lost\n"
     )
