@@ -148,7 +148,8 @@ def merge_tickets(
                 into = _label(merge_side(conn, side.merged_into))
                 raise MergeError(f"{_label(side)} was merged into {into} already")
         status = _merged_status(conn, keep, gone)
-        moved = move_messages(conn, absorbed, survivor)
+        note = f"; its ticket {_label(gone)} was merged into {_label(keep)}: {reason}"
+        moved = move_messages(conn, absorbed, survivor, note)
         move_participants(conn, absorbed, survivor)
         tags = move_tags(conn, absorbed, survivor)
         move_events(conn, absorbed, survivor)

@@ -61,7 +61,8 @@ def test_a_maildir_with_replies_before_originals_gives_one_ticket_per_thread(
         (message_ref(f"<t{n}-1@example.com>", b""), f"Withdrawal {n} not received", "open", 3, 3)
         for n in (1, 2)
     ]
-    shown = run(cli_env, "show", str(live[0][0]))
+    shown = run(cli_env, "show", str(live[0][0]), "--explain")
+    assert "its ticket T-" in shown.stdout and "was merged into" in shown.stdout
     assert "Withdrawal 1 not received" in shown.stdout.splitlines()[0]
     assert (shown.stdout.count("[customer] Wang 1"), shown.stdout.count("[agent]")) == (2, 1)
 
