@@ -67,6 +67,8 @@ class Merged:
 
     survivor: int
     absorbed: int
+    survivor_ref: str
+    absorbed_ref: str
     messages: int
     tags: tuple[str, ...]
 
@@ -143,9 +145,11 @@ def merge_tickets(
         keep, gone = merge_side(conn, survivor), merge_side(conn, absorbed)
         for side in (keep, gone):
             if side.merged_into is not None:
-                raise MergeError(f"{_label(side)} was merged into T-{side.merged_into} already")
+                into = _label(merge_side(conn, side.merged_into))
+                raise MergeError(f"{_label(side)} was merged into {into} already")
         status = _merged_status(conn, keep, gone)
-        moved = move_messages(conn, absorbed, survivor)
+        note = f"; its ticket {_label(gone)} was merged into {_label(keep)}: {reason}"
+        moved = move_messages(conn, absorbed, survivor, note)
         move_participants(conn, absorbed, survivor)
         tags = move_tags(conn, absorbed, survivor)
         move_events(conn, absorbed, survivor)
@@ -176,7 +180,7 @@ def merge_tickets(
         )
         for ticket_id in (survivor, absorbed):
             record_event(conn, "ticket_merged", actor=actor, ticket_id=ticket_id, at=now, data=data)
-    return Merged(survivor, absorbed, moved, tuple(tags))
+    return Merged(survivor, absorbed, survivor_ref, _label(gone), moved, tuple(tags))
 
 
 def merge_all(

@@ -6,7 +6,13 @@ opens a ticket of its own. Like notmuch and JWZ-style threaders, import also loo
 forwards: the Message-IDs every message names are remembered
 (:mod:`agentconsole.store.message_refs`), and when a message arrives the stored
 messages that name it, and those it names on other tickets, are put on one ticket
-through the one merge rule (:mod:`agentconsole.domain.merge`).
+through the one merge rule (:mod:`agentconsole.domain.merge`). The subject rule is
+made symmetric the same way: every open ticket it reaches is merged, not only the
+latest, so a customer's reminders read out of order still end on one ticket.
+
+Trust: a message naming Message-IDs is trusted as the threader's rule 1 trusts it
+(it may join any ticket whose mail it names); what it names is capped at
+:data:`MAX_NAMED` references, like ``references_json``.
 """
 
 from __future__ import annotations

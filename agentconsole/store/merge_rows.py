@@ -77,8 +77,15 @@ def earliest_message(conn: sqlite3.Connection, ticket_id: int) -> tuple[int, str
     return None if row is None else (int(row[0] or 0), str(row[1] or ""))
 
 
-def move_messages(conn: sqlite3.Connection, absorbed: int, survivor: int) -> int:
-    """Every message of ``absorbed`` onto ``survivor``; returns how many moved."""
+def move_messages(conn: sqlite3.Connection, absorbed: int, survivor: int, note: str) -> int:
+    """Every message of ``absorbed`` onto ``survivor``; returns how many moved. The one
+    that opened ``absorbed`` gets ``note`` after its threading detail, so that
+    ``show --explain`` does not leave a "new" ticket unexplained."""
+    conn.execute(
+        "UPDATE messages SET thread_detail = thread_detail || ?"
+        " WHERE ticket_id = ? AND thread_rule = 'new'",
+        (note, absorbed),
+    )
     moved = conn.execute(
         "UPDATE messages SET ticket_id = ? WHERE ticket_id = ?", (survivor, absorbed)
     ).rowcount

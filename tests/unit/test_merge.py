@@ -62,6 +62,14 @@ def test_merge_moves_rows_recomputes_and_records_it_on_both_tickets() -> None:
         (1, "wang@example.com"),
     ]
     survivor = get_ticket(conn, 1)
+    survivor_ref = conn.execute("SELECT ref FROM tickets WHERE id = 1").fetchone()[0]
+    assert conn.execute("SELECT thread_detail FROM messages ORDER BY id").fetchall() == [
+        ("no earlier message matched",),
+        (
+            f"no earlier message matched; its ticket {absorbed_ref} was merged into"
+            f" {survivor_ref}: same customer",
+        ),
+    ]
     assert survivor.tags == ("vip",)
     assert survivor.assignee == "lin"  # the survivor had nobody: the agent's choice is kept
     assert (survivor.created_at, survivor.last_message_at, survivor.message_count) == (
@@ -105,7 +113,8 @@ def test_merging_a_ticket_into_itself_or_twice_is_refused_and_changes_nothing() 
         merge_tickets(conn, 1, 1, actor="lin", reason="x")
     merge_tickets(conn, 1, 2, actor="lin", reason="x")
     before = conn.execute("SELECT count(*) FROM events").fetchone()
-    with pytest.raises(MergeError, match="was merged into T-1 already"):
+    survivor_ref = conn.execute("SELECT ref FROM tickets WHERE id = 1").fetchone()[0]
+    with pytest.raises(MergeError, match=f"was merged into {survivor_ref} already"):
         merge_tickets(conn, 1, 2, actor="lin", reason="x")
     assert conn.execute("SELECT count(*) FROM events").fetchone() == before
 
