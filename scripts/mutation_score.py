@@ -31,11 +31,12 @@ SQL_VALUE = re.compile(r"'[^']*'")
 
 
 def _functions(source: str) -> dict[str, str]:
-    tree = ast.parse(source)
+    """Every function of the mutated file (originals and mutants) by name: its lines."""
+    lines = source.splitlines()
     found: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            found[node.name] = ast.get_source_segment(source, node) or ""
+            found[node.name] = "\n".join(lines[node.lineno - 1 : node.end_lineno])
     return found
 
 
