@@ -45,9 +45,11 @@ def _changed(functions: dict[str, str], mutant: str) -> tuple[list[str], list[st
     short = mutant.rsplit(".", 1)[1]
     original = functions.get(short.rsplit("__mutmut_", 1)[0] + "__mutmut_orig", "")
     mutated = functions.get(short, "")
-    diff = difflib.unified_diff(
-        original.splitlines()[1:], mutated.splitlines()[1:], lineterm="", n=0
-    )
+    old_lines, new_lines = original.splitlines(), mutated.splitlines()
+    if old_lines and new_lines:  # the def lines differ by name: compare the rest of them
+        old_lines[0] = old_lines[0].split("(", 1)[-1]
+        new_lines[0] = new_lines[0].split("(", 1)[-1]
+    diff = difflib.unified_diff(old_lines, new_lines, lineterm="", n=0)
     lines = [line for line in diff if line[:1] in "+-" and line[:3] not in ("---", "+++")]
     return [x[1:] for x in lines if x[0] == "-"], [x[1:] for x in lines if x[0] == "+"]
 

@@ -8,10 +8,12 @@ import os
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from agentconsole.domain.tickets import Change, change_field, change_tags, escalate
 from agentconsole.mail.classify import classify
 from agentconsole.mail.sources import EmlSource, MaildirSource, open_sources
-from agentconsole.store.tickets import get_ticket
+from agentconsole.store.tickets import TicketNotFound, get_ticket
 from tests.mailfactory import SUPPORT, ingest, mail
 
 
@@ -127,3 +129,13 @@ def test_what_a_folder_of_messages_holds(tmp_path: Path) -> None:
     (tmp_path / "b.MIME").unlink()
     os.symlink(tmp_path / "gone.eml", tmp_path / "b.eml")  # a broken link: size skips it
     assert source.size() == sum(os.path.getsize(tmp_path / n) for n in ("a.eml", "c.msg822"))
+
+
+def test_a_missing_ticket_and_an_empty_escalation(conn: sqlite3.Connection) -> None:
+    ingest(conn, [mail()])
+    with pytest.raises(TicketNotFound, match="^no ticket T-5$"):
+        get_ticket(conn, 5)
+    assert escalate(conn, [], actor="lin") == Change(
+        "escalated", extra=(Change(""), Change("tags"))
+    )
+    assert get_ticket(conn, 1).priority == "normal"
