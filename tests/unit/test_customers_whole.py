@@ -49,6 +49,12 @@ def store(conn: sqlite3.Connection) -> sqlite3.Connection:
             ),
             mail(sender="fangxw@example.net", msgid="<f2@x>", subject="five"),
             mail(sender="wang@example.co", msgid="<c1@x>", subject="six"),
+            mail(
+                sender="Back\\slash <a%b@example.org>",
+                msgid="<c2@x>",
+                subject="seven",
+                body="my phone is +86 139 8765 4321",
+            ),
         ],
     )
     return conn
@@ -103,7 +109,9 @@ def test_search_order_and_wildcards(store: sqlite3.Connection) -> None:
     assert ids("fang") == [1, 2, 3]  # names and addresses, by id on a tie
     assert ids("wang@example.co") == [4, 1]  # the exact address first, then partial ones
     assert ids("FANG_W") == [2]  # _ is a letter, not a wildcard
-    assert ids("%") == [] and ids("   ") == []
+    assert ids("%") == [5] and ids("   ") == []  # % is a character, not a wildcard
+    assert ids("a%b") == [5] and ids("back\\slash") == [5] and ids("back_slash") == []
+    assert ids("86 139 8765 4321") == [5]  # stored with its +
     assert ids("138-1234-5678") == [1]
     assert ids("12345678") == [1]  # the end of a phone number
     assert ids("345678") == []  # too short to be a phone number's end
