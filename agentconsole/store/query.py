@@ -221,8 +221,9 @@ _FTS_TICKETS = (
 
 
 def _terms(match: re.Match[str]) -> int:
-    """How many terms a token adds: each value of ``key:a,b`` counts."""
-    if match.group(2) is None or match.group(3).startswith('"'):
+    """How many terms a token adds: each value of ``key:a,b`` or ``key:"a,b"`` counts
+    (a quoted value is split at its commas too)."""
+    if match.group(2) is None:
         return 1
     return max(1, match.group(3).count(",") + 1)
 

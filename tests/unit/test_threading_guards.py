@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 from agentconsole.domain.tickets import update_ticket
+from agentconsole.store.events import ticket_events
 from agentconsole.store.tickets import get_ticket
 from tests.mailfactory import SUPPORT, ingest, mail
 
@@ -132,9 +133,11 @@ def test_gmail_labels_on_a_copy_already_stored_still_tag_its_ticket(
     again = ingest(conn, [takeout_copy])
     assert (first.imported, again.imported, again.duplicates) == (1, 0, 1)
     assert sorted(get_ticket(conn, 1).tags) == ["billing", "priority, vip"]
-    events = conn.execute(
-        "SELECT json_extract(data, '$.tag') FROM events WHERE kind = 'tag_added' ORDER BY id"
-    ).fetchall()
-    assert events == [("billing",), ("priority, vip",)]
+    events = [(e.kind, e.actor, e.data) for e in ticket_events(conn, 1)][1:]
+    assert events == [
+        ("tag_added", "import", {"tag": "billing", "from": "mailbox label"}),
+        ("tag_added", "import", {"tag": "priority, vip", "from": "mailbox label"}),
+    ]
+    assert all(e.at > 1_700_000_000 for e in ticket_events(conn, 1))
     assert ingest(conn, [takeout_copy]).duplicates == 1  # labels already there: no new events
     assert conn.execute("SELECT count(*) FROM events WHERE kind = 'tag_added'").fetchone() == (2,)
