@@ -372,8 +372,8 @@ def _parts(
             name = type(defect).__name__
             if "Boundary" in name or "Multipart" in name:
                 problems.append(f"broken MIME structure ({name})")
-        if part.is_multipart():  # not get_payload(): it decodes 8-bit text to say no
-            payload = part.get_payload()
+        payload = part.get_payload() if part.is_multipart() else None
+        if isinstance(payload, list):  # is_multipart first: get_payload() decodes 8-bit text
             if depth >= MAX_DEPTH:
                 problems.append(f"MIME nested deeper than {MAX_DEPTH}: inner parts not read")
                 continue
