@@ -4,6 +4,8 @@ open it again and watch the newer migrations bring it up to date."""
 from __future__ import annotations
 
 DOWN_TO_V2 = """
+DROP INDEX tickets_category_priority; DROP INDEX tickets_priority;
+DROP INDEX tickets_assignee_name; DELETE FROM schema_migrations WHERE version = 6;
 DROP INDEX tickets_ref; DROP INDEX messages_ref; DROP INDEX customers_key; DROP TABLE meta;
 ALTER TABLE messages DROP COLUMN ref; ALTER TABLE tickets DROP COLUMN ref;
 ALTER TABLE customers DROP COLUMN key; ALTER TABLE events DROP COLUMN ticket_ref;

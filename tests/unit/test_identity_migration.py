@@ -9,7 +9,7 @@ import pytest
 from agentconsole.refs import message_ref
 from agentconsole.store.db import connect
 from agentconsole.store.events import new_event_uuid
-from agentconsole.store.migrations import current_version, migrate
+from agentconsole.store.migrations import MIGRATIONS, current_version, migrate
 from agentconsole.store.tickets import resolve_ref
 from tests.mailfactory import ingest, mail
 from tests.schema_history import DOWN_TO_V2
@@ -30,7 +30,7 @@ def _v2_then_v3(raws: list[bytes]) -> sqlite3.Connection:
     ingest(conn, raws)
     conn.executescript(DOWN_TO_V2)
     assert current_version(conn) == 2
-    assert migrate(conn) == 3
+    assert migrate(conn) == MIGRATIONS[-1][0]
     return conn
 
 

@@ -69,5 +69,5 @@ def test_a_failing_migration_leaves_the_database_at_the_version_before(tmp_path:
     assert "audit" in tables and "half" not in tables
     assert again.execute("SELECT max(version), count(*) FROM schema_migrations").fetchone() == (
         LATEST + 1,
-        LATEST + 1,
+        len(MIGRATIONS) + 1,
     )
