@@ -112,6 +112,10 @@ class ParsedMessage:
     content_digest: bytes = b""
     """Digest of the decoded text and the attachments' payloads (empty if quarantined)."""
 
+    def __reduce__(self) -> tuple[type[ParsedMessage], tuple[object, ...]]:
+        """Pickled as the constructor's arguments (see ``Prepared.__reduce__``)."""
+        return ParsedMessage, tuple(getattr(self, name) for name in self.__slots__)
+
 
 def parse_message(raw: bytes) -> ParsedMessage:
     """Parse ``raw``; never raises (a message that defeats every path is quarantined)."""

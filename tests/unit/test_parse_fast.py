@@ -9,6 +9,7 @@ byte of the payload, and each case the fast path must leave to the stdlib is nam
 
 from __future__ import annotations
 
+import pickle
 from email import policy
 from email.message import Message
 from email.parser import BytesParser
@@ -16,7 +17,11 @@ from itertools import islice
 
 import pytest
 
+from agentconsole.config import default_identifier_patterns
+from agentconsole.ingest.prepare import prepare
 from agentconsole.mail.parse import parse_message, single_part
+from agentconsole.mail.sources import Provenance
+from agentconsole.refs import message_ref
 from tests.corpus import BASE, CorpusBuilder, hostile_messages
 from tests.mailfactory import mail
 
@@ -100,3 +105,19 @@ def test_fast_path_matches_the_stdlib_on_a_corpus(monkeypatch: pytest.MonkeyPatc
     with_fast = [parse_message(raw) for raw in corpus]
     monkeypatch.setattr("agentconsole.mail.parse.single_part", lambda raw: None)
     assert [parse_message(raw) for raw in corpus] == with_fast
+
+
+def test_prepared_messages_cross_to_the_writer_intact() -> None:
+    """Workers pickle what they prepared and the writer unpickles it: every field,
+    the parsed message's and the message's own ref included, comes back equal."""
+    patterns = default_identifier_patterns()
+    where = Provenance(kind="eml", path="x.eml")
+    raws = [
+        *islice(CorpusBuilder(seed=8).corpus(threads=40, span_days=10), 60),
+        b"\x00\x01 not mail at all",
+    ]
+    for raw in raws:
+        prepared = prepare(raw, where, patterns)
+        again = pickle.loads(pickle.dumps(prepared, pickle.HIGHEST_PROTOCOL))
+        assert again == prepared
+        assert again.ref == message_ref(prepared.parsed.message_id, prepared.dedupe_key)
