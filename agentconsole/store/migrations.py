@@ -208,9 +208,9 @@ ALTER TABLE events ADD COLUMN log_seq INTEGER
 _V6 = """
 -- The queue's filters at 100,000 tickets (benchmarks/bench_console.py), each answered
 -- from an index instead of reading ticket rows (tests/unit/test_query_plans.py).
--- category (with or without priority: 'category:withdrawal priority:urgent,high'):
--- counted from the index alone, the first page sorted from it.
-CREATE INDEX tickets_category_priority ON tickets(category, priority, last_message_at);
+-- category with priority ('category:withdrawal priority:urgent,high'), within a view
+-- by status too: counted from the index alone, the first page sorted from it.
+CREATE INDEX tickets_category_priority ON tickets(category, priority, status, last_message_at);
 -- priority alone ('priority:urgent'), which read every ticket.
 CREATE INDEX tickets_priority ON tickets(priority, last_message_at);
 -- an agent's tickets ('assignee:me', the 'My open' view): the query compares names

@@ -58,7 +58,8 @@ def _plans(conn: sqlite3.Connection, text: str) -> tuple[list[str], list[str]]:
     ("text", "index"),
     [
         ("category:withdrawal priority:urgent,high", "tickets_category_priority"),
-        ("category:security", "tickets_category_priority"),
+        ("status:new,open category:withdrawal priority:urgent,high", "tickets_category_priority"),
+        ("category:security", "tickets_category"),
         ("priority:urgent", "tickets_priority"),
         ("assignee:me status:new,open,pending", "tickets_assignee_name"),
         ("assignee:lin", "tickets_assignee_name"),
@@ -69,9 +70,9 @@ def test_filter_reads_an_index_not_the_tickets(
 ) -> None:
     count, page = _plans(store, text)
     for plan in (count, page):
-        assert any(
-            line.startswith("SEARCH t USING ") and f"INDEX {index} (" in line for line in plan
-        )
+        assert any(  # the index named, or one whose name extends it
+            line.startswith("SEARCH t USING ") and f"INDEX {index}" in line for line in plan
+        ), plan
     assert not any(line.startswith("SCAN t") for line in count + page), (count, page)
 
 
