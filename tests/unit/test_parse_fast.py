@@ -9,6 +9,7 @@ byte of the payload, and each case the fast path must leave to the stdlib is nam
 
 from __future__ import annotations
 
+import base64
 import pickle
 from email import policy
 from email.message import Message
@@ -121,3 +122,28 @@ def test_prepared_messages_cross_to_the_writer_intact() -> None:
         again = pickle.loads(pickle.dumps(prepared, pickle.HIGHEST_PROTOCOL))
         assert again == prepared
         assert again.ref == message_ref(prepared.parsed.message_id, prepared.dedupe_key)
+
+
+@pytest.mark.parametrize("multipart", [True, False])
+def test_a_text_part_too_large_to_read_is_kept_as_an_attachment(multipart: bool) -> None:
+    """Over 1 MB, a large base64 payload is elided before parsing; a text part that was
+    elided is then kept as an attachment, fast path or not (the parser looks for the
+    marker only when something was elided)."""
+    body = base64.encodebytes(("line of text 提现\n" * 80_000).encode())
+    part = b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+    head = b"From: a@b.c\nSubject: big\nDate: Mon, 05 Oct 2026 10:00:00 +0800\n"
+    if multipart:
+        raw = (
+            head
+            + b'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="XX"\n\n--XX\n'
+            + part
+            + body
+            + b"--XX\nContent-Type: text/plain\n\nsmall part\n--XX--\n"
+        )
+    else:
+        raw = head + part + body
+        assert single_part(raw) is not None
+    parsed = parse_message(raw)
+    assert parsed.problems == ["a text/plain part too large to read: kept as an attachment"]
+    assert [(a.filename, a.size) for a in parsed.attachments] == [("(unnamed)", 1_600_002)]
+    assert parsed.body_text == ("small part" if multipart else "")
