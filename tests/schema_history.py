@@ -4,6 +4,8 @@ open it again and watch the newer migrations bring it up to date."""
 from __future__ import annotations
 
 DOWN_TO_V2 = """
+DROP INDEX tickets_category_priority; DROP INDEX tickets_priority;
+DROP INDEX tickets_assignee_name; DELETE FROM schema_migrations WHERE version = 6;
 DROP TABLE message_refs; DROP INDEX tickets_merged_into;
 ALTER TABLE tickets DROP COLUMN merged_into; DELETE FROM schema_migrations WHERE version = 4;
 DROP INDEX tickets_ref; DROP INDEX messages_ref; DROP INDEX customers_key; DROP TABLE meta;

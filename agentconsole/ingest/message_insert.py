@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 
 from agentconsole.ingest.prepare import Prepared
-from agentconsole.refs import message_ref
 from agentconsole.store.message_rows import MessageRow, SearchText, insert_message
 from agentconsole.store.tickets import refresh_ticket_ref
 
@@ -53,7 +52,7 @@ def store_message(
         thread_detail=detail,
         source=prepared.label,
         size=prepared.size,
-        ref=message_ref(parsed.message_id, prepared.dedupe_key),
+        ref=prepared.ref,
     )
     search = (
         None

@@ -60,6 +60,8 @@ _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _TRAILING_SPACE = re.compile(r"[ \t\r]+$", re.MULTILINE)
 _TRAILING_SPACE_BYTES = re.compile(rb"[ \t\r]+$", re.MULTILINE)
 _MBOX_QUOTED_FROM = re.compile(r"^>+(?=From )", re.MULTILINE)
+_HEAD_LINES = re.compile(r"[^\n]*\n")
+_NAMED_HEADER = re.compile(r"[\041-\071\073-\176]+:")
 
 ELIDE_MIN_BYTES = 1024 * 1024
 """Messages larger than this have their large base64 payloads elided before parsing."""
@@ -110,19 +112,24 @@ class ParsedMessage:
     content_digest: bytes = b""
     """Digest of the decoded text and the attachments' payloads (empty if quarantined)."""
 
+    def __reduce__(self) -> tuple[type[ParsedMessage], tuple[object, ...]]:
+        """Pickled as the constructor's arguments (see ``Prepared.__reduce__``)."""
+        return ParsedMessage, tuple(getattr(self, name) for name in self.__slots__)
+
 
 def parse_message(raw: bytes) -> ParsedMessage:
     """Parse ``raw``; never raises (a message that defeats every path is quarantined)."""
     problems: list[str] = []
-    if len(raw) > ELIDE_MIN_BYTES:
+    size = len(raw)
+    if size > ELIDE_MIN_BYTES:
         raw = _elide(raw)
     try:
         if _too_complex(raw):
             problems.append("MIME structure too deep or too many parts: read as raw text")
             msg = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
             return _build(msg, raw, problems, structured=False)
-        msg = BytesParser(policy=policy.compat32).parsebytes(raw)
-        return _build(msg, raw, problems, structured=True)
+        msg = single_part(raw) or BytesParser(policy=policy.compat32).parsebytes(raw)
+        return _build(msg, raw, problems, structured=True, elided=len(raw) != size)
     except RecursionError:
         problems.append("MIME nesting too deep: read as raw text")
     except Exception as exc:  # a hostile message may break the parser in new ways
@@ -132,6 +139,47 @@ def parse_message(raw: bytes) -> ParsedMessage:
         return _build(msg, raw, problems, structured=False)
     except Exception as exc:
         return quarantined(raw, f"unreadable message ({type(exc).__name__}: {exc})"[:200])
+
+
+def single_part(raw: bytes) -> Message | None:
+    """The message the stdlib's compat32 parser builds from ``raw``, built directly,
+    when ``raw`` is a well-formed single-part message (most mail); else None.
+
+    The stdlib's feed parser reads a message line by line through a generic state
+    machine: for a single-part message that is most of the parsing time. Here the
+    header block is split at its first blank line and each header stored raw
+    (``set_raw``) exactly as ``policy.compat32.header_source_parse`` would, and the
+    rest becomes the payload. Anything the feed parser would treat specially is left
+    to it: an envelope ``From`` line, a bare CR, a line that is neither a header nor
+    its continuation, a header without a name, no blank line, and multipart or
+    ``message/*`` content (tests/unit/test_parse_fast.py compares both on a corpus)."""
+    text = raw.decode("ascii", "surrogateescape")
+    if not text or text[0] in "\r\n \t" or text.startswith("From "):
+        return None
+    lf, crlf = text.find("\n\n"), text.find("\n\r\n")
+    end = lf if crlf < 0 or 0 <= lf < crlf else crlf
+    if end < 0:
+        return None
+    head = text[: end + 1]
+    if "\r" in head.replace("\r\n", ""):
+        return None
+    msg = Message(policy=policy.compat32)
+    name, value = "", ""
+    for line in _HEAD_LINES.findall(head):
+        if line[0] in " \t":
+            value += line
+            continue
+        if not _NAMED_HEADER.match(line):
+            return None
+        if name:
+            msg.set_raw(name, value.rstrip("\r\n"))
+        name, value = line.split(":", 1)
+        value = value.lstrip(" \t")
+    msg.set_raw(name, value.rstrip("\r\n"))
+    if msg.get_content_maintype() in ("multipart", "message"):
+        return None
+    msg.set_payload(text[end + (2 if lf == end else 3) :])
+    return msg
 
 
 def _elide(raw: bytes) -> bytes:
@@ -235,7 +283,11 @@ def _headers(msg: Message) -> dict[str, str]:
     return result
 
 
-def _build(msg: Message, raw: bytes, problems: list[str], structured: bool) -> ParsedMessage:
+def _build(
+    msg: Message, raw: bytes, problems: list[str], structured: bool, elided: bool = False
+) -> ParsedMessage:
+    """The parsed message; ``elided`` says whether :func:`_elide` replaced payloads
+    (only then can a text part be a marker, so only then is that looked for)."""
     headers = _headers(msg)
     if not headers or not _HEADER_LINE.match(raw.lstrip()[:1000]):
         return quarantined(raw, "no mail headers found")
@@ -259,7 +311,7 @@ def _build(msg: Message, raw: bytes, problems: list[str], structured: bool) -> P
     content_type = _content_type(msg)
     digest = hashlib.sha256()
     if structured:
-        body, has_html, attachments, bounce_refs = _walk(msg, problems, digest)
+        body, has_html, attachments, bounce_refs = _walk(msg, problems, digest, elided)
     else:
         body, has_html, attachments, bounce_refs = _raw_text(raw), False, [], []
         digest.update(_normalised_bytes(_body_bytes(raw)))
@@ -320,12 +372,12 @@ def _parts(
             problems.append(f"more than {MAX_PARTS} MIME parts: the rest not read")
             return
         ctype = _content_type(part)
-        payload = part.get_payload()
         for defect in part.defects:
             name = type(defect).__name__
             if "Boundary" in name or "Multipart" in name:
                 problems.append(f"broken MIME structure ({name})")
-        if isinstance(payload, list):
+        payload = part.get_payload() if part.is_multipart() else None
+        if isinstance(payload, list):  # is_multipart first: get_payload() decodes 8-bit text
             if depth >= MAX_DEPTH:
                 problems.append(f"MIME nested deeper than {MAX_DEPTH}: inner parts not read")
                 continue
@@ -399,7 +451,7 @@ def _payload_digest(part: Message) -> tuple[bytes, int]:
 
 
 def _walk(
-    msg: Message, problems: list[str], digest: hashlib._Hash
+    msg: Message, problems: list[str], digest: hashlib._Hash, elided: bool
 ) -> tuple[str, bool, list[Attachment], list[str]]:
     plain: list[str] = []
     html: list[str] = []
@@ -412,8 +464,7 @@ def _walk(
             bounce_refs.extend(m.lower()[1:-1] for m in _EMBEDDED_MSGID.findall(text))
             continue
         is_attachment, filename = _is_attachment(part, ctype)
-        payload = part.get_payload()
-        if not is_attachment and isinstance(payload, str) and _elided(payload):
+        if not is_attachment and elided and _elided(str(part.get_payload())):
             problems.append(f"a {ctype} part too large to read: kept as an attachment")
             is_attachment = True
         if is_attachment:

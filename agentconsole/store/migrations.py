@@ -205,6 +205,25 @@ ALTER TABLE events ADD COLUMN log_seq INTEGER
 """
 
 
+_V6 = """
+-- The queue's filters at 100,000 tickets (benchmarks/bench_console.py), each answered
+-- from an index instead of reading ticket rows (tests/unit/test_query_plans.py).
+-- category with priority ('category:withdrawal priority:urgent,high'), within a view
+-- by status too: counted from the index alone, the first page sorted from it.
+CREATE INDEX tickets_category_priority ON tickets(category, priority, status, last_message_at);
+-- priority alone ('priority:urgent'), which read every ticket.
+CREATE INDEX tickets_priority ON tickets(priority, last_message_at);
+-- an agent's tickets ('assignee:me', the 'My open' view): the query compares names
+-- without case, lower(assignee), which the plain index on assignee cannot serve, so
+-- it walked every ticket in activity order to find a few. Partial: only assigned
+-- tickets are in it, so the planner takes it even while nobody is assigned yet.
+CREATE INDEX tickets_assignee_name ON tickets(lower(assignee), status, last_message_at)
+    WHERE assignee IS NOT NULL;
+-- statistics for the new indexes now, not only after the next import
+ANALYZE tickets;
+"""
+
+
 def _backfill_identity(conn: sqlite3.Connection) -> None:
     """Give existing rows their derived refs and keys (SQL cannot hash), then make
     ``tickets.ref`` unique. A ticket whose ref is taken extends it (see the design)."""
@@ -293,6 +312,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (3, "derived ticket refs, message and customer keys, machine id, event keys", _V3),
     (4, "message references by id for order-independent threading; ticket merges", _V4),
     (5, "collided ticket refs allocated by first message date, then digest", _V5),
+    (6, "indexes for the queue's filters: category and priority, priority, assignee", _V6),
 ]
 
 _PYTHON_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {

@@ -132,13 +132,13 @@ def _filter(key: str, raw: str, me: str) -> tuple[str, list[object]]:
         for value in lowered:
             if value == "none":
                 parts.append("t.assignee IS NULL")
-            else:
-                parts.append("lower(t.assignee) = ?")
+            else:  # IS NOT NULL lets the planner use the partial index on names
+                parts.append("(t.assignee IS NOT NULL AND lower(t.assignee) = ?)")
                 params.append(me.lower() if value == "me" else value)
         return "(" + " OR ".join(parts) + ")", params
-    if key == "tag":
+    if key == "tag":  # the tag's index finds its tickets; EXISTS probed every ticket
         return (
-            f"EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag IN ({marks}))",
+            f"t.id IN (SELECT g.ticket_id FROM ticket_tags g WHERE g.tag IN ({marks}))",
             list[object](lowered),
         )
     if key == "from":

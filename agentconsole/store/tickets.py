@@ -142,7 +142,12 @@ def resolve_ref(conn: sqlite3.Connection, ref: str) -> list[int]:
     nobody holds any more (its ticket's collision went away) is read as its plain
     ref. Several ids mean the ref is ambiguous; the caller decides (participant
     check, or list them)."""
-    found = _holders(conn, ref)
+    rows = conn.execute(
+        "SELECT DISTINCT coalesce(merged_into, id) FROM tickets"
+        " WHERE ref >= ? AND ref < ? ORDER BY 1",
+        (ref, ref + "~"),
+    )
+    found = [int(row[0]) for row in rows]  # a merged ticket answers with its survivor
     if not found:
         rows = conn.execute(
             "SELECT DISTINCT ticket_id FROM messages WHERE ref = ? AND ticket_id IS NOT NULL"

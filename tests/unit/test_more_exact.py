@@ -21,6 +21,7 @@ from agentconsole.mail.sources import (
     open_sources,
 )
 from agentconsole.models import Ticket
+from agentconsole.refs import message_ref
 from agentconsole.store.events import ticket_events
 from agentconsole.store.query import compile_query
 from agentconsole.store.ticket_rows import set_columns
@@ -66,7 +67,9 @@ def test_a_ticket_as_the_queue_lists_it(conn: sqlite3.Connection) -> None:
         due_at=1791300000,
         message_count=2,
         tags=("a, b", "vip"),
+        derived_ref=message_ref("<m1@example.com>", b""),
     )
+    assert ticket.ref == "T-2N8RP47P"
 
 
 def test_field_changes_and_their_refusals(conn: sqlite3.Connection) -> None:

@@ -55,7 +55,7 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> int:
         ("status:,", "status: needs a value"),
         ("after:2026-01-01,2026-02-01", "after: takes one date"),
         ("due:soon", "due:soon: use due:breached, due:risk or due:any"),
-        ("ref:abc", "ref:abc: a ticket reference looks like T-42"),
+        ("ref:abc", "ref:abc: a ticket reference looks like T-7K3QX9PA (or T-42 here)"),
     ],
 )
 def test_errors_say_exactly_what_to_type(text: str, message: str) -> None:
