@@ -172,3 +172,15 @@ def test_the_priority_sort_puts_urgent_high_normal_low_in_order(
         store.execute("UPDATE tickets SET priority = ? WHERE id = ?", (priority, ticket_id))
     listed = list_tickets(store, compile_query(""), sort="priority", limit=10)
     assert [t.priority for t in listed] == ["urgent", "high", "low"]
+
+
+def test_a_date_is_midnight_utc_whatever_the_local_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert compile_query("before:2026-10-06").params == (1_791_244_800,)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
