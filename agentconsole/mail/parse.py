@@ -446,7 +446,8 @@ def _payload_digest(part: Message) -> tuple[bytes, int]:
     data = payload.encode("ascii", "surrogateescape")
     if encoding == "base64":
         stripped = data.translate(None, _WHITESPACE)
-        return hashlib.sha256(stripped).digest(), len(stripped) * 3 // 4
+        padding = stripped[-2:].count(b"=")  # "=" pads the last group; no bytes
+        return hashlib.sha256(stripped).digest(), max(0, len(stripped) * 3 // 4 - padding)
     return hashlib.sha256(_normalised_bytes(data)).digest(), len(payload)
 
 

@@ -326,6 +326,8 @@ def open_sources(path: Path) -> list[MailSource]:
     """
     try:
         if not path.exists():
+            if path.is_symlink():  # a dangling link, or a loop of links
+                raise NotAMailbox(f"{path}: a link that leads to no file or folder")
             raise NotAMailbox(f"{path}: no such file or folder")
         is_file, is_dir = path.is_file(), path.is_dir()
     except OSError as exc:

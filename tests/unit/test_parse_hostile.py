@@ -161,3 +161,18 @@ def test_attachment_with_encoded_chinese_filename() -> None:
     )
     parsed = parse_message(raw)
     assert parsed.attachments[0].filename == "截图.png"
+
+
+def test_a_base64_attachment_size_is_its_decoded_size_with_padding() -> None:
+    for content in (b"1234567", b"12345678", b"123456789", b"x"):
+        encoded = base64.b64encode(content).decode()
+        raw = (
+            "From: a@example.com\r\nTo: support@example.com\r\nSubject: file\r\n"
+            "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+            "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+            "--b\r\nContent-Type: application/octet-stream\r\n"
+            'Content-Disposition: attachment; filename="f.bin"\r\n'
+            f"Content-Transfer-Encoding: base64\r\n\r\n{encoded}\r\n--b--\r\n"
+        ).encode()
+        [attachment] = parse_message(raw).attachments
+        assert (attachment.filename, attachment.size) == ("f.bin", len(content))

@@ -170,3 +170,17 @@ def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
 def test_imap_provenance_names_the_copy() -> None:
     where = Provenance("imap", account="support", folder="INBOX", uidvalidity=7, uid=42)
     assert where.label == "imap:support/INBOX;UIDVALIDITY=7/42"
+
+
+def test_a_link_that_leads_nowhere_is_named_as_such(tmp_path: Path) -> None:
+    loop_a, loop_b, dangling = tmp_path / "a", tmp_path / "b", tmp_path / "gone"
+    loop_a.symlink_to(loop_b)
+    loop_b.symlink_to(loop_a)
+    dangling.symlink_to(tmp_path / "nothing-here")
+    for link in (loop_a, dangling):
+        with pytest.raises(NotAMailbox) as raised:
+            open_sources(link)
+        assert str(raised.value) == f"{link}: a link that leads to no file or folder"
+    with pytest.raises(NotAMailbox) as raised:
+        open_sources(tmp_path / "missing")
+    assert str(raised.value) == f"{tmp_path / 'missing'}: no such file or folder"
