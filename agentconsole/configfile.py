@@ -113,9 +113,28 @@ def _keymap(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+MAX_WINDOW_DAYS = 3650
+"""Ten years: more is surely a typo, and beyond SQLite's integers it would fail every
+import instead of the config check."""
+
+
 def _whole_days(value: int) -> int:
-    if value < 0:
-        raise ConfigValueError(f"threading.subject_window_days must be 0 or more, not {value}")
+    if not 0 <= value <= MAX_WINDOW_DAYS:
+        raise ConfigValueError(
+            f"threading.subject_window_days must be 0 to {MAX_WINDOW_DAYS}, not {value}"
+        )
+    return value
+
+
+def _views(value: dict[str, str]) -> dict[str, str]:
+    """Each view's query must compile, or its key would show a view that is not it."""
+    from agentconsole.store.query import QueryError, compile_query
+
+    for name, query in value.items():
+        try:
+            compile_query(query, me="me")
+        except QueryError as exc:
+            raise ConfigValueError(f"views.{name}: {exc}") from None
     return value
 
 
@@ -127,6 +146,7 @@ def _addresses(value: tuple[str, ...]) -> tuple[str, ...]:
 _RULES: dict[str, Callable[[Any], Any]] = {
     "keymap": _keymap,
     "threading.subject_window_days": _whole_days,
+    "views": _views,
     "mailbox.support_addresses": _addresses,
 }
 

@@ -11,6 +11,7 @@ the import pipeline only for ``import``, the console's modules only for the cons
 from __future__ import annotations
 
 import importlib
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +54,16 @@ class Context:
         """The database to use. Only the default location is created when missing: a
         path the user named (--db, AGENTCONSOLE_DB, the config) must be in an existing
         folder, so that a typo does not silently start an empty store."""
+        named = (
+            ("--db", self.db_override),
+            ("AGENTCONSOLE_DB", os.environ.get("AGENTCONSOLE_DB")),
+            ("database in the config", self.config.database),
+        )
+        for what, value in named:
+            if value is not None and not value.strip():
+                # An empty name is a mistake (an unset variable in a script), not a
+                # request for the default database.
+                fail(f"{what} is empty: name a database file", 2)
         path = self.config.db_path(self.db_override)
         if not path.parent.is_dir() and path != default_db_path():
             fail(f"{path}: the folder {path.parent} does not exist", 2)

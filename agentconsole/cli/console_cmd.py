@@ -75,6 +75,14 @@ def demo_command(ctx: Context, keep: Path | None, no_console: bool) -> None:
         target = workdir / "demo.db"
     else:
         target = keep
+        # The demo is written fresh: never over a file that is there (it may be a real
+        # store), and, as for --db, only into a folder that exists.
+        if target.exists() or target.is_symlink():
+            fail(
+                f"{target}: already exists; demo --keep writes a new file (choose another path)", 2
+            )
+        if not target.parent.is_dir():
+            fail(f"{target.parent}: no such folder", 2)
     try:
         count = build_demo_db(target, ctx)
         if no_console:

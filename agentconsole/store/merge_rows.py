@@ -71,7 +71,7 @@ def earliest_message(conn: sqlite3.Connection, ticket_id: int) -> tuple[int, str
     for a ticket without messages."""
     row = conn.execute(
         "SELECT date, ref FROM messages WHERE ticket_id = ?"
-        " ORDER BY date IS NULL, date, ref LIMIT 1",
+        " ORDER BY date_source = 'import', date IS NULL, date, ref LIMIT 1",
         (ticket_id,),
     ).fetchone()
     return None if row is None else (int(row[0] or 0), str(row[1] or ""))

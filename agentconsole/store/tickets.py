@@ -28,10 +28,13 @@ FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id
 
 
 def _first_message(conn: sqlite3.Connection, ticket_id: int) -> FirstMessage | None:
-    """The ticket's earliest message (date, then its ref), which names the ticket."""
+    """The ticket's earliest message (date, then its ref), which names the ticket.
+    A message without a ``Date:`` (dated when imported, so differently on every
+    machine and in every import) comes after every dated one: the ref must not
+    depend on when the mail was read."""
     row = conn.execute(
         "SELECT date, message_id, dedupe_key FROM messages WHERE ticket_id = ?"
-        " ORDER BY date IS NULL, date, ref LIMIT 1",
+        " ORDER BY date_source = 'import', date IS NULL, date, ref LIMIT 1",
         (ticket_id,),
     ).fetchone()
     return None if row is None else FirstMessage(row[0], row[1], bytes(row[2] or b""))

@@ -34,7 +34,7 @@ BAD = [
     ),
     (
         "[threading]\nsubject_window_days = -1",
-        "threading.subject_window_days must be 0 or more, not -1",
+        "threading.subject_window_days must be 0 to 3650, not -1",
     ),
     ("agent = 7", "agent must be a string, not a whole number"),
     ('mailbox = "support"', "mailbox must be a table ([mailbox]), not a string"),
