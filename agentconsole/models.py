@@ -35,8 +35,9 @@ def parse_ticket_ref(text: str) -> int | None:
     (derived refs are parsed by :func:`agentconsole.refs.parse_ref`)."""
     value = text.strip().upper()
     if value.startswith("T"):
-        value = value[1:].lstrip("-")
-    return int(value) if value.isdigit() and len(value) < 12 else None
+        value = value[1:].removeprefix("-")
+    # ASCII digits only: int() would also read "٤٢" (Arabic-Indic) as 42.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 @dataclass(frozen=True, slots=True)

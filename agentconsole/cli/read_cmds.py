@@ -177,6 +177,8 @@ def tickets_command(
             title=f"{len(found)} of {total} tickets",
         )
     if not found:
+        if total:
+            fail_empty(f"--offset {offset} is past the last of the {_count(total, 'ticket')}")
         fail_empty(f"no tickets match {safe_line(text)!r}" if text else "no tickets yet")
 
 
@@ -389,8 +391,8 @@ def export_command(ctx: Context, ref: str, mode: str, out: Path | None) -> None:
     conn = ctx.conn()
     upper = ref.strip().upper()
     if upper.startswith("M"):
-        digits = upper[1:].lstrip("-")
-        if not digits.isdigit():
+        digits = upper[1:].removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()):
             fail(f"{ref}: a message reference looks like M-17", 2)
         try:
             data = (
@@ -417,9 +419,37 @@ def export_command(ctx: Context, ref: str, mode: str, out: Path | None) -> None:
         fail("a ticket is exported to a folder: add --out FOLDER (or use --text)", 2)
     out.mkdir(parents=True, exist_ok=True)
     messages = ticket_messages(conn, ticket.id)
-    for message in messages:
-        (out / f"M-{message.id}.eml").write_bytes(raw_message(conn, message.id))
-    console.print(Text(f"wrote {len(messages)} messages of {ticket.ref} to {out}"))
+    written, kept = _export_raw(conn, [m.id for m in messages], out)
+    note = f" ({kept} already there, unchanged)" if kept else ""
+    console.print(Text(f"wrote {_count(written, 'message')} of {ticket.ref} to {out}{note}"))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _export_raw(conn: sqlite3.Connection, message_ids: list[int], out: Path) -> tuple[int, int]:
+    """Write each message as ``M-<id>.eml`` in ``out``; (written, already there).
+
+    Never over a file that is there: the same bytes count as already exported, other
+    bytes (an agent's edit, another store's M-17) keep their file and the message
+    goes next to it as ``M-17 (1).eml``; links are never followed."""
+    from agentconsole.attachments import write_new_file
+
+    written = kept = 0
+    for message_id in message_ids:
+        data = raw_message(conn, message_id)
+        target = out / f"M-{message_id}.eml"
+        try:
+            same = not target.is_symlink() and target.is_file() and target.read_bytes() == data
+        except OSError:
+            same = False
+        if same:
+            kept += 1
+            continue
+        write_new_file(out, target.name, data)
+        written += 1
+    return written, kept
 
 
 def _customer_json(ctx: Context, customer: Customer) -> dict[str, object]:

@@ -51,7 +51,7 @@ def get_customer(conn: sqlite3.Connection, customer_id: int) -> Customer:
         (customer_id,),
     ).fetchone()
     if row is None:
-        raise CustomerNotFound(f"no customer {customer_id}")
+        raise CustomerNotFound(f"no customer C-{customer_id}")
     addresses = conn.execute(
         "SELECT address, name FROM customer_addresses WHERE customer_id = ? ORDER BY address",
         (customer_id,),
@@ -131,9 +131,13 @@ def customer_stats(conn: sqlite3.Connection, customer_id: int) -> CustomerStats:
 
 def merge_customers(conn: sqlite3.Connection, keep: int, merge: int, *, actor: str) -> None:
     """Move addresses, identifiers and tickets of ``merge`` onto ``keep``; record it."""
+    asked = (keep, merge)
     keep, merge = resolve(conn, keep), resolve(conn, merge)
     if keep == merge:
-        raise ValueError("those are the same customer")
+        if asked[0] == asked[1]:
+            raise ValueError("those are the same customer")
+        absorbed = asked[0] if asked[0] != keep else asked[1]
+        raise ValueError(f"C-{absorbed} was merged into C-{keep} already")
     get_customer(conn, keep)
     merged = get_customer(conn, merge)
     now = int(time.time())

@@ -3,6 +3,7 @@ and exit 2, and nothing is written or overwritten."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,58 @@ def test_an_empty_database_name_is_refused_not_taken_for_the_default(
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == f"error: {what} is empty: name a database file\n"
     assert not Path(env["XDG_DATA_HOME"]).exists()
+
+
+@pytest.fixture
+def demo_env(cli_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    db = tmp_path / "demo.db"
+    run(cli_env, "demo", "--no-console", "--keep", str(db))
+    return cli_env | {"AGENTCONSOLE_DB": str(db)}
+
+
+def test_an_offset_past_the_end_says_so(demo_env: dict[str, str]) -> None:
+    total = json.loads(run(demo_env, "tickets", "--json").stdout)["total"]
+    matching = json.loads(run(demo_env, "tickets", "status:open", "--json").stdout)["total"]
+
+    everything = run(demo_env, "tickets", "--offset", "100000", check=False)
+    some = run(demo_env, "tickets", "status:open", "--offset", str(matching), check=False)
+
+    assert (everything.returncode, everything.stdout) == (1, "")
+    assert everything.stderr == f"--offset 100000 is past the last of the {total} tickets\n"
+    assert (some.returncode, some.stderr) == (
+        1,
+        f"--offset {matching} is past the last of the {matching} tickets\n",
+    )
+
+
+def test_odd_local_references_are_refused(demo_env: dict[str, str]) -> None:
+    for ref, kind in (("M--1", "message"), ("M-١", "message")):
+        result = run(demo_env, "export", ref, check=False)
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr == f"error: {ref}: a {kind} reference looks like M-17\n"
+    result = run(demo_env, "show", "T-٤٢", check=False)
+    assert (result.returncode, result.stderr) == (
+        2,
+        "error: T-٤٢: a ticket reference looks like T-7K3QX9PA\n",
+    )
+
+
+def test_a_ticket_export_never_writes_over_a_file(demo_env: dict[str, str], tmp_path: Path) -> None:
+    listed = json.loads(run(demo_env, "tickets", "--limit", "0", "--json").stdout)["tickets"]
+    ref = next(t["ref"] for t in listed if t["message_count"] >= 3)
+    out = tmp_path / "out"
+    first = run(demo_env, "export", ref, "--out", str(out)).stdout
+    files = sorted(p.name for p in out.iterdir())
+    assert len(files) >= 3
+    assert first == f"wrote {len(files)} messages of {ref} to {out}\n"
+    edited = out / files[0]
+    edited.write_bytes(b"an agent's notes")
+
+    again = run(demo_env, "export", ref, "--out", str(out)).stdout
+
+    assert again == (
+        f"wrote 1 message of {ref} to {out} ({len(files) - 1} already there, unchanged)\n"
+    )
+    assert edited.read_bytes() == b"an agent's notes"
+    stem = files[0].removesuffix(".eml")
+    assert sorted(p.name for p in out.iterdir()) == sorted([*files, f"{stem} (1).eml"])

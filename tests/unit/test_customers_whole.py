@@ -71,7 +71,7 @@ def test_the_customer_record(store: sqlite3.Connection) -> None:
         identifiers=(("phone", "13812345678"),),
         merged_into=None,
     )
-    with pytest.raises(CustomerNotFound, match="^no customer 9$"):
+    with pytest.raises(CustomerNotFound, match="^no customer C-9$"):
         get_customer(store, 9)
 
 
@@ -98,7 +98,7 @@ def test_merges_chain_and_are_recorded(store: sqlite3.Connection) -> None:
         {"merged": 2, "name": "Fang W", "addresses": ["fang_w@example.net", "fangxw@example.net"]},
     )
     assert event.at >= 1_790_000_000
-    with pytest.raises(ValueError, match="^those are the same customer$"):
+    with pytest.raises(ValueError, match="^C-3 was merged into C-1 already$"):
         merge_customers(store, 3, 1, actor="lin")  # 3 is 1 now
 
 
@@ -118,3 +118,13 @@ def test_search_order_and_wildcards(store: sqlite3.Connection) -> None:
     merge_customers(store, 2, 3, actor="lin")
     assert ids("fangxw") == [2]  # a merged-away customer leads to the one kept
     assert [c.id for c in find_customers(store, "fang", limit=2)] == [1, 2]
+
+
+def test_merging_a_customer_merged_already_says_so(conn: sqlite3.Connection) -> None:
+    ingest(conn, [mail(), mail(msgid="<2@x>", sender="li@example.com")])
+    merge_customers(conn, 1, 2, actor="lin")
+    for keep, merge in ((2, 1), (1, 2)):
+        with pytest.raises(ValueError, match="^C-2 was merged into C-1 already$"):
+            merge_customers(conn, keep, merge, actor="lin")
+    with pytest.raises(ValueError, match="^those are the same customer$"):
+        merge_customers(conn, 1, 1, actor="lin")
