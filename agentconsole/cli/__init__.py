@@ -65,6 +65,8 @@ class Context:
                 # request for the default database.
                 fail(f"{what} is empty: name a database file", 2)
         path = self.config.db_path(self.db_override)
+        if path.exists() and not path.is_file() and not path.is_dir():
+            fail(f"{path}: not a regular file (a database is a file, e.g. support.db)", 2)
         if not path.parent.is_dir() and path != default_db_path():
             fail(f"{path}: the folder {path.parent} does not exist", 2)
         return path

@@ -139,3 +139,12 @@ def test_a_ticket_export_never_writes_over_a_file(demo_env: dict[str, str], tmp_
     assert edited.read_bytes() == b"an agent's notes"
     stem = files[0].removesuffix(".eml")
     assert sorted(p.name for p in out.iterdir()) == sorted([*files, f"{stem} (1).eml"])
+
+
+def test_a_device_as_the_database_is_named(cli_env: dict[str, str]) -> None:
+    result = run(cli_env, "--db", "/dev/null", "tickets", check=False)
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: /dev/null: not a regular file (a database is a file, e.g. support.db)\n"
+    )
