@@ -16,7 +16,7 @@ from textual.screen import Screen
 
 from agentconsole.config import Config
 from agentconsole.screens.events import TicketsChanged, WorkerFailed
-from agentconsole.screens.workers import LOG_NAME, console_worker, failure_notice, write_failure
+from agentconsole.screens.workers import LOG_NAME, console_worker, failure_notice
 from agentconsole.service import Change, ConsoleService
 
 UNDO_DEPTH = 50
@@ -63,9 +63,9 @@ class AgentConsole(App[None]):
         self.call_from_thread(setattr, self, "agent_names", names)
 
     def on_worker_failed(self, message: WorkerFailed) -> None:
-        """The one place a worker's failure lands: logged, told, and the app goes on."""
-        logged = write_failure(self.failure_log, message.what, message.error)
-        notice = failure_notice(message.what, message.error, self.failure_log, logged)
+        """The one place a worker's failure lands: told (logged by the worker), and the
+        app goes on."""
+        notice = failure_notice(message.what, message.error, self.failure_log, message.logged)
         self.notify(notice, title="Not done", severity="error", markup=False, timeout=10)
 
     def on_tickets_changed(self, message: TicketsChanged) -> None:

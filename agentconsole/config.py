@@ -67,13 +67,20 @@ class Config:
     views: dict[str, str] = field(default_factory=dict, metadata={"key": "views"})
 
     def db_path(self, override: str | Path | None = None) -> Path:
-        if override:
-            return Path(override).expanduser()
-        env = os.environ.get("AGENTCONSOLE_DB")
-        if env:
-            return Path(env).expanduser()
-        if self.database:
-            return Path(self.database).expanduser()
+        """The database named by ``override`` (``--db``), else ``$AGENTCONSOLE_DB``,
+        else the config, else the default. A name that is given but empty raises
+        ConfigError: it is a mistake (an unset variable in a script), not a request
+        for the default store."""
+        for what, value in (
+            ("--db", override),
+            ("AGENTCONSOLE_DB", os.environ.get("AGENTCONSOLE_DB")),
+            ("database in the config", self.database),
+        ):
+            if value is None:
+                continue
+            if not str(value).strip():
+                raise ConfigError(f"{what} is empty: name a database file")
+            return Path(value).expanduser()
         return default_db_path()
 
     def is_ours(self, address: str) -> bool:

@@ -126,9 +126,19 @@ def _whole_days(value: int) -> int:
     return value
 
 
+MAX_VIEWS = 3
+"""Views from the config take the queue's keys 7, 8 and 9 (after its six own views)."""
+
+
 def _views(value: dict[str, str]) -> dict[str, str]:
-    """Each view's query must compile, or its key would show a view that is not it."""
+    """At most :data:`MAX_VIEWS`, each with a query that compiles: a view no key
+    reaches, or a key showing a view that is not it, would only mislead."""
     from agentconsole.store.query import QueryError, compile_query
+
+    if len(value) > MAX_VIEWS:
+        raise ConfigValueError(
+            f"[views] has {len(value)} views; at most {MAX_VIEWS} fit (keys 7 to 9)"
+        )
 
     for name, query in value.items():
         try:

@@ -11,7 +11,6 @@ the import pipeline only for ``import``, the console's modules only for the cons
 from __future__ import annotations
 
 import importlib
-import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,17 +53,10 @@ class Context:
         """The database to use. Only the default location is created when missing: a
         path the user named (--db, AGENTCONSOLE_DB, the config) must be in an existing
         folder, so that a typo does not silently start an empty store."""
-        named = (
-            ("--db", self.db_override),
-            ("AGENTCONSOLE_DB", os.environ.get("AGENTCONSOLE_DB")),
-            ("database in the config", self.config.database),
-        )
-        for what, value in named:
-            if value is not None and not value.strip():
-                # An empty name is a mistake (an unset variable in a script), not a
-                # request for the default database.
-                fail(f"{what} is empty: name a database file", 2)
-        path = self.config.db_path(self.db_override)
+        try:
+            path = self.config.db_path(self.db_override)
+        except ConfigError as exc:
+            fail(str(exc), 2)
         if path.exists() and not path.is_file() and not path.is_dir():
             fail(f"{path}: not a regular file (a database is a file, e.g. support.db)", 2)
         if not path.parent.is_dir() and path != default_db_path():
@@ -98,6 +90,14 @@ def db_option(command: F) -> F:
     )(command)
 
 
+def _named_db(obj: Context | None) -> Path | None:
+    """The database an error message names, if one is named validly."""
+    try:
+        return obj.config.db_path(obj.db_override) if obj else None
+    except ConfigError:
+        return None
+
+
 class Group(click.Group):
     """The ``agentconsole`` group: loads a command's module when it is used, gives every
     command the shared ``--db`` option, and turns any failure a command left unhandled
@@ -123,7 +123,7 @@ class Group(click.Group):
             if isinstance(exc, click.ClickException | click.exceptions.Exit):
                 raise
             obj = ctx.find_object(Context)
-            handled = describe(exc, obj.config.db_path(obj.db_override) if obj else None)
+            handled = describe(exc, _named_db(obj))
             if handled is None:
                 raise
             fail(*handled)

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import click
 
 from agentconsole.cli import Context, cli, pass_context
-from agentconsole.cli.output import fail
+from agentconsole.cli.output import counted, fail
+from agentconsole.cli.ticket_arg import ticket_id_of
 from agentconsole.domain.merge import MergeError, by_first_message, merge_tickets
-from agentconsole.models import parse_ticket_ref
-from agentconsole.refs import parse_ref
-from agentconsole.store.tickets import TicketNotFound, resolve_ref
-
-
-def _ticket_id(conn: sqlite3.Connection, ref: str) -> int:
-    """The ticket a typed ref names: a derived ref (a merged ticket's leads to the one
-    it was merged into) or a local ``T-42``."""
-    derived = parse_ref(ref)
-    if derived is not None:
-        ids = resolve_ref(conn, derived)
-        if not ids:
-            fail(f"no ticket {derived}")
-        if len(ids) > 1:
-            fail(f"{derived} is ambiguous: it names tickets " + ", ".join(f"T-{i}" for i in ids))
-        return ids[0]
-    ticket_id = parse_ticket_ref(ref)
-    if ticket_id is None:
-        fail(f"{ref}: a ticket reference looks like T-F23Q0GER or T-42", 2)
-    return ticket_id
+from agentconsole.store.tickets import TicketNotFound
 
 
 @cli.command("merge")
@@ -48,7 +28,7 @@ def merge_command(ctx: Context, first: str, second: str) -> None:
       agentconsole merge T-1 T-2
     """
     conn = ctx.conn()
-    ids = [_ticket_id(conn, first), _ticket_id(conn, second)]
+    ids = [ticket_id_of(conn, first), ticket_id_of(conn, second)]
     if ids[0] == ids[1]:
         fail(f"{first} and {second} are the same ticket: nothing to merge")
     try:
@@ -58,5 +38,5 @@ def merge_command(ctx: Context, first: str, second: str) -> None:
         )
     except (MergeError, TicketNotFound) as exc:
         fail(str(exc))
-    moved = f"{merged.messages} message{'s' if merged.messages != 1 else ''}"
+    moved = counted(merged.messages, "message")
     click.echo(f"merged {merged.absorbed_ref} into {merged.survivor_ref} ({moved} moved)")

@@ -186,6 +186,11 @@ def emit_json_stream(head: str, items: Iterable[object], tail: str) -> int:
     return count
 
 
+def counted(number: int, noun: str) -> str:
+    """``1 message``, ``2 messages``: a count with its noun, for messages to people."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def fail_empty(message: str) -> NoReturn:
     """Nothing matched: say so on standard error and exit 1, as ``grep`` does, so a
     script can tell "nothing" from "something" without parsing the output."""

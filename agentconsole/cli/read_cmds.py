@@ -14,6 +14,7 @@ from agentconsole.cli.output import (
     age,
     cell,
     console,
+    counted,
     emit_json,
     emit_json_stream,
     err_console,
@@ -23,11 +24,11 @@ from agentconsole.cli.output import (
     table,
     when,
 )
+from agentconsole.cli.ticket_arg import ticket_id_of
 from agentconsole.domain import customers as customer_rules
 from agentconsole.domain import tickets as ticket_rules
 from agentconsole.mask import mask_sensitive
-from agentconsole.models import Customer, Message, Ticket, parse_ticket_ref
-from agentconsole.refs import parse_ref
+from agentconsole.models import Customer, Message, Ticket
 from agentconsole.store.customers import (
     CustomerNotFound,
     customer_stats,
@@ -52,7 +53,6 @@ from agentconsole.store.tickets import (
     get_ticket,
     iter_tickets,
     list_tickets,
-    resolve_ref,
     ticket_refs,
 )
 from agentconsole.textsafe import safe_line, safe_text
@@ -63,24 +63,6 @@ def _ticket_json(ticket: Ticket) -> dict[str, object]:
     del data["derived_ref"]
     data["ref"] = ticket.ref
     return data
-
-
-def _ticket_id(conn: sqlite3.Connection, ref: str) -> int:
-    """The ticket a typed ref names: a derived ref (forgiving, see agentconsole.refs)
-    or this machine's local alias ``T-42``. An ambiguous ref lists its tickets (by
-    their refs) and exits 1."""
-    derived = parse_ref(ref)
-    if derived is not None:
-        ids = resolve_ref(conn, derived)
-        if len(ids) > 1:
-            fail(f"{derived} is ambiguous: " + ", ".join(sorted(ticket_refs(conn, ids).values())))
-        if not ids:
-            fail(f"no ticket {derived}")
-        return ids[0]
-    ticket_id = parse_ticket_ref(ref)
-    if ticket_id is None:
-        fail(f"{ref}: a ticket reference looks like T-7K3QX9PA", 2)
-    return ticket_id
 
 
 _TICKET_COLUMNS = (
@@ -178,7 +160,7 @@ def tickets_command(
         )
     if not found:
         if total:
-            fail_empty(f"--offset {offset} is past the last of the {_count(total, 'ticket')}")
+            fail_empty(f"--offset {offset} is past the last of the {counted(total, 'ticket')}")
         fail_empty(f"no tickets match {safe_line(text)!r}" if text else "no tickets yet")
 
 
@@ -200,7 +182,11 @@ def search_command(ctx: Context, query: tuple[str, ...], limit: int, as_json: bo
       agentconsole search -- '"charged twice"' -withdrawal --json
     """
     text = " ".join(query)
-    hits = search_messages(ctx.conn(), text, limit=limit)
+    # Snippets are cut from bodies: masked as show masks them (show --reveal shows more).
+    hits = [
+        dataclasses.replace(h, snippet=mask_sensitive(h.snippet).text)
+        for h in search_messages(ctx.conn(), text, limit=limit)
+    ]
     refs = ticket_refs(ctx.conn(), (h.ticket_id for h in hits if h.ticket_id))
     if as_json:
         emit_json(
@@ -252,7 +238,7 @@ def _bodies(ctx: Context, ticket: Ticket, reveal: bool) -> list[tuple[Message, s
 
         err_console.print(
             Text(
-                f"{masked_count} sensitive value{'s' if masked_count > 1 else ''} masked; "
+                f"{counted(masked_count, 'sensitive value')} masked; "
                 f"--reveal shows them (recorded in {ticket.ref}'s history)",
                 style="dim",
             )
@@ -343,7 +329,7 @@ def show_command(ctx: Context, ref: str, explain: bool, reveal: bool, as_json: b
     """
     conn = ctx.conn()
     try:
-        ticket = get_ticket(conn, _ticket_id(conn, ref))
+        ticket = get_ticket(conn, ticket_id_of(conn, ref))
     except TicketNotFound as exc:
         fail(str(exc))
     if as_json:
@@ -409,7 +395,7 @@ def export_command(ctx: Context, ref: str, mode: str, out: Path | None) -> None:
             sys.stdout.flush()
         return
     try:
-        ticket = get_ticket(conn, _ticket_id(conn, ref))
+        ticket = get_ticket(conn, ticket_id_of(conn, ref))
     except TicketNotFound as exc:
         fail(str(exc))
     if mode == "text":
@@ -421,11 +407,7 @@ def export_command(ctx: Context, ref: str, mode: str, out: Path | None) -> None:
     messages = ticket_messages(conn, ticket.id)
     written, kept = _export_raw(conn, [m.id for m in messages], out)
     note = f" ({kept} already there, unchanged)" if kept else ""
-    console.print(Text(f"wrote {_count(written, 'message')} of {ticket.ref} to {out}{note}"))
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    console.print(Text(f"wrote {counted(written, 'message')} of {ticket.ref} to {out}{note}"))
 
 
 def _export_raw(conn: sqlite3.Connection, message_ids: list[int], out: Path) -> tuple[int, int]:

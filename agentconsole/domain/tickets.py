@@ -130,28 +130,16 @@ def set_tags(
     now = int(time.time())
     with write_txn(conn):
         for ticket_id in ticket_ids:
-            for tag in add:
-                if add_tag(conn, ticket_id, tag):
-                    added.append((ticket_id, tag))
-                    record_event(
-                        conn,
-                        "tag_added",
-                        actor=actor,
-                        ticket_id=ticket_id,
-                        at=now,
-                        data={"tag": tag},
-                    )
-            for tag in remove:
-                if remove_tag(conn, ticket_id, tag):
-                    removed.append((ticket_id, tag))
-                    record_event(
-                        conn,
-                        "tag_removed",
-                        actor=actor,
-                        ticket_id=ticket_id,
-                        at=now,
-                        data={"tag": tag},
-                    )
+            for tags, change, kind, done in (
+                (add, add_tag, "tag_added", added),
+                (remove, remove_tag, "tag_removed", removed),
+            ):
+                for tag in tags:
+                    if change(conn, ticket_id, tag):
+                        done.append((ticket_id, tag))
+                        record_event(
+                            conn, kind, actor=actor, ticket_id=ticket_id, at=now, data={"tag": tag}
+                        )
             set_columns(conn, ticket_id, {"updated_at": now})
     return added, removed
 

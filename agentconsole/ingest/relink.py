@@ -12,7 +12,7 @@ latest, so a customer's reminders read out of order still end on one ticket.
 
 Trust: a message naming Message-IDs is trusted as the threader's rule 1 trusts it
 (it may join any ticket whose mail it names); what it names is capped at
-:data:`MAX_NAMED` references, like ``references_json``.
+:data:`~agentconsole.ingest.threader.MAX_NAMED` references, like ``references_json``.
 """
 
 from __future__ import annotations
@@ -23,27 +23,15 @@ from dataclasses import dataclass
 from agentconsole.domain.arrival import UNSORTED, Arrival, message_arrived
 from agentconsole.domain.merge import merge_all
 from agentconsole.domain.thread_state import settle
+from agentconsole.ingest.threader import ThreadMatch
 from agentconsole.mail.parse import ParsedMessage
 from agentconsole.store.events import record_event
-from agentconsole.store.merge_rows import (
-    file_message,
-    latest_other_date,
-    message_facts,
-    open_tickets_by_subject,
-)
-from agentconsole.store.message_refs import referring_messages, tickets_holding
+from agentconsole.store.merge_rows import file_message, latest_other_date, message_facts
+from agentconsole.store.message_refs import referring_messages
+from agentconsole.store.threads import open_tickets_by_subject
 from agentconsole.store.ticket_rows import add_participants
 
 DAY = 86400
-MAX_NAMED = 50
-"""References kept per message (the newest; ``references_json`` keeps as many)."""
-
-
-def named_ids(parsed: ParsedMessage) -> list[str]:
-    """The Message-IDs a message names: In-Reply-To, References (the newest
-    :data:`MAX_NAMED`) and a bounce's original; never its own, each once."""
-    named = [*parsed.in_reply_to, *parsed.references[-MAX_NAMED:], *parsed.bounce_refs]
-    return [mid for mid in dict.fromkeys(named) if mid != parsed.message_id]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +49,7 @@ def relink(
     message_id: int,
     ticket_id: int,
     parsed: ParsedMessage,
+    match: ThreadMatch,
     date: int,
     window: SubjectWindow | None,
     actor: str,
@@ -71,11 +60,15 @@ def relink(
     the subject rule would have joined it to, the one the threader picked being only
     the latest; file referrers left unfiled (automatic mail read before what it
     answers); recompute the ticket if the message is older than others on it.
+    What the threader found (``match``: the tickets holding what the message names,
+    the subject window's tickets) is not looked up again.
     Returns (the ticket the message is on now, how many tickets merged into it)."""
     referrers = referring_messages(conn, parsed.message_id) if parsed.message_id else []
     linked = {ticket for _, ticket in referrers if ticket is not None}
-    linked.update(tickets_holding(conn, named_ids(parsed)))
-    if window is not None and window.days > 0 and window.norm_subject:
+    linked.update(match.named_tickets)
+    if match.window_tickets is not None:
+        linked.update(match.window_tickets)
+    elif window is not None and window.days > 0 and window.norm_subject:
         span = window.days * DAY
         linked.update(
             open_tickets_by_subject(

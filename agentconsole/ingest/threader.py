@@ -29,21 +29,38 @@ from agentconsole.mail.parse import ParsedMessage
 from agentconsole.refs import refs_in_subject
 from agentconsole.store.threads import (
     is_participant,
-    open_ticket_by_subject,
-    ticket_by_message_ids,
+    named_on_tickets,
+    open_tickets_by_subject,
     ticket_exists,
 )
 from agentconsole.store.tickets import resolve_ref
 
 _SUBJECT_REF = re.compile(r"\[\s*T-(\d{1,10})\s*\]", re.IGNORECASE)
 DAY = 86400
+MAX_NAMED = 50
+"""References looked at and kept per message (the newest; ``references_json`` keeps
+them all)."""
+
+
+def named_ids(parsed: ParsedMessage) -> list[str]:
+    """The Message-IDs a message names: In-Reply-To, References (the newest
+    :data:`MAX_NAMED`) and a bounce's original; never its own, each once."""
+    named = [*parsed.in_reply_to, *parsed.references[-MAX_NAMED:], *parsed.bounce_refs]
+    return [mid for mid in dict.fromkeys(named) if mid != parsed.message_id]
 
 
 @dataclass(frozen=True, slots=True)
 class ThreadMatch:
+    """The ticket a message joins (None: a new one), by which rule and why; plus what
+    the rules found on the way, which :mod:`agentconsole.ingest.relink` needs too:
+    every ticket holding a message it names, and the subject window's tickets (None
+    when the rules stopped before that rule)."""
+
     ticket_id: int | None
     rule: str
     detail: str
+    named_tickets: frozenset[int] = frozenset()
+    window_tickets: tuple[int, ...] | None = None
 
 
 def _subject_candidates(conn: sqlite3.Connection, subject: str) -> tuple[str, list[int]]:
@@ -88,25 +105,36 @@ def find_thread(
     window_days: int,
 ) -> ThreadMatch:
     """Apply the rules above; ``ticket_id`` None means a new ticket is needed."""
-    ticket = ticket_by_message_ids(conn, parsed.in_reply_to)
-    if ticket is not None:
-        return ThreadMatch(ticket, "in-reply-to", f"In-Reply-To {parsed.in_reply_to[0]}")
-    ticket = ticket_by_message_ids(conn, list(reversed(parsed.references)))
-    if ticket is not None:
-        return ThreadMatch(ticket, "references", "a message named in References")
-    ticket = ticket_by_message_ids(conn, parsed.bounce_refs)
-    if ticket is not None:
-        return ThreadMatch(ticket, "bounce-original", f"report names {parsed.bounce_refs[0]}")
+    named = named_on_tickets(conn, named_ids(parsed))
+    tickets = frozenset(ticket for _, ticket, _ in named)
+
+    def latest(ids: list[str]) -> int | None:
+        wanted = set(ids)
+        hits = [(date, ticket) for mid, ticket, date in named if mid in wanted]
+        return max(hits)[1] if hits else None
+
+    for ids, rule, detail in (
+        (parsed.in_reply_to, "in-reply-to", "In-Reply-To {}"),
+        (parsed.references, "references", "a message named in References"),
+        (parsed.bounce_refs, "bounce-original", "report names {}"),
+    ):
+        ticket = latest(ids)
+        if ticket is not None:
+            return ThreadMatch(ticket, rule, detail.format(ids[0]), tickets)
     notes: list[str] = []
     ref_match = _by_subject_ref(conn, parsed, outbound, notes)
     if ref_match is not None:
-        return ref_match
+        return ThreadMatch(ref_match.ticket_id, ref_match.rule, ref_match.detail, tickets)
+    window: tuple[int, ...] | None = None
     if customer_id is not None and norm_subject and window_days > 0:
-        window = window_days * DAY  # both ways: an older message read late finds it too
-        found = open_ticket_by_subject(
-            conn, norm_subject, customer_id, date - window, date + window
+        span = window_days * DAY  # both ways: an older message read late finds it too
+        window = tuple(
+            open_tickets_by_subject(conn, norm_subject, customer_id, date - span, date + span)
         )
-        if found is not None:
+        if window:
             detail = f"same customer and subject within {window_days} days"
-            return ThreadMatch(found, "subject-window", "; ".join([*notes, detail]))
-    return ThreadMatch(None, "new", "; ".join(notes) or "no earlier message matched")
+            return ThreadMatch(
+                window[0], "subject-window", "; ".join([*notes, detail]), tickets, window
+            )
+    detail = "; ".join(notes) or "no earlier message matched"
+    return ThreadMatch(None, "new", detail, tickets, window)

@@ -21,9 +21,9 @@ from agentconsole.domain.tickets import tag_from_mailbox
 from agentconsole.ingest.customers import message_customer
 from agentconsole.ingest.message_insert import store_message
 from agentconsole.ingest.prepare import Prepared
-from agentconsole.ingest.relink import SubjectWindow, named_ids, relink
+from agentconsole.ingest.relink import SubjectWindow, relink
 from agentconsole.ingest.summary import ImportSummary
-from agentconsole.ingest.threader import find_thread
+from agentconsole.ingest.threader import find_thread, named_ids
 from agentconsole.ingest.ticket_attach import attach, new_ticket
 from agentconsole.store.events import record_event
 from agentconsole.store.locations import record_location
@@ -181,6 +181,7 @@ class MailWriter:
             message_id=message_id,
             ticket_id=ticket_id,
             parsed=parsed,
+            match=match,
             date=date,
             window=window,
             actor=self.actor,

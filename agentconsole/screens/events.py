@@ -69,12 +69,14 @@ class ActionFailed(Message):
 
 
 class WorkerFailed(Message):
-    """A worker raised while it was to do ``what`` ("load the queue"); ``error`` keeps
-    its traceback for the failure log. Posted to the app, handled there alone."""
+    """A worker raised while it was to do ``what`` ("load the queue"); its traceback is
+    in the failure log already, unless writing it failed (``logged``). Posted to the
+    app, handled there alone."""
 
-    def __init__(self, what: str, error: Exception) -> None:
+    def __init__(self, what: str, error: Exception, logged: OSError | None) -> None:
         self.what = what
         self.error = error
+        self.logged = logged
         super().__init__()
 
 

@@ -2,9 +2,10 @@
 
 Every thread worker of the console is declared with :func:`console_worker` (the
 harlequin pattern): the core call runs in a thread, its results come back as typed
-messages, and any exception it raises becomes one :class:`WorkerFailed` message posted
-to the app, which writes the traceback to the failure log next to the database and
-tells the agent in one line (see ``AgentConsole.on_worker_failed``). A worker never
+messages, and any exception it raises is written with its traceback to the failure log
+next to the database (still in the worker's thread: a slow disk never stalls the UI)
+and becomes one :class:`WorkerFailed` message posted to the app, which tells the agent
+in one line (see ``AgentConsole.on_worker_failed``). A worker never
 ends the app (``exit_on_error=False``), and no screen copies a try/except of its own.
 """
 
@@ -15,7 +16,7 @@ import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 from textual import work
 from textual.dom import DOMNode
@@ -30,6 +31,12 @@ REASON_LIMIT = 200
 """A notification is one line: the reason is cut here (the log keeps it whole)."""
 
 N = TypeVar("N", bound=DOMNode)
+
+
+class _WithFailureLog(Protocol):
+    failure_log: Path
+
+
 P = ParamSpec("P")
 
 
@@ -47,7 +54,9 @@ def console_worker(
             try:
                 method(node, *args, **kwargs)
             except Exception as error:  # every failure, reported in one place
-                node.app.post_message(WorkerFailed(what, error))
+                log = cast(_WithFailureLog, node.app).failure_log
+                logged = write_failure(log, what, error)
+                node.app.post_message(WorkerFailed(what, error, logged))
 
         return work(
             guarded,

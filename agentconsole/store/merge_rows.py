@@ -168,19 +168,6 @@ def thread_arrivals(conn: sqlite3.Connection, ticket_id: int) -> list[StoredArri
     return [StoredArrival(int(r[0] or 0), bool(r[1]), bool(r[2]), str(r[3])) for r in rows]
 
 
-def open_tickets_by_subject(
-    conn: sqlite3.Connection, norm_subject: str, customer_id: int, since: int, until: int
-) -> list[int]:
-    """Every ticket of the customer with this normalised subject, not closed, active
-    between ``since`` and ``until`` (the subject window's candidates, all of them)."""
-    rows = conn.execute(
-        "SELECT id FROM tickets WHERE norm_subject = ? AND customer_id = ?"
-        " AND status != 'closed' AND last_message_at >= ? AND created_at <= ? ORDER BY id",
-        (norm_subject, customer_id, since, until),
-    ).fetchall()
-    return [int(row[0]) for row in rows]
-
-
 def latest_other_date(conn: sqlite3.Connection, ticket_id: int, message_id: int) -> int | None:
     """The date of the ticket's latest message other than ``message_id``."""
     row = conn.execute(

@@ -29,16 +29,3 @@ def referring_messages(conn: sqlite3.Connection, message_id: str) -> list[tuple[
         (message_id,),
     ).fetchall()
     return [(int(row[0]), None if row[1] is None else int(row[1])) for row in rows]
-
-
-def tickets_holding(conn: sqlite3.Connection, message_ids: Sequence[str]) -> list[int]:
-    """The tickets on which stored messages with any of these Message-IDs sit."""
-    if not message_ids:
-        return []
-    marks = ", ".join("?" for _ in message_ids)
-    rows = conn.execute(
-        f"SELECT DISTINCT ticket_id FROM messages WHERE message_id IN ({marks})"
-        " AND ticket_id IS NOT NULL ORDER BY ticket_id",
-        list(message_ids),
-    ).fetchall()
-    return [int(row[0]) for row in rows]
