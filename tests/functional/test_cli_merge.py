@@ -81,6 +81,7 @@ def test_merge_keeps_the_ticket_with_the_older_first_message_whichever_comes_fir
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
     older, newer = _two_tickets(cli_env, tmp_path)
+    Path(cli_env["AGENTCONSOLE_CONFIG"]).write_text('agent = "lin"\n')
     result = run(cli_env, "merge", newer, older.lower())
     assert result.stdout == f"merged {newer} into {older} (1 message moved)\n"
     assert sorted((t["subject"], t["message_count"], t["status"]) for t in tickets(cli_env)) == [
@@ -95,7 +96,7 @@ def test_merge_keeps_the_ticket_with_the_older_first_message_whichever_comes_fir
             "SELECT ticket_ref, actor, data FROM events WHERE kind = 'ticket_merged' ORDER BY id"
         ).fetchall()
     assert [ref for ref, _, _ in events] == [older, newer]
-    assert events[0][1] == events[1][1] != "import"  # the agent, as configured
+    assert [actor for _, actor, _ in events] == ["lin", "lin"]  # the agent, as configured
     assert json.loads(events[0][2]) == {
         "absorbed": newer,
         "messages": 1,

@@ -148,3 +148,17 @@ def test_a_device_as_the_database_is_named(cli_env: dict[str, str]) -> None:
     assert result.stderr == (
         "error: /dev/null: not a regular file (a database is a file, e.g. support.db)\n"
     )
+
+
+def test_views_beyond_the_keys_left_are_refused(cli_env: dict[str, str]) -> None:
+    from agentconsole.configfile import MAX_VIEWS
+    from agentconsole.screens.views import DEFAULT_VIEWS
+
+    assert len(DEFAULT_VIEWS) + MAX_VIEWS == 9  # keys 1 to 9, nothing unreachable
+    config = Path(cli_env["AGENTCONSOLE_CONFIG"])
+    config.write_text("[views]\n" + "".join(f'v{n} = "tag:t{n}"\n' for n in range(4)))
+
+    result = run(cli_env, "tickets", check=False)
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (f"error: {config}: [views] has 4 views; at most 3 fit (keys 7 to 9)\n")

@@ -71,3 +71,14 @@ def test_reveal_shows_them_and_records_an_event(env: dict[str, str]) -> None:
     assert len(reveals) == 1 and reveals[0][0]
     explain = run(env, "show", ref, "--explain").stdout
     assert "sensitive_revealed" in explain
+
+
+def test_search_snippets_are_masked_too(env: dict[str, str]) -> None:
+    table = run(env, "search", "密码是").stdout
+    found = json.loads(run(env, "search", "密码是", "--json").stdout)
+
+    assert found and all("密码是••••••，" in hit["snippet"] for hit in found)
+    for secret in SECRETS:
+        assert secret not in table
+        assert all(secret not in hit["snippet"] for hit in found)
+    assert _reveals(env) == []

@@ -48,18 +48,15 @@ async def test_store_failures_under_workers_are_logged_told_and_survived(
         assert app.is_running
         assert isinstance(app.screen, TicketScreen)
         suffix = f": no such table: tickets (details in {log})"
-        # (the queue reloads after every picker too, and says so each time)
-        assert list(dict.fromkeys(notices(recorded))) == [
-            "Could not save the change" + suffix,
+        # (the queue reloads after every picker too, and says so each time; the change
+        # and the reload run in parallel workers, so either may fail first)
+        assert sorted(set(notices(recorded))) == [
             "Could not load the queue" + suffix,
             "Could not open the ticket" + suffix,
+            "Could not save the change" + suffix,
         ]
         failed = [m.what for m in recorded if isinstance(m, WorkerFailed)]
-        assert list(dict.fromkeys(failed)) == [
-            "save the change",
-            "load the queue",
-            "open the ticket",
-        ]
+        assert sorted(set(failed)) == ["load the queue", "open the ticket", "save the change"]
         assert len(failed) == len(notices(recorded))
 
         # the agent can still move around: back to the queue, which still shows its rows

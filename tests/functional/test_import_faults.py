@@ -111,6 +111,7 @@ def test_a_50_mb_attachment_keeps_memory_flat(cli_env: dict[str, str], tmp_path:
     assert proc.returncode == 0, err
     assert json.loads(out)["imported"] == 1
     peak_mb = peak_kb / 1024
+    assert peak_mb > 30, "the import ended before its memory was sampled"
     assert peak_mb < 200, f"peak RSS {peak_mb:.0f} MB importing a 50 MB attachment"
     with sqlite3.connect(cli_env["AGENTCONSOLE_DB"]) as conn:
         compression, data = conn.execute("SELECT compression, data FROM raw_messages").fetchone()

@@ -34,6 +34,11 @@ def test_the_script_draws_every_picture_the_readme_shows(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     drawn = {p.name for p in (tmp_path / "all").glob("*.svg")}
     assert names <= drawn, f"the README shows pictures the script does not draw: {names - drawn}"
+    for picture in pictures:  # the README shows the console as it is now
+        name = Path(picture).name
+        assert (tmp_path / "all" / name).read_bytes() == (ROOT / picture).read_bytes(), (
+            f"{picture} is stale: run ./dev screenshots"
+        )
     for name in drawn:
         svg = (tmp_path / "all" / name).read_text(encoding="utf-8")
         assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 from agentconsole.store.db import connect
-from agentconsole.store.message_refs import referring_messages, tickets_holding
+from agentconsole.store.message_refs import referring_messages
 from agentconsole.store.migrations import MIGRATIONS, current_version, migrate
+from agentconsole.store.threads import named_on_tickets
 from tests.mailfactory import ingest, mail
 from tests.schema_history import DOWN_TO_V2
 
@@ -38,7 +39,8 @@ def test_import_records_in_reply_to_and_references_once_each() -> None:
     assert _named(conn) == EXPECTED
     assert [ticket for _, ticket in referring_messages(conn, "a1@example.com")] == [1]
     assert referring_messages(conn, "a2@example.com") == []
-    assert tickets_holding(conn, ["a1@example.com", "zz@example.com"]) == [1]
+    [(named, ticket, _)] = named_on_tickets(conn, ["a1@example.com", "zz@example.com"])
+    assert (named, ticket) == ("a1@example.com", 1)
 
 
 def test_migration_4_backfills_the_references_of_stored_mail() -> None:
