@@ -65,6 +65,19 @@ class Config:
     )
     keymap: dict[str, str] = field(default_factory=dict, metadata={"key": "keymap"})
     views: dict[str, str] = field(default_factory=dict, metadata={"key": "views"})
+    # Replies (compose): who signs them, from which address, what they do to the ticket.
+    agent_name: str = field(default="", metadata={"key": "compose.agent_name"})
+    signature: str = field(default="", metadata={"key": "compose.signature"})
+    from_address: str = field(default="", metadata={"key": "compose.from_address"})
+    status_after_reply: str = field(
+        default="pending", metadata={"key": "compose.status_after_reply"}
+    )
+    # The etiquette linter: the link domains a reply may point to, and per-rule
+    # switches ("AC105" = "off" | "error" | "warning" | "info").
+    allowed_domains: tuple[str, ...] = field(
+        default=("okwallet.example",), metadata={"key": "lint.allowed_domains"}
+    )
+    lint_rules: dict[str, str] = field(default_factory=dict, metadata={"key": "lint.rules"})
 
     def db_path(self, override: str | Path | None = None) -> Path:
         """The database named by ``override`` (``--db``), else ``$AGENTCONSOLE_DB``,
