@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from agentconsole.config import Config
-from agentconsole.lint import security, template
+from agentconsole.lint import courtesy, security, template
 from agentconsole.lint.doc import Doc, Hit
 from agentconsole.lint.model import Finding, Fix, LintContext
 from agentconsole.lint.rules import RuleInfo, configured, lint_data_dir, read_rule_data
@@ -27,6 +27,7 @@ class Checker(Protocol):
 
 Build = Callable[[dict[str, tuple[str, ...]], dict[str, Any]], Checker]
 FAMILIES: tuple[Build, ...] = (
+    courtesy.build,
     security.build,
     template.build,
 )
