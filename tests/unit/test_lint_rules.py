@@ -11,6 +11,9 @@ from agentconsole.config import Config, ConfigError, load_config
 from agentconsole.lint import LintContext, has_blocking, lint_text, load_rules
 from agentconsole.lint.rules import lint_data_dir, read_rule_data
 
+# A fragment: only the rules under test speak, not the whole-reply ones (greeting, ...).
+PART = LintContext(fragment=True)
+
 
 def _config(path: Path, toml: str) -> Config:
     path.write_text(toml, encoding="utf-8")
@@ -29,23 +32,23 @@ def test_every_rule_has_both_messages_and_a_known_severity() -> None:
 def test_a_rule_switched_off_is_not_reported(tmp_path: Path) -> None:
     config = _config(tmp_path / "c.toml", '[lint]\nrules = {AC201 = "off"}\n')
     rules = load_rules(config)
-    assert lint_text("请提供验证码", LintContext(), rules) == []
-    assert [f.code for f in lint_text("请提供验证码", LintContext())] == ["AC201"]
+    assert lint_text("请提供验证码", PART, rules) == []
+    assert [f.code for f in lint_text("请提供验证码", PART)] == ["AC201"]
 
 
 def test_a_rule_regraded_changes_severity_and_blocking(tmp_path: Path) -> None:
     config = _config(tmp_path / "c.toml", '[lint]\nrules = {AC201 = "warning"}\n')
-    findings = lint_text("请提供验证码", LintContext(), load_rules(config))
+    findings = lint_text("请提供验证码", PART, load_rules(config))
     assert [(f.code, f.severity) for f in findings] == [("AC201", "warning")]
     assert not has_blocking(findings)
-    assert has_blocking(lint_text("请提供验证码", LintContext()))
+    assert has_blocking(lint_text("请提供验证码", PART))
 
 
 def test_a_word_list_extended_in_the_config(tmp_path: Path) -> None:
     config = _config(tmp_path / "c.toml", '[lint.words]\nsecret_code = ["动态令牌"]\n')
     text = "请提供动态令牌上的数字"
-    assert lint_text(text, LintContext()) == []
-    (finding,) = lint_text(text, LintContext(), load_rules(config))
+    assert lint_text(text, PART) == []
+    (finding,) = lint_text(text, PART, load_rules(config))
     assert text[finding.start : finding.end] == "提供动态令牌"
 
 
