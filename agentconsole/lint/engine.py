@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from agentconsole.config import Config
-from agentconsole.lint import courtesy, security, template
+from agentconsole.lint import courtesy, security, subject, template, tone
 from agentconsole.lint.doc import Doc, Hit
 from agentconsole.lint.model import Finding, Fix, LintContext
 from agentconsole.lint.rules import RuleInfo, configured, lint_data_dir, read_rule_data
@@ -30,6 +30,8 @@ FAMILIES: tuple[Build, ...] = (
     courtesy.build,
     security.build,
     template.build,
+    subject.build,
+    tone.build,
 )
 
 
