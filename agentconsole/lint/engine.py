@@ -15,7 +15,16 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from agentconsole.config import Config
-from agentconsole.lint import courtesy, security, subject, template, tone
+from agentconsole.lint import (
+    courtesy,
+    language_rules,
+    links,
+    promises,
+    security,
+    subject,
+    template,
+    tone,
+)
 from agentconsole.lint.doc import Doc, Hit
 from agentconsole.lint.model import Finding, Fix, LintContext
 from agentconsole.lint.rules import RuleInfo, configured, lint_data_dir, read_rule_data
@@ -32,6 +41,9 @@ FAMILIES: tuple[Build, ...] = (
     template.build,
     subject.build,
     tone.build,
+    promises.build,
+    links.build,
+    language_rules.build,
 )
 
 

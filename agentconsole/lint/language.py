@@ -18,10 +18,12 @@ _LATIN = re.compile("[A-Za-z]")
 # look English.
 _NOT_PROSE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w.-]+|\S+\.(?:com|cn|net|org)\S*")
 
-ZH_SHARE = 0.8
-"""A text whose share of Chinese is at least this is Chinese; at most 1 - this, English;
-between, mixed. Shares count one Chinese character against two Latin letters (an
-English word carries about as much as a two-character Chinese word)."""
+ZH_SHARE = 0.7
+EN_SHARE = 0.15
+"""A text whose share of Chinese is at least ZH_SHARE is Chinese (App, OTP and PIN are
+common in Chinese text); at most EN_SHARE, English (a Chinese name or signature in an
+English reply); between, mixed. Shares count one Chinese character against two Latin
+letters (an English word carries about as much as a two-character Chinese word)."""
 
 _CLAUSE_END = re.compile(f"[。！？；，、\n!?;]|[.](?=\\s|$)|(?<=[{HAN}]),|,(?=\\s*[{HAN}])")
 """Where a clause ends: Chinese punctuation (comma included: a Chinese sentence strings
@@ -41,7 +43,7 @@ def detect_language(text: str) -> str:
     share = han / (han + latin)
     if share >= ZH_SHARE:
         return "zh"
-    if share <= 1 - ZH_SHARE:
+    if share <= EN_SHARE:
         return "en"
     return "mixed"
 
