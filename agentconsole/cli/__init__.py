@@ -31,6 +31,7 @@ _COMMAND_MODULES = {
     "demo": "console_cmd",
     "export": "read_cmds",
     "import": "import_cmd",
+    "lint": "lint_cmd",
     "merge": "merge_cmd",
     "merge-customers": "read_cmds",
     "messages": "read_cmds",
