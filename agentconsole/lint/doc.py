@@ -10,9 +10,11 @@ sensitive data read the whole text: a card number is as exposed in a quote.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from agentconsole.lint.language import detect_language, message_language
+from agentconsole.lint.language import clauses, detect_language, message_language
 from agentconsole.lint.model import LintContext
 
 _QUOTED = re.compile(r"^[ \t]*[>＞].*$", re.MULTILINE)
@@ -48,6 +50,21 @@ class Doc:
         own = _QUOTED.sub(lambda m: _NON_NEWLINE.sub(" ", m.group(0)), text)
         language = detect_language(own)
         return cls(text, own, language, message_language(language, ctx.customer_lang))
+
+    @cached_property
+    def clauses(self) -> list[tuple[int, int]]:
+        """(start, end) of every clause of the text (see language.clauses)."""
+        return list(clauses(self.text))
+
+    @cached_property
+    def _clause_starts(self) -> list[int]:
+        return [start for start, _ in self.clauses]
+
+    def clause_at(self, position: int) -> tuple[int, int]:
+        """The clause holding ``position``: rules find their rare words in the whole
+        text in one scan, then read only those words' clauses."""
+        index = bisect_right(self._clause_starts, position) - 1
+        return self.clauses[index] if index >= 0 else (0, 0)
 
     def lines(self) -> list[tuple[int, int]]:
         """(start, end) of each of our own non-blank lines, stripped of edge spaces."""

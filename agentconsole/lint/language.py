@@ -16,7 +16,7 @@ _HAN = re.compile(f"[{HAN}]")
 _LATIN = re.compile("[A-Za-z]")
 # Links and addresses are Latin in any language: they must not make a Chinese reply
 # look English.
-_NOT_PROSE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w.-]+|\S+\.(?:com|cn|net|org)\S*")
+_NOT_PROSE = re.compile(r"(?:https?://|www\.)[!-~]+|[\w.+-]+@[\w.-]+")
 
 ZH_SHARE = 0.7
 EN_SHARE = 0.15
@@ -35,7 +35,7 @@ end a clause: "never, under any circumstances, share your PIN" is one thought.""
 def detect_language(text: str) -> str:
     """ "zh", "en" or "mixed", by the share of Chinese characters against Latin letters.
     Text with neither (digits, punctuation) counts as English."""
-    prose = _NOT_PROSE.sub(" ", text)
+    prose = _NOT_PROSE.sub(" ", text) if ("@" in text or "www." in text or "://" in text) else text
     han = len(_HAN.findall(prose))
     latin = len(_LATIN.findall(prose)) / 2
     if han + latin == 0:
@@ -56,24 +56,41 @@ def message_language(detected: str, customer_lang: str | None) -> str:
     return customer_lang if customer_lang in ("zh", "en") else "zh"
 
 
-def _term(word: str) -> str:
-    """One word or phrase as a pattern: spaces match any run of white space, and a Latin
-    edge gets a boundary that Chinese neighbours do not break."""
-    pattern = r"\s+".join(re.escape(part) for part in word.split())
-    if word[:1].isascii() and word[:1].isalnum():
-        pattern = r"(?<![A-Za-z0-9])" + pattern
-    if word[-1:].isascii() and word[-1:].isalnum():
-        pattern += r"(?![A-Za-z0-9])"
-    return pattern
+def _latin_edge(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _phrase(word: str) -> str:
+    """A word or phrase as a pattern; its spaces match any run of white space."""
+    return r"\s+".join(re.escape(part) for part in word.split())
 
 
 def terms(words: Iterable[str]) -> str:
     """An alternation matching any of ``words`` (longest first, so that "PIN code" wins
-    over "PIN"), as a non-capturing group to embed in a larger pattern."""
+    over "PIN"), as a non-capturing group to embed in a larger pattern. A Latin edge
+    gets a boundary that Chinese neighbours do not break. Words are grouped by their
+    edges so that each boundary is tested once per position, not once per word: the
+    word lists are long and a reply is scanned at every character."""
     unique = sorted({w.strip() for w in words if w.strip()}, key=lambda w: (-len(w), w))
     if not unique:
         return "(?!)"  # matches nothing: an emptied word list switches its check off
-    return "(?:" + "|".join(_term(w) for w in unique) + ")"
+    groups: dict[tuple[bool, bool], list[str]] = {}
+    for word in unique:
+        edges = (_latin_edge(word[0]), _latin_edge(word[-1]))
+        groups.setdefault(edges, []).append(_phrase(word))
+    parts = []
+    # "PIN码" before "PIN": a word that ends in Chinese extends a Latin one.
+    for (latin_start, latin_end), alternatives in sorted(groups.items(), key=lambda g: g[0][1]):
+        pattern = "(?:" + "|".join(alternatives) + ")"
+        if latin_start:
+            pattern = r"(?<![A-Za-z0-9])" + pattern
+        if latin_end:
+            pattern += r"(?![A-Za-z0-9])"
+        parts.append(pattern)
+    # Python's re tries every alternative at every position; a look-ahead on the
+    # possible first characters rejects most positions with one class test.
+    first = "".join(sorted({re.escape(w[0].lower()) + re.escape(w[0].upper()) for w in unique}))
+    return f"(?=[{first}])(?:" + "|".join(parts) + ")"
 
 
 def compile_terms(words: Iterable[str]) -> re.Pattern[str]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from agentconsole.lint.doc import Doc, Hit
-from agentconsole.lint.language import clauses, compile_terms
+from agentconsole.lint.language import compile_terms
 from agentconsole.lint.model import LintContext
 
 _ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
@@ -61,9 +61,8 @@ class PromiseChecker:
 
     def _times(self, doc: Doc, target: float) -> Iterator[Hit]:
         text = doc.own
-        for start, end in clauses(text):
-            if not self.answering.search(text, start, end):
-                continue
+        spoken = {doc.clause_at(m.start()) for m in self.answering.finditer(text)}
+        for start, end in sorted(spoken):
             for match in _DURATION.finditer(text, start, end):
                 hours = _number(match.group("n")) * _unit_hours(match.group("unit"))
                 if hours <= target:

@@ -20,7 +20,7 @@ from stdnum import luhn
 from stdnum.cn import ric
 
 from agentconsole.lint.doc import Doc, Hit
-from agentconsole.lint.language import clauses, terms
+from agentconsole.lint.language import terms
 from agentconsole.lint.model import LintContext
 
 SECRET_KINDS = ("password", "code", "card", "cvv", "national_id")
@@ -73,12 +73,7 @@ class SecurityChecker:
         before = text[max(0, start - 24) : start]
         return bool(self.benign_before.search(before) or self.benign_after.match(text, end))
 
-    def _asks(self, text: str, start: int, end: int) -> Iterator[Hit]:
-        nouns = [
-            m for m in self.nouns.finditer(text, start, end) if not self._benign(text, *m.span())
-        ]
-        if not nouns:
-            return
+    def _asks(self, text: str, start: int, end: int, nouns: list[re.Match[str]]) -> Iterator[Hit]:
         asks = list(self.asks.finditer(text, start, end))
         if not asks:
             return
@@ -99,8 +94,12 @@ class SecurityChecker:
 
     def check(self, doc: Doc, ctx: LintContext) -> Iterator[Hit]:
         text = doc.text
-        for start, end in clauses(text):
-            yield from self._asks(text, start, end)
+        by_clause: dict[tuple[int, int], list[re.Match[str]]] = {}
+        for noun in self.nouns.finditer(text):
+            if not self._benign(text, *noun.span()):
+                by_clause.setdefault(doc.clause_at(noun.start()), []).append(noun)
+        for (start, end), nouns in by_clause.items():
+            yield from self._asks(text, start, end, nouns)
         for match in _CARD.finditer(text):
             digits = re.sub(r"\D", "", match.group(0))
             if 13 <= len(digits) <= 19 and luhn.is_valid(digits):

@@ -35,6 +35,7 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.ingest.pipeline",
         "agentconsole.domain.tickets",
         "agentconsole.domain.arrival",
+        "agentconsole.lint.engine",
     ):
         assert expected in modules
 
