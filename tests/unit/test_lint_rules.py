@@ -78,3 +78,10 @@ def test_a_word_list_must_be_strings(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         _config(path, "[lint.words]\nblame = [1]\n")
     assert str(caught.value) == f"{path}: lint.words.blame must be a list of strings, not a list"
+
+
+def test_the_readme_lists_every_rule_with_its_severity() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Etiquette linter", 1)[1].split("\n## ", 1)[0]
+    for code, rule in read_rule_data(lint_data_dir()).rules.items():
+        assert f"| {code} | {rule.severity} |" in section, code
