@@ -19,7 +19,9 @@ from agentconsole.lint.model import LintContext
 
 _CLOSING_LINES = 4
 """How many of the last lines may hold the thanks, closing or contact."""
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Each starts only where a token starts: without the look-behind, a long run of word
+# characters is rescanned from every position (quadratic).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(?:\+?\d[\d -]{6,}\d)(?!\d)")
 
 

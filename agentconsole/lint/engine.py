@@ -57,8 +57,6 @@ class RuleSet:
         params: dict[str, Any],
     ) -> None:
         self.rules = rules
-        self.words = words
-        self.params = params
         self.checkers = [build(words, params) for build in FAMILIES]
 
 
