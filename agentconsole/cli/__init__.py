@@ -29,11 +29,13 @@ _DB_HELP = "Database file (default: in your data folder; env AGENTCONSOLE_DB)."
 _COMMAND_MODULES = {
     "customers": "read_cmds",
     "demo": "console_cmd",
+    "drafts": "outbox_cmd",
     "export": "read_cmds",
     "import": "import_cmd",
     "merge": "merge_cmd",
     "merge-customers": "read_cmds",
     "messages": "read_cmds",
+    "outbox": "outbox_cmd",
     "search": "read_cmds",
     "show": "read_cmds",
     "tickets": "read_cmds",
