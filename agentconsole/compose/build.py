@@ -40,6 +40,10 @@ _PREFIX = re.compile(
 _GREETING = re.compile(
     r"^\s*(?:dear|hi|hello|good (?:morning|afternoon|evening)|您好|你好|尊敬的)", re.I
 )
+_QUOTE_START = re.compile(
+    r"^(?:On .{5,200} wrote:|在.{2,100}写道[:：]|---------- Forwarded message ----------)$",
+    re.MULTILINE,
+)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -142,6 +146,14 @@ def forwarded(message: ThreadMessage) -> str:
             text,
         ]
     )
+
+
+def written_part(body: str) -> str:
+    """The part of a draft the agent wrote: everything above the quoted or forwarded
+    message (a prefix, so offsets into it are offsets into the body). The linter checks
+    this part; the customer's own words below are not ours to correct."""
+    found = _QUOTE_START.search(body)
+    return body[: found.start()] if found else body
 
 
 def reply_body(text: str, *, greeting: Greeting | None, sign: str | None, quote: str | None) -> str:

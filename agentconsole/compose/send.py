@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 import time
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from agentconsole.compose.errors import ComposeError
 from agentconsole.compose.mime import (
@@ -37,16 +37,17 @@ SOURCE = "compose"
 
 
 @dataclass(frozen=True)
-class SendResult:
-    """What pressing "send" did. ``queued`` False with error findings: blocked, nothing
-    changed. ``message_id`` is the Message-ID header of the queued mail; ``stored_id``
-    the ``messages.id`` of the reply or note stored on the ticket."""
+class Recorded:
+    """A draft stored on its ticket: ``stored_id`` is the reply's or note's
+    ``messages.id``; a reply also has its Message-ID header and outbox entry."""
 
-    findings: list[object] = field(default_factory=list)
-    queued: bool = False
+    stored_id: int
     message_id: str | None = None
     outbox_id: int | None = None
-    stored_id: int | None = None
+
+    @property
+    def queued(self) -> bool:
+        return self.outbox_id is not None
 
 
 def sender(config: Config) -> tuple[str, str]:
@@ -132,14 +133,14 @@ def record_draft(
     *,
     actor: str,
     override: Override | None = None,
-) -> SendResult:
+) -> Recorded:
     """Store the draft on its ticket: a note is added, a reply queued (the linter's
     verdict is the caller's, :func:`agentconsole.compose.send_draft`)."""
     now = int(time.time())
     message = outgoing_message(conn, draft, config, now=now)
     if draft.mode == "note":
         stored = add_note(conn, draft.ticket_id, message, actor=actor, draft_id=draft.id, now=now)
-        return SendResult(stored_id=stored)
+        return Recorded(stored)
     queued = queue_reply(
         conn,
         draft.ticket_id,
@@ -150,9 +151,4 @@ def record_draft(
         override=override,
         now=now,
     )
-    return SendResult(
-        queued=True,
-        message_id=message.rfc_message_id,
-        outbox_id=queued.outbox_id,
-        stored_id=queued.message_id,
-    )
+    return Recorded(queued.message_id, message.rfc_message_id, queued.outbox_id)
