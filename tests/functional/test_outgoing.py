@@ -169,3 +169,39 @@ def test_a_failed_send_changes_nothing(
     assert counts(conn) == before
     assert get_ticket(conn, ticket) == state
     assert drafts_for(conn, ticket) == [draft]
+
+
+def test_attachments_are_stored_with_their_chinese_names(
+    conn: sqlite3.Connection, ticket: int, tmp_path: Path
+) -> None:
+    config = make_config()
+    statement = tmp_path / "交易记录.pdf"
+    statement.write_bytes(b"%PDF-1.4 " + bytes(range(256)) * 100)
+    for mode in ("reply", "note"):
+        draft = new_draft(conn, ticket, mode, config, canned_text="见附件")
+        result = record_draft(
+            conn, replace(draft, attachments=(str(statement),)), config, actor="lin"
+        )
+        files = conn.execute(
+            "SELECT filename, content_type, size FROM attachments WHERE message_id = ?",
+            (result.stored_id,),
+        ).fetchall()
+        assert files == [("交易记录.pdf", "application/pdf", statement.stat().st_size)]
+    assert [e.id for e in list_outbox(conn)] == [1]
+
+
+def test_a_large_reply_keeps_its_bytes(
+    conn: sqlite3.Connection, ticket: int, tmp_path: Path
+) -> None:
+    """Over 8 MB an import spools the compressed bytes instead of holding them."""
+    config = make_config()
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(bytes(range(256)) * 40_000)
+    draft = new_draft(conn, ticket, "reply", config, canned_text="见附件")
+    result = record_draft(conn, replace(draft, attachments=(str(scan),)), config, actor="lin")
+    assert result.outbox_id is not None and result.stored_id is not None
+    assert raw_message(conn, result.stored_id) == outbox_raw(conn, result.outbox_id)
+    stored = BytesParser(policy=policy.default).parsebytes(raw_message(conn, result.stored_id))
+    assert isinstance(stored, EmailMessage)
+    [part] = list(stored.iter_attachments())
+    assert (part.get_filename(), part.get_content()) == ("scan.png", scan.read_bytes())
