@@ -80,6 +80,8 @@ def _typed(key: str, hint: object, value: object) -> Any:
             if not isinstance(item, str):
                 raise _wrong(f"{key}.{name}", "a string", item)
         return dict(table)
+    if key == "lint.words":  # lists of words, not [identifiers]' tables of patterns
+        return {name: _strings(f"{key}.{name}", item) for name, item in _table(key, value).items()}
     if hint == dict[str, tuple[str, ...]]:
         return {name: _patterns(f"{key}.{name}", item) for name, item in _table(key, value).items()}
     raise TypeError(f"config field {key} has a type the file reader does not know: {hint}")
@@ -164,6 +166,20 @@ def _status_after_reply(value: str) -> str:
     return value
 
 
+_LINT_SWITCHES = ("error", "warning", "info", "off")
+
+
+def _lint_switches(value: dict[str, str]) -> dict[str, str]:
+    """Each value of ``[lint] rules`` must be a severity or "off"; whether the code is
+    a rule is checked where the rules are loaded (agentconsole.lint.rules)."""
+    for code, switch in value.items():
+        if switch not in _LINT_SWITCHES:
+            raise ConfigValueError(
+                f"lint.rules.{code} must be one of {', '.join(_LINT_SWITCHES)}, not {switch!r}"
+            )
+    return value
+
+
 # Rules beyond the type, by key.
 _RULES: dict[str, Callable[[Any], Any]] = {
     "keymap": _keymap,
@@ -171,6 +187,7 @@ _RULES: dict[str, Callable[[Any], Any]] = {
     "views": _views,
     "mailbox.support_addresses": _addresses,
     "compose.status_after_reply": _status_after_reply,
+    "lint.rules": _lint_switches,
 }
 
 

@@ -32,6 +32,7 @@ _COMMAND_MODULES = {
     "drafts": "outbox_cmd",
     "export": "read_cmds",
     "import": "import_cmd",
+    "lint": "lint_cmd",
     "merge": "merge_cmd",
     "merge-customers": "read_cmds",
     "messages": "read_cmds",

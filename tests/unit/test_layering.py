@@ -35,8 +35,12 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.ingest.pipeline",
         "agentconsole.domain.tickets",
         "agentconsole.domain.arrival",
+<<<<<<< HEAD
         "agentconsole.compose.mime",
         "agentconsole.compose.addresses",
+=======
+        "agentconsole.lint.engine",
+>>>>>>> track-L
     ):
         assert expected in modules
 
