@@ -21,8 +21,9 @@ _MARKUP = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _WORD = re.compile(r"[a-z0-9]{3,}")
 
 # What a query term scores by where it is found; a response needs every term somewhere.
-TITLE, HEAD, PINYIN, TEXT = 110.0, 100.0, 90.0, 60.0
-_FUZZY_MIN_LEN, _FUZZY_CUTOFF, _FUZZY_WEIGHT = 3, 75.0, 0.7
+TITLE, HEAD, PINYIN, TEXT, _BONUS = 110.0, 100.0, 90.0, 60.0, 5.0
+# Typos are forgiven from four characters on; shorter terms match too much by chance.
+_FUZZY_MIN_LEN, _FUZZY_CUTOFF, _FUZZY_WEIGHT = 4, 85.0, 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +76,22 @@ def search_key(response: CannedResponse) -> SearchKey:
     )
 
 
+def _field_bonus(term: str, fields: str) -> float:
+    """A little more for a term that starts a field (``tk`` for 退款…), more again for
+    one that is a whole field: what the agent typed is what the response is called."""
+    if f"\n{term}\n" in f"\n{fields}\n":
+        return 2 * _BONUS
+    return _BONUS if f"\n{term}" in f"\n{fields}" else 0.0
+
+
 def term_score(term: str, key: SearchKey) -> float:
     """How well one query term (lower-cased) matches: 0 when it does not."""
     if term in key.title:
-        return TITLE
+        return TITLE + _field_bonus(term, key.title)
     if term in key.head:
-        return HEAD
+        return HEAD + _field_bonus(term, key.head)
     if term.isascii() and term.isalpha() and term in key.pinyin:
-        return PINYIN
+        return PINYIN + _field_bonus(term, key.pinyin)
     if term in key.text:
         return TEXT
     if len(term) >= _FUZZY_MIN_LEN:
