@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
@@ -44,12 +45,20 @@ class SearchKey:
     text is compared with to suggest a response."""
 
 
+@lru_cache(maxsize=4096)
+def _syllables(run: str) -> tuple[str, ...]:
+    """Pinyin of a run of Chinese characters, word-aware (pypinyin's phrase table picks
+    the reading in context). Cached: titles and keywords repeat across responses."""
+    return tuple(lazy_pinyin(run, style=Style.NORMAL))
+
+
 def pinyin_forms(text: str) -> list[str]:
     """Full pinyin and initials of each run of Chinese characters in ``text``."""
     forms: list[str] = []
     for run in _CJK_RUN.findall(text):
-        forms.append("".join(lazy_pinyin(run, style=Style.NORMAL)))
-        forms.append("".join(lazy_pinyin(run, style=Style.FIRST_LETTER)))
+        syllables = _syllables(run)
+        forms.append("".join(syllables))
+        forms.append("".join(s[:1] for s in syllables))
     return forms
 
 
