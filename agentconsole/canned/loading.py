@@ -29,6 +29,7 @@ from agentconsole.canned.templating import compile_body
 from agentconsole.models import CATEGORIES
 
 FENCE = "+++"
+MAX_BYTES = 256 * 1024
 _ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,79}")
 _REQUIRED = ("id", "title", "lang", "categories")
 _LISTS = ("categories", "tags", "keywords")
@@ -153,8 +154,11 @@ def parse_response(path: Path, text: str, origin: str) -> CannedResponse:
 
 
 def read_text(path: Path) -> str:
-    """A response file's text (UTF-8, a BOM and CRLF line ends allowed)."""
+    """A response file's text (UTF-8, a BOM and CRLF line ends allowed). A file over
+    256 KB is not a reply fragment: refused before it is read whole."""
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise CannedError(f"larger than {MAX_BYTES // 1024} KB", path=path)
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CannedError(f"not UTF-8 (byte {exc.start})", path=path, line=1) from None
@@ -172,7 +176,11 @@ def load_folder(folder: Path, origin: str) -> tuple[list[CannedResponse], list[C
     loaded: list[CannedResponse] = []
     problems: list[CannedError] = []
     id_lines: dict[Path, int] = {}
-    for path in sorted(folder.glob("*.md")):
+    try:
+        paths = sorted(folder.glob("*.md"))
+    except OSError as exc:
+        return [], [CannedError(f"cannot be read ({exc.strerror})", path=folder)]
+    for path in paths:
         try:
             text = read_text(path)
             loaded.append(parse_response(path, text, origin))

@@ -24,6 +24,7 @@ _WORD = re.compile(r"[a-z0-9]{3,}")
 # What a query term scores by where it is found; a response needs every term somewhere.
 TITLE, HEAD, PINYIN, TEXT, _BONUS = 110.0, 100.0, 90.0, 60.0, 5.0
 # Typos are forgiven from four characters on; shorter terms match too much by chance.
+_MAX_TERMS = 12
 _FUZZY_MIN_LEN, _FUZZY_CUTOFF, _FUZZY_WEIGHT = 4, 85.0, 0.7
 
 
@@ -110,7 +111,9 @@ def term_score(term: str, key: SearchKey) -> float:
 
 
 def query_terms(query: str) -> list[str]:
-    return query.casefold().split()
+    """The words of a query, lower-cased; a pasted wall of text counts by its first
+    words only, so a keystroke stays cheap."""
+    return query.casefold().split()[:_MAX_TERMS]
 
 
 def score(terms: list[str], key: SearchKey) -> float:

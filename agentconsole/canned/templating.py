@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
 from liquid import Environment, StrictDefaultUndefined
@@ -152,9 +153,12 @@ def _error(response: CannedResponse, exc: LiquidError) -> CannedError:
     return CannedError(message, path=response.path, line=line, column=column, variable=variable)
 
 
+@lru_cache(maxsize=1024)
 def compile_body(response: CannedResponse) -> BoundTemplate:
     """Parse the body and check it names only known variables and filters; raise
-    CannedError (file, line, column, variable) otherwise."""
+    CannedError (file, line, column, variable) otherwise. Cached per response (a
+    picker's preview renders on every move); a bound template renders safely from
+    several threads, each render having its own context."""
     if _START in response.body or _END in response.body:
         index = min(i for i in (response.body.find(_START), response.body.find(_END)) if i >= 0)
         line, column = _position(response, response.body, index)

@@ -181,3 +181,15 @@ def test_the_shipped_set_loads_clean_in_both_languages() -> None:
         assert {library.get(f"{stem}-zh").lang, library.get(f"{stem}-en").lang} == {"zh", "en"}
     assert {p.name.split(".")[-1] for p in shipped_folder().iterdir()} == {"md"}
     assert len(library.all()) == len(list(shipped_folder().glob("*.md")))
+
+
+def test_a_folder_named_like_a_file_and_a_huge_file_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "dir.md").mkdir()
+    write(tmp_path, "huge.md", good("huge") + "x" * 300_000)
+    write(tmp_path, "ok.md", good("ok"))
+    loaded, problems = load_folder(tmp_path, "user")
+    assert [r.id for r in loaded] == ["ok"]
+    assert [str(p) for p in problems] == [
+        f"{tmp_path}/dir.md: cannot be read (Is a directory)",
+        f"{tmp_path}/huge.md: larger than 256 KB",
+    ]

@@ -156,3 +156,9 @@ def test_the_shipped_set_suggests_for_a_ticket() -> None:
         category=None, lang="en", text="Is this e-mail phishing? It wants my PIN"
     )
     assert ids(found)[0] == "phishing-warning-en"
+
+
+def test_a_pasted_wall_of_text_is_searched_by_its_first_words() -> None:
+    assert ids(LIBRARY.search("退款 " * 5000)) == ["refund"]
+    assert ids(LIBRARY.search("退款 " * 12 + "password")) == ["refund"]
+    assert ids(LIBRARY.search("退款 " * 11 + "password")) == []

@@ -35,6 +35,8 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.ingest.pipeline",
         "agentconsole.domain.tickets",
         "agentconsole.domain.arrival",
+        "agentconsole.canned.library",
+        "agentconsole.canned.templating",
     ):
         assert expected in modules
 
