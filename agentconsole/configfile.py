@@ -152,12 +152,25 @@ def _addresses(value: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(address.lower() for address in value)
 
 
+def _status_after_reply(value: str) -> str:
+    """A status a reply may move its ticket to, or ``unchanged``."""
+    from agentconsole.domain.outgoing import STATUSES_AFTER_REPLY
+
+    if value not in STATUSES_AFTER_REPLY:
+        raise ConfigValueError(
+            f"compose.status_after_reply must be one of {', '.join(STATUSES_AFTER_REPLY)},"
+            f" not {value!r}"
+        )
+    return value
+
+
 # Rules beyond the type, by key.
 _RULES: dict[str, Callable[[Any], Any]] = {
     "keymap": _keymap,
     "threading.subject_window_days": _whole_days,
     "views": _views,
     "mailbox.support_addresses": _addresses,
+    "compose.status_after_reply": _status_after_reply,
 }
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from agentconsole.attachments import save_all
+from agentconsole.compose import drafts as draft_store
+from agentconsole.compose.build import new_draft
 from agentconsole.config import Config
 from agentconsole.domain import customers as customer_rules
 from agentconsole.domain import tickets as ticket_rules
@@ -33,6 +35,7 @@ from agentconsole.store.customers import (
     find_customers,
     get_customer,
 )
+from agentconsole.store.drafts import Draft
 from agentconsole.store.events import ticket_events
 from agentconsole.store.message_rows import has_messages
 from agentconsole.store.messages import raw_message, ticket_messages
@@ -193,3 +196,22 @@ class ConsoleService:
         follow a link already there."""
         payloads = attachment_payloads(raw_message(self.conn(), message_id))
         return save_all(folder, ((item.filename, content) for item, content in payloads))
+
+    # -- composing (agentconsole.compose; sending records through the domain) -----
+    @_with_connection
+    def new_draft(self, ticket_id: int, mode: str, canned_text: str | None = None) -> Draft:
+        """A reply, reply-all, forward or note filled in from the thread (not saved)."""
+        return new_draft(self.conn(), ticket_id, mode, self.config, canned_text=canned_text)
+
+    @_with_connection
+    def save_draft(self, draft: Draft) -> Draft:
+        """Store the draft as typed so far; returns it with its id."""
+        return draft_store.save_draft(self.conn(), draft)
+
+    @_with_connection
+    def drafts_for(self, ticket_id: int) -> list[Draft]:
+        return draft_store.drafts_for(self.conn(), ticket_id)
+
+    @_with_connection
+    def discard_draft(self, draft_id: int) -> bool:
+        return draft_store.discard_draft(self.conn(), draft_id)

@@ -125,7 +125,7 @@ def render_command(ctx: Context, rid: str, ref: str, as_json: bool) -> None:
     response = _response(_library(ctx), rid)
     conn = ctx.conn()
     try:
-        ticket = get_ticket(conn, ticket_id_of(conn, ref, missing_code=2))
+        ticket = get_ticket(conn, ticket_id_of(conn, ref, missing=2))
     except TicketNotFound as exc:
         fail(str(exc), 2)
     customer = None

@@ -37,6 +37,8 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.domain.arrival",
         "agentconsole.canned.library",
         "agentconsole.canned.templating",
+        "agentconsole.compose.mime",
+        "agentconsole.compose.addresses",
     ):
         assert expected in modules
 
