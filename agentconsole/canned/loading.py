@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from agentconsole.canned.model import LANGS, CannedError, CannedResponse
+from agentconsole.canned.search import sort_key
 from agentconsole.canned.templating import compile_body
 from agentconsole.models import CATEGORIES
 
@@ -213,4 +214,4 @@ def merged(layers: Iterable[list[CannedResponse]]) -> list[CannedResponse]:
     for layer in layers:
         for response in layer:
             by_id[response.id] = response
-    return sorted(by_id.values(), key=lambda r: (r.lang, r.title.casefold(), r.id))
+    return sorted(by_id.values(), key=sort_key)

@@ -63,6 +63,13 @@ def pinyin_forms(text: str) -> list[str]:
     return forms
 
 
+def sort_key(response: CannedResponse) -> tuple[str, str, str]:
+    """Language, then title in alphabetical order, Chinese titles by their pinyin
+    (code-point order would look random to a reader), then id."""
+    title = _CJK_RUN.sub(lambda run: " ".join(_syllables(run.group(0))) + " ", response.title)
+    return response.lang, title.casefold(), response.id
+
+
 def words_of(text: str) -> set[str]:
     """Latin words of 3+ letters and overlapping pairs of Chinese characters: how two
     texts are compared for overlap without a segmenter."""

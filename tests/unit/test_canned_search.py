@@ -162,3 +162,12 @@ def test_a_pasted_wall_of_text_is_searched_by_its_first_words() -> None:
     assert ids(LIBRARY.search("退款 " * 5000)) == ["refund"]
     assert ids(LIBRARY.search("退款 " * 12 + "password")) == ["refund"]
     assert ids(LIBRARY.search("退款 " * 11 + "password")) == []
+
+
+def test_the_library_lists_by_language_then_title_chinese_by_pinyin() -> None:
+    library = load_library(make_config())
+    titles = [r.title for r in library.all() if r.lang == "zh"]
+    assert titles[:3] == ["充值未到账", "处理进度跟进：仍在处理中", "付款失败或交易被拒绝"]
+    english = [r.title for r in library.all() if r.lang == "en"]
+    assert english == sorted(english, key=str.casefold)
+    assert [r.lang for r in library.all()] == sorted(r.lang for r in library.all())
