@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
-from liquid import Environment, StrictDefaultUndefined
+from liquid import Environment, FalsyStrictUndefined
 from liquid.ast import Node
 from liquid.exceptions import LiquidError, LiquidSyntaxError, UndefinedError
 from liquid.tag import Tag
@@ -106,6 +106,13 @@ class _BlankTag(Tag):
         return _BlankNode(token, label)
 
 
+class _Undefined(FalsyStrictUndefined):
+    """A missing value: printing it is an error, but ``default:`` replaces it and
+    ``{% if customer.name %}`` tests it (false), so a template can do without one."""
+
+    force_liquid_default = True
+
+
 class _CannedEnvironment(Environment):
     """No file loader (the default DictLoader is empty), limits a template cannot pass."""
 
@@ -115,7 +122,7 @@ class _CannedEnvironment(Environment):
 
 
 def _environment() -> Environment:
-    env = _CannedEnvironment(undefined=StrictDefaultUndefined)
+    env = _CannedEnvironment(undefined=_Undefined)
     for name in ("include", "render"):  # they read other templates: not for us
         del env.tags[name]
     env.add_tag(_BlankTag)
@@ -146,7 +153,7 @@ def _error(response: CannedResponse, exc: LiquidError) -> CannedError:
         if token is not None and token.source == response.body and token.start_index >= 0:
             found = _PATH.match(response.body, token.start_index)
         if found is None:
-            found = re.search(r"'([^']+)' is undefined", message)
+            found = re.search(r"'?([\w.]+)'? is undefined", message)
         variable = found.group(1) if found else None
         if variable is not None:
             message = f"{variable} has no value and no default (use {variable} | default: ...)"
@@ -201,7 +208,7 @@ def _clean(values: Mapping[str, object]) -> dict[str, object]:
     for key, value in values.items():
         if isinstance(value, Mapping):
             out[str(key)] = _clean(value)
-        elif value is not None:
+        elif value is not None and str(value).strip():  # "" is missing: default applies
             out[str(key)] = str(value).replace(_START, "").replace(_END, "")
     return out
 

@@ -170,3 +170,14 @@ def test_missing_values_are_absent_so_defaults_apply() -> None:
     assert values["sla"] == {}
     body = '{{ customer.name | default: "客户" }} {{ agent.name | default: "客服团队" }}'
     assert render(response(body), values).text == "客户 客服团队"
+
+
+def test_a_template_can_test_for_a_value_and_empty_counts_as_missing() -> None:
+    body = '{% if customer.name %}{{ customer.name }}{% else %}您{% endif %}好 {{ agent.name | default: "A" }}'
+    assert render(response(body), {"customer": {"name": "王小明"}}).text == "王小明好 A"
+    assert render(response(body), {"customer": {}}).text == "您好 A"
+    assert (
+        render(response(body), {"customer": {"name": " "}, "agent": {"name": ""}}).text == "您好 A"
+    )
+    with pytest.raises(CannedError, match=r"x.md:8:4: customer.name has no value and no default"):
+        render(response("{{ customer.name | upcase }}"), {"customer": {"name": ""}})
