@@ -173,7 +173,10 @@ def test_missing_values_are_absent_so_defaults_apply() -> None:
 
 
 def test_a_template_can_test_for_a_value_and_empty_counts_as_missing() -> None:
-    body = '{% if customer.name %}{{ customer.name }}{% else %}您{% endif %}好 {{ agent.name | default: "A" }}'
+    body = (
+        "{% if customer.name %}{{ customer.name }}{% else %}您{% endif %}"
+        '好 {{ agent.name | default: "A" }}'
+    )
     assert render(response(body), {"customer": {"name": "王小明"}}).text == "王小明好 A"
     assert render(response(body), {"customer": {}}).text == "您好 A"
     assert (
