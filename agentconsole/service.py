@@ -39,6 +39,7 @@ from agentconsole.store.drafts import Draft
 from agentconsole.store.events import ticket_events
 from agentconsole.store.message_rows import has_messages
 from agentconsole.store.messages import raw_message, ticket_messages
+from agentconsole.store.outbox import OutboxEntry, ticket_outbox
 from agentconsole.store.query import compile_query
 from agentconsole.store.ticket_rows import assignees
 from agentconsole.store.tickets import count_tickets, get_ticket, list_tickets
@@ -215,3 +216,8 @@ class ConsoleService:
     @_with_connection
     def discard_draft(self, draft_id: int) -> bool:
         return draft_store.discard_draft(self.conn(), draft_id)
+
+    @_with_connection
+    def outbox_for(self, ticket_id: int) -> list[OutboxEntry]:
+        """The ticket's mail in the outbox (the ticket view says what still waits)."""
+        return ticket_outbox(self.conn(), ticket_id)

@@ -205,3 +205,26 @@ def test_a_large_reply_keeps_its_bytes(
     assert isinstance(stored, EmailMessage)
     [part] = list(stored.iter_attachments())
     assert (part.get_filename(), part.get_content()) == ("scan.png", scan.read_bytes())
+
+
+def test_the_customers_answer_to_our_reply_joins_the_ticket(
+    conn: sqlite3.Connection, ticket: int
+) -> None:
+    config = make_config()
+    result = record_draft(
+        conn, new_draft(conn, ticket, "reply", config, canned_text="x"), config, actor="lin"
+    )
+    assert result.message_id is not None
+    answer = mail(
+        sender="xm@example.cn",
+        subject="另一个问题",  # a new subject: only In-Reply-To ties it to the ticket
+        msgid="<a2@example.cn>",
+        in_reply_to=result.message_id,
+        date="Mon, 05 Oct 2099 10:00:00 +0800",
+    )
+    ingest(conn, [answer], config)
+    assert conn.execute("SELECT ticket_id, thread_rule FROM messages WHERE id = 3").fetchone() == (
+        ticket,
+        "in-reply-to",
+    )
+    assert get_ticket(conn, ticket).status == "open"

@@ -31,3 +31,20 @@ def test_a_saved_draft_is_offered_back_after_a_restart(service: ConsoleService) 
     assert again.discard_draft(1) is True
     assert again.drafts_for(1) == []
     assert again.discard_draft(1) is False
+
+
+def test_the_outbox_of_a_ticket(service: ConsoleService) -> None:
+    from agentconsole.compose.send import record_draft
+    from agentconsole.store import open_db
+
+    assert service.outbox_for(1) == []
+    conn = open_db(service.db_path).conn
+    draft = service.new_draft(1, "reply", canned_text="Done.")
+    record_draft(conn, draft, service.config, actor="lin")
+    conn.close()
+    [entry] = service.outbox_for(1)
+    assert (entry.status, entry.to, entry.subject) == (
+        "queued",
+        ("ann@example.org",),
+        draft.subject,
+    )
