@@ -19,7 +19,7 @@ from agentconsole.domain.customers import customer_wrote
 from agentconsole.domain.thread_state import IMPORT_ACTOR
 from agentconsole.domain.tickets import tag_from_mailbox
 from agentconsole.ingest.customers import message_customer
-from agentconsole.ingest.message_insert import store_message
+from agentconsole.ingest.message_insert import keep_ref, store_message
 from agentconsole.ingest.prepare import Prepared
 from agentconsole.ingest.relink import SubjectWindow, relink
 from agentconsole.ingest.summary import ImportSummary
@@ -152,6 +152,9 @@ class MailWriter:
             detail=detail,
             now=now,
         )
+        latest_other = None
+        if ticket_id is not None:
+            latest_other = keep_ref(conn, ticket_id, message_id, opened=created)
         record_location(conn, message_id, prepared.where, now)
         record_refs(conn, message_id, named_ids(parsed))
         if ticket_id is None:
@@ -178,11 +181,11 @@ class MailWriter:
             )
         ticket_id, merged = relink(
             conn,
-            message_id=message_id,
             ticket_id=ticket_id,
             parsed=parsed,
             match=match,
             date=date,
+            latest_other=latest_other,
             window=window,
             actor=self.actor,
             now=now,
