@@ -24,12 +24,12 @@ from agentconsole.ingest.prepare import Prepared
 from agentconsole.ingest.relink import SubjectWindow, relink
 from agentconsole.ingest.summary import ImportSummary
 from agentconsole.ingest.threader import find_thread, named_ids
-from agentconsole.ingest.ticket_attach import attach, new_ticket
+from agentconsole.ingest.ticket_attach import attach, new_ticket, participants
 from agentconsole.store.events import record_event
 from agentconsole.store.locations import record_location
 from agentconsole.store.message_refs import record_refs
 from agentconsole.store.message_rows import stored_copy
-from agentconsole.store.ticket_rows import ticket_customer
+from agentconsole.store.ticket_rows import add_participants, ticket_customer
 
 __all__ = ["ImportSummary", "MailWriter"]
 
@@ -159,8 +159,12 @@ class MailWriter:
         record_refs(conn, message_id, named_ids(parsed))
         if ticket_id is None:
             return
-        attach(conn, ticket_id, prepared, date=date, outbound=outbound, actor=self.actor, now=now)
-        if not created:
+        if created:
+            add_participants(conn, ticket_id, participants(prepared))
+        else:
+            attach(
+                conn, ticket_id, prepared, date=date, outbound=outbound, actor=self.actor, now=now
+            )
             record_event(
                 conn,
                 "message_added",
