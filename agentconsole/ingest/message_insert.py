@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from agentconsole.ingest.prepare import Prepared
+from agentconsole.store.merge_rows import other_messages
 from agentconsole.store.message_rows import MessageRow, SearchText, insert_message
 from agentconsole.store.tickets import refresh_ticket_ref
 
@@ -94,6 +95,24 @@ def store_message(
     message_id = insert_message(
         conn, row, prepared.raw_compressed, search_text(prepared), attachment_rows(prepared)
     )
-    if ticket_id is not None:
-        refresh_ticket_ref(conn, ticket_id)
     return message_id
+
+
+def keep_ref(
+    conn: sqlite3.Connection, ticket_id: int, message_id: int, *, opened: bool
+) -> int | None:
+    """Keep the ticket's ref following its first message now that stored message
+    ``message_id`` joined it (``opened``: it opened the ticket), and return the latest
+    date among the ticket's other messages (None: there are none), which
+    :func:`~agentconsole.ingest.relink.relink` needs.
+
+    The ref is recomputed only when the message may have become the ticket's first:
+    a follow-up after it (most of them) changes nothing, and recomputing the ref each
+    time was a third of the writer's work."""
+    if opened:
+        refresh_ticket_ref(conn, ticket_id)
+        return None
+    others = other_messages(conn, ticket_id, message_id)
+    if not others.first_before:
+        refresh_ticket_ref(conn, ticket_id)
+    return others.latest_date
