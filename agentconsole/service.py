@@ -22,6 +22,7 @@ from typing import ParamSpec, TypeVar
 from agentconsole.attachments import save_all
 from agentconsole.compose import drafts as draft_store
 from agentconsole.compose.build import new_draft
+from agentconsole.compose.mime import AttachmentFile, check_attachment
 from agentconsole.config import Config
 from agentconsole.domain import customers as customer_rules
 from agentconsole.domain import tickets as ticket_rules
@@ -215,3 +216,8 @@ class ConsoleService:
     @_with_connection
     def discard_draft(self, draft_id: int) -> bool:
         return draft_store.discard_draft(self.conn(), draft_id)
+
+    def check_attachment(self, path: str) -> AttachmentFile:
+        """The file at ``path`` with its size, if it can be attached; ComposeError
+        naming it when it is missing, unreadable or too large (never a silent skip)."""
+        return check_attachment(path)
