@@ -22,6 +22,7 @@ from typing import ParamSpec, TypeVar
 from agentconsole.attachments import save_all
 from agentconsole.compose import drafts as draft_store
 from agentconsole.compose.build import new_draft
+from agentconsole.compose.mime import AttachmentFile, check_attachment
 from agentconsole.config import Config
 from agentconsole.domain import customers as customer_rules
 from agentconsole.domain import tickets as ticket_rules
@@ -221,3 +222,8 @@ class ConsoleService:
     def outbox_for(self, ticket_id: int) -> list[OutboxEntry]:
         """The ticket's mail in the outbox (the ticket view says what still waits)."""
         return ticket_outbox(self.conn(), ticket_id)
+
+    def check_attachment(self, path: str) -> AttachmentFile:
+        """The file at ``path`` with its size, if it can be attached; ComposeError
+        naming it when it is missing, unreadable or too large (never a silent skip)."""
+        return check_attachment(path)
