@@ -154,6 +154,18 @@ def _addresses(value: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(address.lower() for address in value)
 
 
+def _status_after_reply(value: str) -> str:
+    """A status a reply may move its ticket to, or ``unchanged``."""
+    from agentconsole.domain.outgoing import STATUSES_AFTER_REPLY
+
+    if value not in STATUSES_AFTER_REPLY:
+        raise ConfigValueError(
+            f"compose.status_after_reply must be one of {', '.join(STATUSES_AFTER_REPLY)},"
+            f" not {value!r}"
+        )
+    return value
+
+
 _LINT_SWITCHES = ("error", "warning", "info", "off")
 
 
@@ -174,6 +186,7 @@ _RULES: dict[str, Callable[[Any], Any]] = {
     "threading.subject_window_days": _whole_days,
     "views": _views,
     "mailbox.support_addresses": _addresses,
+    "compose.status_after_reply": _status_after_reply,
     "lint.rules": _lint_switches,
 }
 

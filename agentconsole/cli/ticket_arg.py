@@ -13,8 +13,8 @@ from agentconsole.store.tickets import resolve_ref, ticket_refs
 def ticket_id_of(conn: sqlite3.Connection, ref: str, *, missing: int = 1) -> int:
     """The ticket a typed ref names: a derived ref (forgiving, see agentconsole.refs)
     or this machine's local alias ``T-42``. An ambiguous ref lists its tickets (by
-    their refs) and exits 1; a ref no ticket has exits ``missing`` (``lint`` takes a
-    ticket as input, where an unknown one is bad input, exit 2)."""
+    their refs) and exits 1; a ref no ticket has exits ``missing`` (a command that
+    writes, or ``lint`` taking a ticket as input, treats it as bad input: 2)."""
     derived = parse_ref(ref)
     if derived is not None:
         ids = resolve_ref(conn, derived)

@@ -122,7 +122,7 @@ def _parallel(items: Iterable[SourceItem], pool: _Pool, errors: list[str]) -> It
     in_flight = 0
     chunk: list[tuple[bytes, Provenance]] = []
     chunk_bytes = 0
-    limit = pool.jobs * 6
+    limit = pool.jobs * 24
 
     def flush() -> None:
         nonlocal chunk, chunk_bytes, in_flight

@@ -26,10 +26,11 @@ from agentconsole.domain.thread_state import settle
 from agentconsole.ingest.threader import ThreadMatch
 from agentconsole.mail.parse import ParsedMessage
 from agentconsole.store.events import record_event
-from agentconsole.store.merge_rows import file_message, latest_other_date, message_facts
+from agentconsole.store.merge_rows import file_message, message_facts
 from agentconsole.store.message_refs import referring_messages
 from agentconsole.store.threads import open_tickets_by_subject
 from agentconsole.store.ticket_rows import add_participants
+from agentconsole.store.tickets import refresh_ticket_ref
 
 DAY = 86400
 
@@ -46,20 +47,21 @@ class SubjectWindow:
 def relink(
     conn: sqlite3.Connection,
     *,
-    message_id: int,
     ticket_id: int,
     parsed: ParsedMessage,
     match: ThreadMatch,
     date: int,
+    latest_other: int | None,
     window: SubjectWindow | None,
     actor: str,
     now: int,
 ) -> tuple[int, int]:
-    """After stored message ``message_id`` joined ``ticket_id``: merge the tickets its
+    """After the stored message ``parsed`` joined ``ticket_id``: merge the tickets its
     references and its referrers sit on, and (given a ``window``) every open ticket
     the subject rule would have joined it to, the one the threader picked being only
     the latest; file referrers left unfiled (automatic mail read before what it
-    answers); recompute the ticket if the message is older than others on it.
+    answers); recompute the ticket if the message is not newer than the others on it
+    (``latest_other``: the latest date among them, None if there are none).
     What the threader found (``match``: the tickets holding what the message names,
     the subject window's tickets) is not looked up again.
     Returns (the ticket the message is on now, how many tickets merged into it)."""
@@ -80,10 +82,8 @@ def relink(
     if linked:
         reason = f"{parsed.message_id or 'a message'} links them"
         survivor = merge_all(conn, [ticket_id, *linked], actor=actor, reason=reason, now=now)
-    else:
-        latest = latest_other_date(conn, ticket_id, message_id)
-        if latest is not None and latest >= date:
-            settle(conn, ticket_id, actor=actor, now=now)
+    elif latest_other is not None and latest_other >= date:
+        settle(conn, ticket_id, actor=actor, now=now)
     for referrer, ticket in referrers:
         if ticket is None:
             file_referrer(conn, referrer, survivor, parsed.message_id or "", actor=actor, now=now)
@@ -99,6 +99,7 @@ def file_referrer(
     file_message(
         conn, message_id, ticket_id, rule="in-reply-to", detail=f"names {named}, read later"
     )
+    refresh_ticket_ref(conn, ticket_id)  # it may be older than the ticket's first message
     add_participants(conn, ticket_id, [sender] if sender else [])
     arrival = Arrival(facts.date, facts.outbound, facts.automatic, UNSORTED)
     message_arrived(conn, ticket_id, arrival, actor=actor, now=now)

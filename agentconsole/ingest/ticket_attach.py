@@ -31,7 +31,8 @@ def new_ticket(
     actor: str,
     now: int,
 ) -> int:
-    """The ticket a message that joins none opens."""
+    """The ticket a message that joins none opens, with the message's arrival applied;
+    only its participants remain to be added (:func:`participants`)."""
     return open_ticket(
         conn,
         subject=prepared.parsed.subject,

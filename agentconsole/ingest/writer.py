@@ -19,17 +19,17 @@ from agentconsole.domain.customers import customer_wrote
 from agentconsole.domain.thread_state import IMPORT_ACTOR
 from agentconsole.domain.tickets import tag_from_mailbox
 from agentconsole.ingest.customers import message_customer
-from agentconsole.ingest.message_insert import store_message
+from agentconsole.ingest.message_insert import keep_ref, store_message
 from agentconsole.ingest.prepare import Prepared
 from agentconsole.ingest.relink import SubjectWindow, relink
 from agentconsole.ingest.summary import ImportSummary
 from agentconsole.ingest.threader import find_thread, named_ids
-from agentconsole.ingest.ticket_attach import attach, new_ticket
+from agentconsole.ingest.ticket_attach import attach, new_ticket, participants
 from agentconsole.store.events import record_event
 from agentconsole.store.locations import record_location
 from agentconsole.store.message_refs import record_refs
 from agentconsole.store.message_rows import stored_copy
-from agentconsole.store.ticket_rows import ticket_customer
+from agentconsole.store.ticket_rows import add_participants, ticket_customer
 
 __all__ = ["ImportSummary", "MailWriter"]
 
@@ -152,12 +152,19 @@ class MailWriter:
             detail=detail,
             now=now,
         )
+        latest_other = None
+        if ticket_id is not None:
+            latest_other = keep_ref(conn, ticket_id, message_id, opened=created)
         record_location(conn, message_id, prepared.where, now)
         record_refs(conn, message_id, named_ids(parsed))
         if ticket_id is None:
             return
-        attach(conn, ticket_id, prepared, date=date, outbound=outbound, actor=self.actor, now=now)
-        if not created:
+        if created:
+            add_participants(conn, ticket_id, participants(prepared))
+        else:
+            attach(
+                conn, ticket_id, prepared, date=date, outbound=outbound, actor=self.actor, now=now
+            )
             record_event(
                 conn,
                 "message_added",
@@ -178,11 +185,11 @@ class MailWriter:
             )
         ticket_id, merged = relink(
             conn,
-            message_id=message_id,
             ticket_id=ticket_id,
             parsed=parsed,
             match=match,
             date=date,
+            latest_other=latest_other,
             window=window,
             actor=self.actor,
             now=now,

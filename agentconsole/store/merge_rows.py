@@ -159,21 +159,40 @@ def changed_by_others(
 
 
 def thread_arrivals(conn: sqlite3.Connection, ticket_id: int) -> list[StoredArrival]:
-    """The ticket's messages in date order (then ref, as its ref is chosen)."""
+    """The ticket's mail in date order (then ref, as its ref is chosen); internal notes
+    are not mail and move no clock."""
     rows = conn.execute(
         "SELECT date, direction = 'out', auto_kind IS NOT NULL, subject FROM messages"
-        " WHERE ticket_id = ? ORDER BY date IS NULL, date, ref",
+        " WHERE ticket_id = ? AND direction != 'note' ORDER BY date IS NULL, date, ref",
         (ticket_id,),
     ).fetchall()
     return [StoredArrival(int(r[0] or 0), bool(r[1]), bool(r[2]), str(r[3])) for r in rows]
 
 
-def latest_other_date(conn: sqlite3.Connection, ticket_id: int, message_id: int) -> int | None:
-    """The date of the ticket's latest message other than ``message_id``."""
+@dataclass(frozen=True, slots=True)
+class Others:
+    """What a ticket's other messages say about one that just joined it."""
+
+    first_before: bool
+    """Another message comes first in the order the ticket's ref follows (date, then
+    ref; undated last), and the ticket holds a ref: the ref cannot have changed."""
+    latest_date: int | None
+    """The latest date of the others (None: it is the ticket's only message)."""
+
+
+def other_messages(conn: sqlite3.Connection, ticket_id: int, message_id: int) -> Others:
+    """One query instead of reading the ticket's first message and latest date apart.
+    A tie, or a NULL that makes the order unknown, counts as not before (the caller
+    then recomputes the ref, which is always right)."""
     row = conn.execute(
-        "SELECT max(date) FROM messages WHERE ticket_id = ? AND id != ?", (ticket_id, message_id)
+        "SELECT (SELECT max(date) FROM messages WHERE ticket_id = ?1 AND id != ?2),"
+        " (SELECT ref IS NOT NULL FROM tickets WHERE id = ?1) AND EXISTS (SELECT 1"
+        " FROM messages o, messages n WHERE n.id = ?2 AND o.ticket_id = ?1 AND o.id != ?2"
+        " AND (o.date_source = 'import', o.date IS NULL, o.date, o.ref)"
+        " < (n.date_source = 'import', n.date IS NULL, n.date, n.ref))",
+        (ticket_id, message_id),
     ).fetchone()
-    return None if row is None or row[0] is None else int(row[0])
+    return Others(bool(row[1]), None if row[0] is None else int(row[0]))
 
 
 def write_recomputed(

@@ -72,26 +72,32 @@ def insert_ticket(
     subject: str,
     norm_subject: str,
     customer_id: int | None,
-    status: str,
+    state: TicketState,
     priority: str,
-    category: str,
-    created_at: int,
+    last_message_at: int,
     now: int,
 ) -> int:
-    """A new ticket row whose first message is dated ``created_at``; returns its id."""
+    """A new ticket row holding one message (dated ``last_message_at``), in ``state``;
+    returns its id."""
     cursor = conn.execute(
         "INSERT INTO tickets (subject, norm_subject, customer_id, status, priority, category,"
-        " created_at, updated_at, last_message_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, updated_at, first_response_at, last_customer_at, last_agent_at,"
+        " last_message_at, solved_at, message_count)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
         (
             subject,
             norm_subject,
             customer_id,
-            status,
+            state.status,
             priority,
-            category,
-            created_at,
+            state.category,
+            state.created_at,
             now,
-            created_at,
+            state.first_response_at,
+            state.last_customer_at,
+            state.last_agent_at,
+            last_message_at,
+            state.solved_at,
         ),
     )
     return int(cursor.lastrowid or 0)

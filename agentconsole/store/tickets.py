@@ -106,12 +106,18 @@ def refresh_ticket_ref(conn: sqlite3.Connection, ticket_id: int) -> str | None:
             reallocate_refs(conn, _plain(old))  # lets go of it; the others may shorten
         return None
     plain = first.ref
-    if old != plain or _holders(conn, plain) != [ticket_id]:
+    holders = _holders(conn, plain)
+    if old == plain and holders == [ticket_id]:
+        ref = old
+    elif old is None and not holders:  # the usual new ticket: what allocation would give
+        conn.execute("UPDATE tickets SET ref = ? WHERE id = ?", (plain, ticket_id))
+        ref = plain
+    else:
         reallocate_refs(conn, plain, {ticket_id: first})
         if old is not None and _plain(old) != plain:
             # It left another group (its first message changed): those may shorten.
             reallocate_refs(conn, _plain(old))
-    ref: str = conn.execute("SELECT ref FROM tickets WHERE id = ?", (ticket_id,)).fetchone()[0]
+        ref = conn.execute("SELECT ref FROM tickets WHERE id = ?", (ticket_id,)).fetchone()[0]
     conn.execute(
         "UPDATE events SET ticket_ref = ? WHERE ticket_id = ? AND ticket_ref IS NULL",
         (ref, ticket_id),

@@ -25,6 +25,19 @@ def rollback(conn: sqlite3.Connection) -> None:
         conn.execute("ROLLBACK")
 
 
+def set_autocheckpoint(conn: sqlite3.Connection, pages: int) -> int:
+    """Let the WAL grow to ``pages`` pages before a commit copies it into the database
+    (SQLite's default is 1000); returns the setting it replaces."""
+    previous = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    conn.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
+    return previous
+
+
+def checkpoint(conn: sqlite3.Connection) -> None:
+    """Copy the WAL into the database now, as far as readers allow (never waits)."""
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
 def set_cache_size(conn: sqlite3.Connection, kib: int) -> None:
     """Let this connection keep up to ``kib`` KiB of pages in memory."""
     conn.execute(f"PRAGMA cache_size=-{int(kib)}")

@@ -54,8 +54,7 @@ def new_ticket(conn: sqlite3.Connection, *, out: bool = False, priority: str = "
         source="test",
         actor="import",
         now=NOW,
-    )
-    message_arrived(conn, ticket_id, arrival, actor="import", now=NOW)
+    )  # the opening message's arrival is applied by open_ticket itself
     return ticket_id
 
 
