@@ -127,3 +127,33 @@ def test_unmasked_numbers_and_codes_are_errors_with_a_mask(
 def test_look_alikes_are_not_secrets(text: str) -> None:
     codes = {f.code for f in lint_text(text, LintContext())}
     assert not codes & {"AC202", "AC203", "AC204"}
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "fixed"),
+    [
+        (
+            "您之前提供的密码是Abc12345，请尽快修改。",
+            "Abc12345",
+            "您之前提供的密码是••••••，请尽快修改。",
+        ),
+        ("Your password is Tr0ub4dor&3.", "Tr0ub4dor&3", "Your password is ••••••."),
+        ("PIN: 1234", "1234", "PIN: ••••••"),
+    ],
+)
+def test_a_repeated_password_is_an_error_with_a_mask(text: str, span: str, fixed: str) -> None:
+    assert one(text, "AC205") == ("error", span, fixed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您的密码已修改。",
+        "密码重置链接: abc123 已失效",
+        "Your password is wrong.",
+        "Your password: ******",
+        "Use the password-reset page.",
+    ],
+)
+def test_password_near_misses(text: str) -> None:
+    assert found(text, "AC205") == []
