@@ -75,7 +75,9 @@ class SecurityChecker:
         self.not_asking = re.compile(terms(words["not_asking"]), re.IGNORECASE)
         self.partial = re.compile(terms(words["partial_ok"]), re.IGNORECASE)
         self.benign_before = re.compile(
-            terms(words["not_secret_before"]) + r"[\s-]*$", re.IGNORECASE
+            terms(words["not_secret_before"])
+            + r"[\s-]*(?:(?:your|the|my)\s+|[了的]?[您你我]?的?)$",
+            re.IGNORECASE,
         )
         self.benign_after = re.compile(r"\s*" + terms(words["not_secret_after"]), re.IGNORECASE)
         self.password = re.compile(

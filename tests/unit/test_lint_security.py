@@ -28,6 +28,13 @@ from tests.lintcases import found, one
         ("Please confirm your full card number and CVV.", "confirm your full card number"),
         ("We need your national ID number to proceed.", "need your national ID number"),
         ("请输入OTP码后回复给我们", "OTP码后回复"),
+        ("请您回复短信验证码以完成验证。", "回复短信验证码"),
+        ("为了加快处理，请告知您的登录密码和验证码。", "告知您的登录密码"),
+        ("请将身份证号码及验证码一并发送至本邮箱。", "身份证号码及验证码一并发送"),
+        ("Please send over your one-time password.", "send over your one-time password"),
+        ("Could you share your PIN with us?", "share your PIN"),
+        ("Email us your full card number and CVV.", "Email us your full card number"),
+        ("Please send us your new password.", "send us your new password"),
     ],
 )
 def test_asking_for_a_secret_is_an_error(text: str, span: str) -> None:
@@ -58,6 +65,17 @@ def test_asking_for_a_secret_is_an_error(text: str, span: str) -> None:
         "If you did not receive the code, please reply to this email.",
         "Enter the verification code in the app to finish.",
         "Your password was changed yesterday; send us a note if it was not you.",
+        "OKWallet 员工不会通过邮件向您索要验证码。",
+        "如有人向您索取验证码，请立即拒绝并联系我们。",
+        "切勿将密码告诉他人。",
+        "请确认您已修改了密码。",
+        "请告诉我们您何时重置的密码。",
+        "If anyone asks for your code, do not give it.",
+        "Never reply to an e-mail asking for your password.",
+        "We do not need your password to unlock the account.",
+        "Please confirm that you have changed your password.",
+        "Please let us know when you reset your PIN.",
+        "Please provide the transaction code from your receipt.",
     ],
 )
 def test_warning_about_a_secret_is_not_asking(text: str) -> None:
