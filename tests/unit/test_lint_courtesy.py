@@ -82,14 +82,27 @@ def test_wrong_name_message_in_each_language() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "span"),
+    ("text", "span", "fixed"),
     [
-        ("王小明您好：\n您的提现已到账。\nOKWallet 客服团队", "OKWallet 客服团队"),
-        ("Dear Ann,\nYour withdrawal arrived.\nOKWallet Support", "OKWallet Support"),
+        (
+            "王小明您好：\n您的提现已到账。\nOKWallet 客服团队",
+            "OKWallet 客服团队",
+            "王小明您好：\n您的提现已到账。\n感谢您的耐心与理解！\nOKWallet 客服团队",
+        ),
+        (
+            "Dear Ann,\nYour withdrawal arrived.\nOKWallet Support",
+            "OKWallet Support",
+            "Dear Ann,\nYour withdrawal arrived.\nThank you for your patience.\nOKWallet Support",
+        ),
+        (
+            "王小明您好：\n您的提现已到账。",
+            "您的提现已到账。",
+            "王小明您好：\n您的提现已到账。\n感谢您的耐心与理解！",
+        ),
     ],
 )
-def test_no_thanks_or_closing(text: str, span: str) -> None:
-    assert one(text, "AC103") == ("warning", span, None)
+def test_no_thanks_or_closing(text: str, span: str, fixed: str) -> None:
+    assert one(text, "AC103") == ("warning", span, fixed)
 
 
 @pytest.mark.parametrize(
