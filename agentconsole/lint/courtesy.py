@@ -58,11 +58,11 @@ class CourtesyChecker:
             re.compile(
                 rf"^(?:您好|你好)[ \t]*[，,]?[ \t]*(?P<name>{zh_name})(?P<hon>{zh_hon})?{stop}?$"
             ),
-            # Dear Ms Lee, / Hi Ann! / Hello, 王小明,
+            # Dear Ms Lee, / Hi Ann! / Hello, 王小明, (a name is capitalised: "Hello,
+            # thanks for writing!" names nobody)
             re.compile(
-                r"^(?:Dear|Hi|Hello|Hey|Good (?:morning|afternoon|evening))[ \t]*,?[ \t]+"
-                rf"(?:(?P<hon>{en_hon})\.?[ \t]+)?(?P<name>{en_name})[ \t]*(?:{stop}|$)",
-                re.IGNORECASE,
+                r"^(?i:Dear|Hi|Hello|Hey|Good (?:morning|afternoon|evening))[ \t]*,?[ \t]+"
+                rf"(?:(?P<hon>(?i:{en_hon}))\.?[ \t]+)?(?P<name>{en_name})[ \t]*(?:{stop}|$)"
             ),
         ]
 

@@ -44,6 +44,9 @@ def test_no_greeting_offers_one(text: str, ctx: LintContext, fixed_start: str) -
         ("Hello there,", ANN),
         ("Dear valued customer,", ANN),
         ("Hello, we have received your request.", ANN),
+        ("Hello, thanks for writing to us!", ANN),
+        ("Hi, sorry for the wait!", ANN),
+        ("dear ms lee,", ANN),
         ("Dear 王小明,", WANG),
     ],
 )
