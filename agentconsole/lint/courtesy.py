@@ -16,6 +16,7 @@ from typing import Any
 from agentconsole.lint.doc import Doc, Hit
 from agentconsole.lint.language import HAN, compile_terms, terms
 from agentconsole.lint.model import LintContext
+from agentconsole.textsafe import safe_line
 
 _TEXTS = (
     "greeting_zh",
@@ -77,9 +78,11 @@ class CourtesyChecker:
         return all(part in parts for part in said.split())
 
     def _greeting(self, doc: Doc, ctx: LintContext, start: int, end: int) -> Iterator[Hit]:
+        """AC101/AC102. The name a fix writes into the reply comes from mail: it goes in
+        as one line with control characters made visible."""
         line = doc.own[start:end]
         if not self.greeting.search(line):
-            name = ctx.customer_name.strip()
+            name = safe_line(ctx.customer_name)
             key = f"greeting_{doc.lang}" + ("" if name else "_no_name")
             text = self.texts[key].replace("{name}", name) + "\n\n"
             yield Hit("AC101", start, end, (start, start, text))
@@ -97,8 +100,8 @@ class CourtesyChecker:
             first = start + min(match.start(part) for part in parts)
             last = start + max(match.end(part) for part in parts)
             said = doc.text[first:last]
-            values = {"said": said, "name": ctx.customer_name.strip()}
-            yield Hit("AC102", first, last, (first, last, ctx.customer_name.strip()), values)
+            name = safe_line(ctx.customer_name)
+            yield Hit("AC102", first, last, (first, last, name), {"said": said, "name": name})
             return
 
     def check(self, doc: Doc, ctx: LintContext) -> Iterator[Hit]:

@@ -154,3 +154,9 @@ def test_a_fragment_needs_no_greeting_or_closing() -> None:
     text = "尊敬的李先生，您的提现已到账。"
     assert [f.code for f in found(text, "AC101", ctx) + found(text, "AC102", ctx)] == []
     assert found(text, "AC103", ctx) == [] and found(text, "AC104", ctx) == []
+
+
+def test_a_hostile_name_goes_into_the_fix_as_one_safe_line() -> None:
+    ctx = LintContext(customer_name="Ann\r\nBcc: x@evil.test\x1b[2J")
+    severity, _span, fixed = one("Your withdrawal arrived.\nThanks, Support team", "AC101", ctx)
+    assert fixed is not None and fixed.startswith("Dear Ann Bcc: x@evil.test\u241b[2J,\n\n")
