@@ -102,3 +102,10 @@ def test_an_allowed_domain_must_be_a_domain_name(tmp_path: Path, domain: str) ->
 def test_allowed_domains_are_lower_case(tmp_path: Path) -> None:
     config = _config(tmp_path / "c.toml", '[lint]\nallowed_domains = ["OKWallet.Example."]\n')
     assert config.allowed_domains == ("okwallet.example",)
+
+
+def test_the_same_config_gets_the_same_compiled_rules(tmp_path: Path) -> None:
+    first = _config(tmp_path / "a.toml", '[lint]\nrules = {AC201 = "off"}\n')
+    again = _config(tmp_path / "b.toml", '[lint]\nrules = {AC201 = "off"}\n')
+    assert load_rules(first) is load_rules(again)
+    assert load_rules(first) is not load_rules(Config())
