@@ -35,6 +35,9 @@ from tests.lintcases import found, one
         ("Could you share your PIN with us?", "share your PIN"),
         ("Email us your full card number and CVV.", "Email us your full card number"),
         ("Please send us your new password.", "send us your new password"),
+        ("麻烦发一下验证码，我们帮您查。", "发一下验证码"),
+        ("请报一下您的卡号和CVV", "报一下您的卡号"),
+        ("Kindly furnish your PIN for verification.", "furnish your PIN"),
     ],
 )
 def test_asking_for_a_secret_is_an_error(text: str, span: str) -> None:
