@@ -70,7 +70,12 @@ def list_command(ctx: Context, lang: str | None, as_json: bool) -> None:
     library = _library(ctx)
     found = [r for r in library.all() if lang is None or r.lang == lang]
     if as_json:
-        emit_json({"responses": [_json(r) for r in found], "problems": len(library.problems)})
+        emit_json(
+            {
+                "responses": [_json(r) for r in found],
+                "problems": [str(problem) for problem in library.problems],
+            }
+        )
     else:
         table(
             ("id", "lang", "categories", "title", "origin"),

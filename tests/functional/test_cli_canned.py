@@ -47,7 +47,7 @@ def ref_of(env: dict[str, str], address: str) -> str:
 
 def test_list_shows_both_languages_and_filters(env: dict[str, str]) -> None:
     everything = json.loads(run(env, "canned", "list", "--json").stdout)
-    assert everything["problems"] == 0
+    assert everything["problems"] == []
     langs = {r["lang"] for r in everything["responses"]}
     assert langs == {"zh", "en"}
     zh = json.loads(run(env, "canned", "list", "--lang", "zh", "--json").stdout)["responses"]
@@ -168,6 +168,7 @@ def test_the_users_file_overrides_ours(tmp_path: Path, env: dict[str, str]) -> N
     )
     listed = json.loads(run(env, "--config", str(config), "canned", "list", "--json").stdout)
     fees = next(r for r in listed["responses"] if r["id"] == "fees-en")
+    assert listed["problems"] == []
     assert (fees["title"], fees["origin"]) == ("Our fees, our words", "user")
     own_env = dict(env, AGENTCONSOLE_CONFIG=str(config))
     out = run(own_env, "canned", "render", "fees-en", "--ticket", ref_of(env, "wang@example.com"))
@@ -221,3 +222,15 @@ def test_lint_with_only_warnings_passes(tmp_path: Path, env: dict[str, str]) -> 
     result = run(env, "--config", str(config), "canned", "lint", check=False)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines()[-1] == "ok: 33 response file(s) checked, 1 warning(s)"
+
+
+def test_list_names_the_files_that_did_not_load(tmp_path: Path, env: dict[str, str]) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    (tmp_path / "canned").mkdir()
+    (tmp_path / "canned" / "bad.md").write_text("no front matter\n", encoding="utf-8")
+    listed = run(env, "--config", str(config), "canned", "list", "--json")
+    assert json.loads(listed.stdout)["problems"] == [
+        f"{tmp_path}/canned/bad.md:1: the file must start with a +++ line (TOML front matter)"
+    ]
+    assert listed.stderr == "1 file(s) could not be loaded: run agentconsole canned lint\n"
