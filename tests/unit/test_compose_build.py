@@ -113,7 +113,7 @@ def test_reply_subjects(subject: str, expected: str) -> None:
     [
         ("我的OTP码收不到", "zh"),
         ("Please help, 谢谢", "en"),
-        ("提现失败 withdrawal", "zh"),
+        ("提现一直失败 withdrawal", "zh"),
         ("", "en"),
     ],
 )
