@@ -300,3 +300,28 @@ def test_a_bad_status_after_reply_is_a_config_error(
         "compose.status_after_reply must be one of new, open, pending, solved, closed,"
         " unchanged, not 'done'"
     )
+
+
+def test_a_canned_response_is_rendered_for_the_ticket(
+    cli_env: dict[str, str], imported: str
+) -> None:
+    result = run(cli_env, "reply", imported, "--canned", "transaction-details-zh", "--json")
+    data = json.loads(result.stdout)
+    assert data["queued"] is True
+    assert data["body"].startswith("您好，王小明：\n\n")
+    assert [f["severity"] for f in data["findings"]].count("error") == 0
+
+
+def test_a_canned_response_with_blanks_left_is_blocked(
+    cli_env: dict[str, str], imported: str
+) -> None:
+    result = run(cli_env, "reply", imported, "--canned", "delay-follow-up-zh", check=False)
+    assert result.returncode == 1
+    blanks = [line for line in result.stdout.splitlines() if line.startswith("error AC302")]
+    assert blanks and all("⟦" in line for line in blanks)
+    assert outbox(cli_env) == []
+
+
+def test_an_unknown_canned_response_is_bad_input(cli_env: dict[str, str], imported: str) -> None:
+    result = run(cli_env, "reply", imported, "--canned", "nope", check=False)
+    assert (result.returncode, result.stderr.strip()) == (2, "error: no canned response 'nope'")
