@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from agentconsole.cli import Context, cli, pass_context
-from agentconsole.cli.outbox_cmd import WAITING_NOTE
+from agentconsole.cli.outbox_cmd import WAITS
 from agentconsole.cli.output import counted, emit_json, fail
 from agentconsole.cli.ticket_arg import ticket_id_of
 from agentconsole.compose.addresses import parse_addresses
@@ -45,12 +45,12 @@ def _read_text(source: str) -> str:
         fail(f"{where}: not UTF-8 text (byte {exc.start})", 2)
 
 
-def _canned_text(conn_ctx: Context, ticket_id: int, canned_id: str) -> str:
+def _canned_text(ctx: Context, ticket_id: int, canned_id: str) -> str:
     """The canned response ``canned_id`` rendered for the ticket."""
     from agentconsole.canned import CannedError, load_library, render, template_values
     from agentconsole.store.customers import CustomerNotFound, get_customer
 
-    conn = conn_ctx.conn()
+    conn = ctx.conn()
     ticket = get_ticket(conn, ticket_id)
     customer = None
     if ticket.customer_id is not None:
@@ -59,8 +59,8 @@ def _canned_text(conn_ctx: Context, ticket_id: int, canned_id: str) -> str:
         except CustomerNotFound:
             customer = None
     try:
-        response = load_library(conn_ctx.config).get(canned_id)
-        return render(response, template_values(ticket, customer, conn_ctx.config)).text
+        response = load_library(ctx.config).get(canned_id)
+        return render(response, template_values(ticket, customer, ctx.config)).text
     except CannedError as exc:
         fail(str(exc), 2)
 
@@ -97,20 +97,17 @@ def _report(result: SendResult, draft: Draft, ref: str, as_json: bool) -> None:
             click.echo(_finding_line(finding, draft))
     if result.stored_id is None:
         errors = sum(1 for f in result.findings if f.severity == "error")
-        message = (
+        fail(
             f"not queued: {counted(errors, 'error finding')};"
             " fix the text or send anyway with --override-lint REASON"
         )
-        if as_json:
-            sys.exit(1)
-        fail(message, 1)
     if as_json:
         return
     if draft.mode == "note":
         click.echo(f"note added to {ref}")
     else:
         click.echo(f"queued {result.message_id} for {ref}")
-        click.echo(f"it {WAITING_NOTE.removeprefix('queued mail ')}")
+        click.echo(f"it {WAITS}")
 
 
 def _attachments(paths: tuple[str, ...]) -> tuple[str, ...]:
