@@ -39,8 +39,9 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 _GREETING = re.compile(
-    r"^\s*(?:dear|hi|hello|good (?:morning|afternoon|evening)|您好|你好|尊敬的)", re.I
+    r"^\s*(?:(?:dear|hi|hello|good (?:morning|afternoon|evening))\b|您好|你好|尊敬的)", re.I
 )
+"""A text that opens like this brings its own greeting (a canned response may)."""
 _QUOTE_START = re.compile(
     r"^(?:On .{5,200} wrote:|在.{2,100}写道[:：]|---------- Forwarded message ----------)$",
     re.MULTILINE,
