@@ -13,10 +13,8 @@ from agentconsole.store.drafts import Draft, all_drafts
 from agentconsole.store.outbox import OutboxEntry, list_outbox
 from agentconsole.store.tickets import ticket_refs
 
-WAITING_NOTE = (
-    "queued mail waits in the outbox until a mail account is set up (sending is part of sync)"
-)
-"""What ``outbox`` says while mail is queued: no command delivers it yet."""
+WAITS = "waits in the outbox until a mail account is set up (sending is part of sync)"
+"""What ``outbox`` and ``reply`` say of queued mail: no command delivers it yet."""
 
 
 def _entry_json(entry: OutboxEntry) -> dict[str, object]:
@@ -73,7 +71,7 @@ def outbox_command(ctx: Context, as_json: bool) -> None:
         title=f"{counted(len(entries), 'message')} in the outbox",
     )
     if waiting:
-        click.echo(f"{counted(waiting, 'message')} waiting: {WAITING_NOTE}")
+        click.echo(f"{counted(waiting, 'message')} waiting: queued mail {WAITS}")
 
 
 def _draft_json(draft: Draft, ref: str) -> dict[str, object]:
