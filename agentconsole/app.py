@@ -75,6 +75,15 @@ class AgentConsole(App[None]):
         if message.change.field == "assignee":
             self.load_agents()
 
+    async def action_quit(self) -> None:
+        """Quit, after every reply being written is saved: quitting never loses one."""
+        from agentconsole.screens.compose import ComposeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ComposeScreen):
+                await screen.flush()
+        self.exit()
+
     def action_customers(self) -> None:
         from agentconsole.screens.customers import CustomerScreen
 

@@ -78,6 +78,10 @@ class Config:
         default=("okwallet.example",), metadata={"key": "lint.allowed_domains"}
     )
     lint_rules: dict[str, str] = field(default_factory=dict, metadata={"key": "lint.rules"})
+    # Words added to the linter's lists ("blame" = ["..."]); see data/lint/*.toml.
+    lint_words: dict[str, tuple[str, ...]] = field(
+        default_factory=dict, metadata={"key": "lint.words"}
+    )
 
     def db_path(self, override: str | Path | None = None) -> Path:
         """The database named by ``override`` (``--db``), else ``$AGENTCONSOLE_DB``,

@@ -80,6 +80,8 @@ def _typed(key: str, hint: object, value: object) -> Any:
             if not isinstance(item, str):
                 raise _wrong(f"{key}.{name}", "a string", item)
         return dict(table)
+    if key == "lint.words":  # lists of words, not [identifiers]' tables of patterns
+        return {name: _strings(f"{key}.{name}", item) for name, item in _table(key, value).items()}
     if hint == dict[str, tuple[str, ...]]:
         return {name: _patterns(f"{key}.{name}", item) for name, item in _table(key, value).items()}
     raise TypeError(f"config field {key} has a type the file reader does not know: {hint}")
@@ -152,12 +154,57 @@ def _addresses(value: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(address.lower() for address in value)
 
 
+def _status_after_reply(value: str) -> str:
+    """A status a reply may move its ticket to, or ``unchanged``."""
+    from agentconsole.domain.outgoing import STATUSES_AFTER_REPLY
+
+    if value not in STATUSES_AFTER_REPLY:
+        raise ConfigValueError(
+            f"compose.status_after_reply must be one of {', '.join(STATUSES_AFTER_REPLY)},"
+            f" not {value!r}"
+        )
+    return value
+
+
+_LINT_SWITCHES = ("error", "warning", "info", "off")
+
+
+def _lint_switches(value: dict[str, str]) -> dict[str, str]:
+    """Each value of ``[lint] rules`` must be a severity or "off"; whether the code is
+    a rule is checked where the rules are loaded (agentconsole.lint.rules)."""
+    for code, switch in value.items():
+        if switch not in _LINT_SWITCHES:
+            raise ConfigValueError(
+                f"lint.rules.{code} must be one of {', '.join(_LINT_SWITCHES)}, not {switch!r}"
+            )
+    return value
+
+
+_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+
+
+def _domains(value: tuple[str, ...]) -> tuple[str, ...]:
+    """Bare domain names, lower case: a link to a subdomain counts as the domain's, so
+    "https://okwallet.example/" (which no link host equals) would silently flag every
+    link of ours."""
+    domains = tuple(domain.strip().lower().rstrip(".") for domain in value)
+    for given, domain in zip(value, domains, strict=True):
+        if not _DOMAIN.match(domain):
+            raise ConfigValueError(
+                f"lint.allowed_domains: {given!r} is not a domain name (e.g. okwallet.example)"
+            )
+    return domains
+
+
 # Rules beyond the type, by key.
 _RULES: dict[str, Callable[[Any], Any]] = {
     "keymap": _keymap,
     "threading.subject_window_days": _whole_days,
     "views": _views,
     "mailbox.support_addresses": _addresses,
+    "compose.status_after_reply": _status_after_reply,
+    "lint.rules": _lint_switches,
+    "lint.allowed_domains": _domains,
 }
 
 

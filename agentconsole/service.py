@@ -20,10 +20,15 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from agentconsole.attachments import save_all
+from agentconsole.compose import drafts as draft_store
+from agentconsole.compose.build import new_draft
+from agentconsole.compose.checks import SendResult, lint_draft, send_draft
+from agentconsole.compose.mime import AttachmentFile, check_attachment
 from agentconsole.config import Config
 from agentconsole.domain import customers as customer_rules
 from agentconsole.domain import tickets as ticket_rules
 from agentconsole.domain.tickets import Change
+from agentconsole.lint import Finding, RuleSet, load_rules
 from agentconsole.mail.parse import attachment_payloads
 from agentconsole.models import Customer, Event, Message, Ticket
 from agentconsole.store import open_db
@@ -33,9 +38,11 @@ from agentconsole.store.customers import (
     find_customers,
     get_customer,
 )
+from agentconsole.store.drafts import Draft
 from agentconsole.store.events import ticket_events
 from agentconsole.store.message_rows import has_messages
 from agentconsole.store.messages import raw_message, ticket_messages
+from agentconsole.store.outbox import OutboxEntry, ticket_outbox
 from agentconsole.store.query import compile_query
 from agentconsole.store.ticket_rows import assignees
 from agentconsole.store.tickets import count_tickets, get_ticket, list_tickets
@@ -84,6 +91,7 @@ class ConsoleService:
         self._lock = threading.Lock()
         self._shared: sqlite3.Connection | None = None
         self._local = threading.local()
+        self._rules: RuleSet | None = None
 
     @contextmanager
     def _borrow(self) -> Iterator[sqlite3.Connection]:
@@ -193,3 +201,58 @@ class ConsoleService:
         follow a link already there."""
         payloads = attachment_payloads(raw_message(self.conn(), message_id))
         return save_all(folder, ((item.filename, content) for item, content in payloads))
+
+    # -- composing (agentconsole.compose; sending records through the domain) -----
+    @_with_connection
+    def new_draft(self, ticket_id: int, mode: str, canned_text: str | None = None) -> Draft:
+        """A reply, reply-all, forward or note filled in from the thread (not saved)."""
+        return new_draft(self.conn(), ticket_id, mode, self.config, canned_text=canned_text)
+
+    @_with_connection
+    def save_draft(self, draft: Draft) -> Draft:
+        """Store the draft as typed so far; returns it with its id."""
+        return draft_store.save_draft(self.conn(), draft)
+
+    @_with_connection
+    def drafts_for(self, ticket_id: int) -> list[Draft]:
+        return draft_store.drafts_for(self.conn(), ticket_id)
+
+    @_with_connection
+    def discard_draft(self, draft_id: int) -> bool:
+        return draft_store.discard_draft(self.conn(), draft_id)
+
+    @_with_connection
+    def outbox_for(self, ticket_id: int) -> list[OutboxEntry]:
+        """The ticket's mail in the outbox (the ticket view says what still waits)."""
+        return ticket_outbox(self.conn(), ticket_id)
+
+    def lint_rules(self) -> RuleSet:
+        """The linter's rules, read from their files once (drafts are linted as the
+        agent types)."""
+        if self._rules is None:
+            self._rules = load_rules(self.config)
+        return self._rules
+
+    @_with_connection
+    def lint_draft(self, draft: Draft) -> list[Finding]:
+        """The etiquette linter's findings on the part of the draft the agent wrote."""
+        return lint_draft(draft, self.conn(), self.config, self.lint_rules())
+
+    @_with_connection
+    def send_draft(self, draft: Draft, override_reason: str | None = None) -> SendResult:
+        """Lint and send: a reply is stored and queued, a note stored, in one
+        transaction; blocked (nothing written) when an error finding is not overridden
+        with a reason."""
+        return send_draft(
+            self.conn(),
+            draft,
+            self.config,
+            actor=self.me,
+            override_reason=override_reason,
+            rules=self.lint_rules(),
+        )
+
+    def check_attachment(self, path: str) -> AttachmentFile:
+        """The file at ``path`` with its size, if it can be attached; ComposeError
+        naming it when it is missing, unreadable or too large (never a silent skip)."""
+        return check_attachment(path)

@@ -4,6 +4,7 @@ open it again and watch the newer migrations bring it up to date."""
 from __future__ import annotations
 
 DOWN_TO_V2 = """
+DROP TABLE outbox; DROP TABLE drafts; DELETE FROM schema_migrations WHERE version = 7;
 DROP INDEX tickets_category_priority; DROP INDEX tickets_priority;
 DROP INDEX tickets_assignee_name; DELETE FROM schema_migrations WHERE version = 6;
 DROP TABLE message_refs; DROP INDEX tickets_merged_into;

@@ -27,13 +27,18 @@ _DB_HELP = "Database file (default: in your data folder; env AGENTCONSOLE_DB)."
 
 # Which module defines each command; a test checks this against the commands defined.
 _COMMAND_MODULES = {
+    "canned": "canned_cmd",
     "customers": "read_cmds",
     "demo": "console_cmd",
+    "drafts": "outbox_cmd",
     "export": "read_cmds",
     "import": "import_cmd",
+    "lint": "lint_cmd",
     "merge": "merge_cmd",
     "merge-customers": "read_cmds",
     "messages": "read_cmds",
+    "outbox": "outbox_cmd",
+    "reply": "reply_cmd",
     "search": "read_cmds",
     "show": "read_cmds",
     "tickets": "read_cmds",

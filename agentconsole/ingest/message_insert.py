@@ -10,8 +10,7 @@ from agentconsole.store.message_rows import MessageRow, SearchText, insert_messa
 from agentconsole.store.tickets import refresh_ticket_ref
 
 
-def store_message(
-    conn: sqlite3.Connection,
+def message_row(
     prepared: Prepared,
     *,
     ticket_id: int | None,
@@ -21,11 +20,11 @@ def store_message(
     rule: str,
     detail: str,
     now: int,
-) -> int:
-    """Insert the message with its raw bytes, attachments and (unless quarantined)
-    search entry; ``rule`` and ``detail`` say why it joined its ticket."""
+) -> MessageRow:
+    """The row import stores for a prepared message (a reply sent from the console is
+    stored the same way, so that its copy in the Sent folder is recognised later)."""
     parsed = prepared.parsed
-    row = MessageRow(
+    return MessageRow(
         dedupe_key=prepared.dedupe_key,
         message_id=parsed.message_id,
         ticket_id=ticket_id,
@@ -55,13 +54,48 @@ def store_message(
         size=prepared.size,
         ref=prepared.ref,
     )
-    search = (
-        None
-        if parsed.status == "quarantined"
-        else SearchText(prepared.fts_subject, prepared.fts_sender, prepared.fts_body)
+
+
+def search_text(prepared: Prepared) -> SearchText | None:
+    """What the full-text index holds for the message; None keeps a quarantined one out."""
+    if prepared.parsed.status == "quarantined":
+        return None
+    return SearchText(prepared.fts_subject, prepared.fts_sender, prepared.fts_body)
+
+
+def attachment_rows(prepared: Prepared) -> list[tuple[int, str, str, int]]:
+    """(part index, file name, content type, size) of each attachment."""
+    return [(a.index, a.filename, a.content_type, a.size) for a in prepared.parsed.attachments]
+
+
+def store_message(
+    conn: sqlite3.Connection,
+    prepared: Prepared,
+    *,
+    ticket_id: int | None,
+    customer_id: int | None,
+    outbound: bool,
+    date: int | None,
+    rule: str,
+    detail: str,
+    now: int,
+) -> int:
+    """Insert the message with its raw bytes, attachments and (unless quarantined)
+    search entry; ``rule`` and ``detail`` say why it joined its ticket."""
+    row = message_row(
+        prepared,
+        ticket_id=ticket_id,
+        customer_id=customer_id,
+        outbound=outbound,
+        date=date,
+        rule=rule,
+        detail=detail,
+        now=now,
     )
-    attachments = [(a.index, a.filename, a.content_type, a.size) for a in parsed.attachments]
-    return insert_message(conn, row, prepared.raw_compressed, search, attachments)
+    message_id = insert_message(
+        conn, row, prepared.raw_compressed, search_text(prepared), attachment_rows(prepared)
+    )
+    return message_id
 
 
 def keep_ref(

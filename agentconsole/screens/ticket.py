@@ -17,6 +17,7 @@ from agentconsole.mail.quoting import split_quotes
 from agentconsole.mask import mask_sensitive
 from agentconsole.models import Message
 from agentconsole.screens.actions import TicketActions
+from agentconsole.screens.compose import ComposeLauncher
 from agentconsole.screens.events import ActionFailed, AttachmentsSaved, TicketLoaded, TicketsChanged
 from agentconsole.screens.pickers import PromptModal
 from agentconsole.screens.workers import console_worker
@@ -108,7 +109,7 @@ class Navigated(TextualMessage):
         super().__init__()
 
 
-class TicketScreen(TicketActions):
+class TicketScreen(ComposeLauncher, TicketActions):
     """One ticket, its thread oldest first, its facts and events."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -173,6 +174,32 @@ class TicketScreen(TicketActions):
         Binding(
             "C", "customer", "Customer", id="ticket.customer", tooltip="Open the customer's card"
         ),
+        Binding(
+            "R", "compose('reply')", "Reply", id="ticket.reply", tooltip="Reply to the customer"
+        ),
+        Binding(
+            "A",
+            "compose('reply_all')",
+            "Reply all",
+            show=False,
+            id="ticket.reply_all",
+            tooltip="Reply to the customer and everyone else on the thread",
+        ),
+        Binding(
+            "F",
+            "compose('forward')",
+            "Forward",
+            show=False,
+            id="ticket.forward",
+            tooltip="Forward the customer's last message to another address",
+        ),
+        Binding(
+            "I",
+            "compose('note')",
+            "Note",
+            id="ticket.note",
+            tooltip="Write an internal note (stays on the ticket, never sent)",
+        ),
     ]
 
     def __init__(self, ticket_id: int, index: int, query: str, sort: str, total: int) -> None:
@@ -231,6 +258,7 @@ class TicketScreen(TicketActions):
         self.query_one("#history", Static).update(history)
         if same:
             return
+        self.look_for_drafts(ticket.id)
         thread = self.query_one("#thread", VerticalScroll)
         thread.remove_children()
         self.hidden = list(detail.messages[:-FIRST_BATCH])
@@ -278,6 +306,9 @@ class TicketScreen(TicketActions):
     def current_value(self, field: str) -> str | None:
         value = getattr(self.detail.ticket, field, None) if self.detail else None
         return value if isinstance(value, str) else None
+
+    def reload_ticket(self) -> None:
+        self.load_ticket(self.ticket_id)
 
     def on_tickets_changed(self, message: TicketsChanged) -> None:
         verb = "Undone" if message.undone else "Saved"

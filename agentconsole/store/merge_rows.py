@@ -159,10 +159,11 @@ def changed_by_others(
 
 
 def thread_arrivals(conn: sqlite3.Connection, ticket_id: int) -> list[StoredArrival]:
-    """The ticket's messages in date order (then ref, as its ref is chosen)."""
+    """The ticket's mail in date order (then ref, as its ref is chosen); internal notes
+    are not mail and move no clock."""
     rows = conn.execute(
         "SELECT date, direction = 'out', auto_kind IS NOT NULL, subject FROM messages"
-        " WHERE ticket_id = ? ORDER BY date IS NULL, date, ref",
+        " WHERE ticket_id = ? AND direction != 'note' ORDER BY date IS NULL, date, ref",
         (ticket_id,),
     ).fetchall()
     return [StoredArrival(int(r[0] or 0), bool(r[1]), bool(r[2]), str(r[3])) for r in rows]

@@ -224,6 +224,41 @@ ANALYZE tickets;
 """
 
 
+_V7 = """
+-- Compose (issue 7). A draft is saved as the agent types, so closing the pane, a crash
+-- or quitting never loses a reply; it remembers the message it answers.
+CREATE TABLE drafts (
+    id INTEGER PRIMARY KEY,
+    ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+    mode TEXT NOT NULL CHECK (mode IN ('reply', 'reply_all', 'forward', 'note')),
+    answers_message_id INTEGER REFERENCES messages(id),
+    to_json TEXT NOT NULL DEFAULT '[]',
+    cc_json TEXT NOT NULL DEFAULT '[]',
+    subject TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT '',
+    attachments_json TEXT NOT NULL DEFAULT '[]',
+    updated_at INTEGER NOT NULL,
+    author TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX drafts_ticket ON drafts(ticket_id, updated_at);
+-- Mail waiting to leave: the exact bytes to send, queued in the same transaction that
+-- stores the reply on its ticket (messages.direction = 'out'); sync delivers it.
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    message_id INTEGER NOT NULL UNIQUE REFERENCES messages(id),
+    rfc_message_id TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'queued'
+        CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
+    raw BLOB NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    queued_at INTEGER NOT NULL,
+    sent_at INTEGER
+);
+CREATE INDEX outbox_status ON outbox(status, queued_at);
+"""
+
+
 def _backfill_identity(conn: sqlite3.Connection) -> None:
     """Give existing rows their derived refs and keys (SQL cannot hash), then make
     ``tickets.ref`` unique. A ticket whose ref is taken extends it (see the design)."""
@@ -313,6 +348,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (4, "message references by id for order-independent threading; ticket merges", _V4),
     (5, "collided ticket refs allocated by first message date, then digest", _V5),
     (6, "indexes for the queue's filters: category and priority, priority, assignee", _V6),
+    (7, "compose: drafts saved as they are typed, the outbox of mail waiting to leave", _V7),
 ]
 
 _PYTHON_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {

@@ -108,4 +108,4 @@ def test_every_console_worker_is_declared_the_one_way() -> None:
         assert "@work" not in source and "run_worker(" not in source, path.name
         assert "except Exception" not in source, path.name
         declared += source.count("@console_worker(")
-    assert declared == 14
+    assert declared >= 14  # the scan found the screens (more come with new screens)

@@ -35,6 +35,11 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.ingest.pipeline",
         "agentconsole.domain.tickets",
         "agentconsole.domain.arrival",
+        "agentconsole.canned.library",
+        "agentconsole.canned.templating",
+        "agentconsole.compose.mime",
+        "agentconsole.compose.addresses",
+        "agentconsole.lint.engine",
     ):
         assert expected in modules
 

@@ -1,0 +1,261 @@
+"""A new draft, filled in from the ticket's thread as a careful agent would start it.
+
+To and Cc from the thread, a subject that keeps it (``Re:`` once, the ticket's
+reference kept), a greeting to the customer by their whole name in their language
+(王小明 is one name, not a first and last split on a space), the agent's signature, and
+the customer's last message quoted with card numbers, ID numbers and codes masked as
+the ticket view masks them. The compose pane and ``agentconsole reply`` both start here.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from agentconsole.compose.addresses import formatted, header_text
+from agentconsole.compose.errors import ComposeError
+from agentconsole.config import Config
+from agentconsole.lint import detect_language
+from agentconsole.mail.quoting import own_text
+from agentconsole.mask import mask_sensitive
+from agentconsole.models import Ticket
+from agentconsole.store.compose_reads import (
+    ThreadMessage,
+    message_to_answer,
+    participant_addresses,
+)
+from agentconsole.store.drafts import MODES, Draft
+from agentconsole.store.tickets import get_ticket
+
+COMPANY = "OKWallet Support"
+"""The second line of the default signature."""
+
+_PREFIX = re.compile(
+    r"^\s*(?:(?:re|fwd?|aw|sv|antw|wg)\s*(?:\[\d+\])?\s*[:：]|"
+    r"(?:回复|回覆|答复|答覆|转发|轉寄|转寄)\s*[:：])\s*",
+    re.IGNORECASE,
+)
+_GREETING = re.compile(
+    r"^\s*(?:(?:dear|hi|hello|good (?:morning|afternoon|evening))\b|您好|你好|尊敬的)", re.I
+)
+"""A text that opens like this brings its own greeting (a canned response may)."""
+_QUOTE_START = re.compile(
+    r"^(?:On .{5,200} wrote:|在.{2,100}写道[:：]|---------- Forwarded message ----------)$",
+    re.MULTILINE,
+)
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class Greeting:
+    """Who the reply greets and in which language (``zh`` or ``en``)."""
+
+    name: str
+    lang: str
+
+    @property
+    def line(self) -> str:
+        if self.lang == "zh":
+            return f"您好，{self.name}：" if self.name else "您好："
+        return f"Dear {self.name}," if self.name else "Dear customer,"
+
+
+def reply_language(text: str) -> str:
+    """``zh`` or ``en``: the linter's verdict on the customer's text; a mixed one goes
+    to the language with more of it (a Chinese character weighed against two Latin
+    letters, as the linter weighs them)."""
+    detected = detect_language(text)
+    if detected != "mixed":
+        return detected
+    return "zh" if len(_CJK.findall(text)) * 2 >= len(_LATIN.findall(text)) else "en"
+
+
+def customer_name(ticket: Ticket, answered: ThreadMessage | None) -> str:
+    """The customer's whole name as they are known: the customer record's, else the
+    name on their mail; never an address, never split."""
+    candidates = [ticket.customer_name]
+    if answered is not None and answered.direction == "in":
+        candidates.append(answered.from_name)
+    for name in candidates:
+        clean = header_text(name).strip("\"' ")
+        if clean and "@" not in clean:
+            return clean
+    return ""
+
+
+def greeting_for(ticket: Ticket, answered: ThreadMessage | None) -> Greeting:
+    """The greeting in the language of the customer's last message (without what it
+    quotes), or of their name when there is no message from them."""
+    name = customer_name(ticket, answered)
+    if answered is not None and answered.direction == "in":
+        sample = own_text(answered.body_text) or answered.subject
+    else:
+        sample = name or ticket.subject
+    return Greeting(name, reply_language(sample))
+
+
+def reply_subject(subject: str, ref: str, mode: str) -> str:
+    """``Re: <subject> [ref]`` (``Fwd:`` for a forward): every earlier ``Re:``,
+    ``回复：`` or ``Fwd:`` taken off, so there is one; the ticket's reference kept where
+    the subject has it, added at the end where it does not."""
+    base = header_text(subject)
+    while True:
+        stripped = _PREFIX.sub("", base, count=1)
+        if stripped == base:
+            break
+        base = stripped
+    if ref.lower() not in base.lower():
+        base = f"{base} [{ref}]".strip()
+    return ("Fwd: " if mode == "forward" else "Re: ") + base
+
+
+def signature(config: Config) -> str:
+    """The configured signature, else the agent's name and the company's."""
+    if config.signature.strip():
+        return config.signature.strip("\n")
+    return f"{config.agent_name or config.agent}\n{COMPANY}"
+
+
+def _stamp(date: int | None) -> str:
+    moment = datetime.fromtimestamp(date if date is not None else 0, UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def quoted(message: ThreadMessage, lang: str) -> str:
+    """The customer's own words in the message answered (not what they quoted), masked,
+    each line behind ``> ``, under an attribution line in the reply's language."""
+    text = mask_sensitive(own_text(message.body_text)).text.strip("\n")
+    who = formatted(message.from_name, message.from_addr)
+    when = _stamp(message.date)
+    head = f"在 {when}，{who} 写道：" if lang == "zh" else f"On {when}, {who} wrote:"
+    lines = [f"> {line}".rstrip() for line in text.splitlines()]
+    return "\n".join([head, *lines])
+
+
+def forwarded(message: ThreadMessage) -> str:
+    """The message forwarded, whole (masked), under the header block mail programs use."""
+    text = mask_sensitive(message.body_text).text.strip("\n")
+    return "\n".join(
+        [
+            "---------- Forwarded message ----------",
+            f"From: {formatted(message.from_name, message.from_addr)}",
+            f"Date: {_stamp(message.date)}",
+            f"Subject: {header_text(message.subject)}",
+            "",
+            text,
+        ]
+    )
+
+
+def written_part(body: str) -> str:
+    """The part of a draft the agent wrote: everything above the quoted or forwarded
+    message (a prefix, so offsets into it are offsets into the body). The linter checks
+    this part; the customer's own words below are not ours to correct."""
+    found = _QUOTE_START.search(body)
+    return body[: found.start()] if found else body
+
+
+def reply_body(text: str, *, greeting: Greeting | None, sign: str | None, quote: str | None) -> str:
+    """Greeting, the agent's text (an empty paragraph to type in when there is none),
+    signature and quote, a blank line apart. A text that starts with its own greeting
+    (a canned response usually does) or already carries the signature is not given
+    another."""
+    text = text.strip("\n")
+    parts: list[str] = []
+    if greeting is not None and not _GREETING.match(text):
+        parts.append(greeting.line)
+    parts.append(text)
+    if sign and sign.strip() not in text:
+        parts.append(sign)
+    body = "\n\n".join(parts) + "\n"
+    if quote:
+        body += "\n" + quote + "\n"
+    return body
+
+
+def _recipients(
+    ticket: Ticket, answered: ThreadMessage | None, mode: str, config: Config, others: list[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(To, Cc) for a reply or reply-all: the customer; for reply-all also everyone
+    else on the thread, but never our own support addresses."""
+    if mode in ("forward", "note"):
+        return (), ()
+    ours = {a.lower() for a in config.support_addresses}
+    if config.from_address:
+        ours.add(config.from_address.lower())
+    if answered is not None and answered.direction == "in":
+        customer = (answered.from_name, answered.from_addr)
+    elif ticket.customer_address:
+        customer = (ticket.customer_name, ticket.customer_address)
+    elif answered is not None and answered.to:
+        customer = answered.to[0]
+    else:
+        return (), ()
+    to = (formatted(*customer),)
+    if mode == "reply":
+        return to, ()
+    seen = ours | {customer[1].lower()}
+    cc: list[str] = []
+    pairs = [*(answered.to if answered else ()), *(answered.cc if answered else ())]
+    for name, address in [*pairs, *(("", a) for a in others)]:
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            cc.append(formatted(name, address))
+    return to, tuple(cc)
+
+
+def new_draft(
+    conn: sqlite3.Connection,
+    ticket_id: int,
+    mode: str,
+    config: Config,
+    *,
+    canned_text: str | None = None,
+) -> Draft:
+    """A draft of ``mode`` (reply, reply_all, forward, note) for the ticket, not saved
+    yet (``id`` None): saving is the pane's when the agent types. ``canned_text`` (a
+    rendered canned response, or the text of ``reply --file``) goes where the agent
+    would type."""
+    if mode not in MODES:
+        raise ComposeError(f"unknown draft mode {mode!r} (one of: {', '.join(MODES)})")
+    ticket = get_ticket(conn, ticket_id)
+    text = canned_text or ""
+    now = int(time.time())
+    if mode == "note":
+        return Draft(
+            None, ticket_id, mode, None, (), (), ticket.subject, text, (), now, config.agent
+        )
+    answered = message_to_answer(conn, ticket_id)
+    others = participant_addresses(conn, ticket_id) if mode == "reply_all" else []
+    to, cc = _recipients(ticket, answered, mode, config, others)
+    subject = reply_subject(
+        ticket.subject or (answered.subject if answered else ""), ticket.ref, mode
+    )
+    if mode == "forward":
+        body = reply_body(
+            text,
+            greeting=None,
+            sign=signature(config),
+            quote=forwarded(answered) if answered else None,
+        )
+    else:
+        greeting = greeting_for(ticket, answered)
+        quote = quoted(answered, greeting.lang) if answered and answered.direction == "in" else None
+        body = reply_body(text, greeting=greeting, sign=signature(config), quote=quote)
+    return Draft(
+        id=None,
+        ticket_id=ticket_id,
+        mode=mode,
+        answers_message_id=answered.id if answered else None,
+        to=to,
+        cc=cc,
+        subject=subject,
+        body=body,
+        attachments=(),
+        updated_at=now,
+        author=config.agent,
+    )

@@ -1,0 +1,8 @@
+"""The one error composing raises: what the agent typed or named cannot be sent."""
+
+from __future__ import annotations
+
+
+class ComposeError(ValueError):
+    """A draft that cannot become mail (an address that does not parse, a file that
+    cannot be read, an unknown mode); the message is one line a user can act on."""

@@ -1,0 +1,135 @@
+"""AC1xx: courtesy. A reply opens with a greeting to the customer by name (not to
+someone else: a wrong name is usually a reply pasted from another ticket), ends with
+thanks or a closing, and says how to reach us again.
+
+A Chinese name is whole (王小明); 尊敬的王先生 (surname and honorific) and 小明您好 also
+address 王小明. An English greeting may use any part of the name ("Hi Ann", "Dear Ms
+Lee" for Ann Lee).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from agentconsole.lint.doc import Doc, Hit
+from agentconsole.lint.language import HAN, compile_terms, terms
+from agentconsole.lint.model import LintContext
+from agentconsole.textsafe import safe_line
+
+_TEXTS = (
+    "greeting_zh",
+    "greeting_zh_no_name",
+    "greeting_en",
+    "greeting_en_no_name",
+    "thanks_zh",
+    "thanks_en",
+)
+"""What the fixes insert, from the rule data ([params] of courtesy.toml)."""
+_CLOSING_LINES = 4
+"""How many of the last lines may hold the thanks, closing or contact."""
+# Each starts only where a token starts: without the look-behind, a long run of word
+# characters is rescanned from every position (quadratic).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<!\d)(?:\+?\d[\d -]{6,}\d)(?!\d)")
+
+
+class CourtesyChecker:
+    def __init__(self, words: dict[str, tuple[str, ...]], params: dict[str, Any]) -> None:
+        self.texts = {key: str(params[key]) for key in _TEXTS}
+        self.greeting = compile_terms(words["greetings"])
+        self.generic = {w.casefold() for w in words["generic_addressees"]}
+        self.closing = compile_terms(words["closings"])
+        self.contact = compile_terms(words["contact"])
+        zh_hon = terms(words["honorifics_zh"])
+        en_hon = terms(words["honorifics_en"])
+        zh_name = f"[{HAN}]{{1,4}}?"
+        en_name = rf"(?:[A-Z][\w'.-]*|[{HAN}]{{2,4}})(?:[ \t]+[A-Z][\w'.-]*){{0,2}}?"
+        stop = r"[，,：:！!；;。]"
+        self.names = [
+            # 尊敬的王先生， / 亲爱的王小明：/ 尊敬的 Ann Lee，
+            re.compile(
+                rf"(?:尊敬的|亲爱的)[ \t]*(?P<name>{zh_name}|{en_name})[ \t]*(?P<hon>{zh_hon})?"
+                rf"[ \t]*(?:{stop}|您好|你好|$)"
+            ),
+            # 王小明您好 / 李先生，你好
+            re.compile(rf"^(?P<name>{zh_name})(?P<hon>{zh_hon})?[ \t]*[，,]?[ \t]*(?:您好|你好)"),
+            # 您好，王小明： (the whole line: "您好，请放心，..." is not a name)
+            re.compile(
+                rf"^(?:您好|你好)[ \t]*[，,]?[ \t]*(?P<name>{zh_name})(?P<hon>{zh_hon})?{stop}?$"
+            ),
+            # Dear Ms Lee, / Hi Ann! / Hello, 王小明, (a name is capitalised: "Hello,
+            # thanks for writing!" names nobody)
+            re.compile(
+                r"^(?i:Dear|Hi|Hello|Hey|Good (?:morning|afternoon|evening))[ \t]*,?[ \t]+"
+                rf"(?:(?P<hon>(?i:{en_hon}))\.?[ \t]+)?(?P<name>{en_name})[ \t]*(?:{stop}|$)"
+            ),
+        ]
+
+    def _addresses_customer(self, name: str, honorific: str | None, customer: str) -> bool:
+        said, whole = name.strip().casefold(), " ".join(customer.split()).casefold()
+        if said == whole or said in self.generic:
+            return True
+        if re.search(f"[{HAN}]", whole[:1]):
+            # 王先生 / 欧阳女士 (surname and honorific), 小明 (given name)
+            return (honorific is not None and said in (whole[:1], whole[:2])) or said == whole[1:]
+        parts = whole.split()
+        return all(part in parts for part in said.split())
+
+    def _greeting(self, doc: Doc, ctx: LintContext, start: int, end: int) -> Iterator[Hit]:
+        """AC101/AC102. The name a fix writes into the reply comes from mail: it goes in
+        as one line with control characters made visible."""
+        line = doc.own[start:end]
+        if not self.greeting.search(line):
+            name = safe_line(ctx.customer_name)
+            key = f"greeting_{doc.lang}" + ("" if name else "_no_name")
+            text = self.texts[key].replace("{name}", name) + "\n\n"
+            yield Hit("AC101", start, end, (start, start, text))
+            return
+        if not ctx.customer_name.strip():
+            return
+        for pattern in self.names:
+            match = pattern.search(line)
+            if match is None:
+                continue
+            name, honorific = match.group("name"), match.group("hon")
+            if self._addresses_customer(name, honorific, ctx.customer_name):
+                return
+            parts = ("name", "hon") if honorific else ("name",)
+            first = start + min(match.start(part) for part in parts)
+            last = start + max(match.end(part) for part in parts)
+            said = doc.text[first:last]
+            name = safe_line(ctx.customer_name)
+            yield Hit("AC102", first, last, (first, last, name), {"said": said, "name": name})
+            return
+
+    def check(self, doc: Doc, ctx: LintContext) -> Iterator[Hit]:
+        lines = doc.lines()
+        if not lines:
+            yield Hit("AC101", 0, 0, None)
+            return
+        yield from self._greeting(doc, ctx, *lines[0])
+        last = lines[1:][-_CLOSING_LINES:] or lines
+        tail = doc.own[last[0][0] : last[-1][1]]
+        reach = self._reaches_us(tail)
+        if not self.closing.search(tail):
+            yield Hit("AC103", *last[-1], self._thanks(doc, lines))
+        if not reach:
+            yield Hit("AC104", *last[-1])
+
+    def _reaches_us(self, text: str) -> bool:
+        return bool(self.contact.search(text) or _EMAIL.search(text) or _PHONE.search(text))
+
+    def _thanks(self, doc: Doc, lines: list[tuple[int, int]]) -> tuple[int, int, str]:
+        """Thanks on a line of their own: above the signature when the last line is
+        one, else after the last line."""
+        thanks = self.texts[f"thanks_{doc.lang}"]
+        start, end = lines[-1]
+        if len(lines) > 1 and self._reaches_us(doc.own[start:end]):
+            return start, start, thanks + "\n"
+        return end, end, "\n" + thanks
+
+
+def build(words: dict[str, tuple[str, ...]], params: dict[str, Any]) -> CourtesyChecker:
+    return CourtesyChecker(words, params)

@@ -1,0 +1,148 @@
+"""AC2xx: secrets. A reply that asks for a password, PIN, one-time code, full card
+number, CVV or full national ID number is what phishing looks like (AC201); one that
+contains an unmasked card number, ID number, one-time code or password exposes it
+(AC202-AC205).
+
+Asking is told from warning by reading the clause: a request ("请提供", "send us",
+"reply with") near a secret's name is an error unless a negation or warning cue
+("绝不会", "请勿", "never", "do not") comes before it in the same clause. English puts
+the request before what is requested ("send us your PIN"); Chinese may put it after
+("请把验证码发给我们"), so a Chinese request counts on either side. Asking for the last
+four digits of a card or ID is fine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from stdnum import luhn
+from stdnum.cn import ric
+
+from agentconsole.lint.doc import Doc, Hit
+from agentconsole.lint.language import terms
+from agentconsole.lint.model import LintContext
+
+SECRET_KINDS = ("password", "code", "card", "cvv", "national_id")
+_PARTIAL_KINDS = ("card", "national_id")
+
+_CARD = re.compile(r"(?<![A-Za-z0-9-])[2-6](?:[ -]?\d){12,18}(?![A-Za-z0-9-])")
+_CN_ID = re.compile(
+    r"(?<![A-Za-z0-9])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+    r"\d{3}[\dXx](?![A-Za-z0-9])"
+)
+# What may stand between "验证码"/"code" and the code itself: "is", 是, a colon.
+_ANNOUNCE = r"\s*(?:(?:is|was)\s+|[是为為]\s*)?[:：=#]?\s*"
+
+
+_TRAILING = ".,;:!?)]}'\""
+_MASKED = frozenset("*•●·xX")
+
+
+def _looks_secret(value: str) -> bool:
+    """A password has a digit or symbol in it and is not already masked: after
+    "password" a plain word ("password is wrong", "password-reset") is the sentence
+    going on."""
+    return (
+        len(value) >= 3
+        and any(not ch.isalpha() and ch not in "'-’" for ch in value)
+        and not set(value) <= _MASKED
+    )
+
+
+def _masked(value: str, keep: int) -> str:
+    """``value`` with its digits (and ID letters) bulleted except the last ``keep``;
+    separators stay so the shape still reads as a card number."""
+    count = sum(ch.isalnum() for ch in value)
+    out, seen = [], 0
+    for ch in value:
+        if ch.isalnum():
+            seen += 1
+            out.append(ch if seen > count - keep else "•")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class SecurityChecker:
+    def __init__(self, words: dict[str, tuple[str, ...]]) -> None:
+        self.nouns = re.compile(
+            "|".join(f"(?P<{kind}>{terms(words['secret_' + kind])})" for kind in SECRET_KINDS),
+            re.IGNORECASE,
+        )
+        self.asks = re.compile(terms(words["ask_verbs"]), re.IGNORECASE)
+        self.not_asking = re.compile(terms(words["not_asking"]), re.IGNORECASE)
+        self.partial = re.compile(terms(words["partial_ok"]), re.IGNORECASE)
+        self.benign_before = re.compile(
+            terms(words["not_secret_before"])
+            + r"[\s-]*(?:(?:your|the|my)\s+|[了的]?[您你我]?的?)$",
+            re.IGNORECASE,
+        )
+        self.benign_after = re.compile(r"\s*" + terms(words["not_secret_after"]), re.IGNORECASE)
+        self.password = re.compile(
+            f"({terms(words['secret_password'])}){_ANNOUNCE}([!-~]{{3,64}})", re.IGNORECASE
+        )
+        self.otp = re.compile(
+            f"({terms(words['secret_code'])}){_ANNOUNCE}(\\d{{4,8}})(?![\\d.,:/-]?\\d)",
+            re.IGNORECASE,
+        )
+
+    def _benign(self, text: str, start: int, end: int) -> bool:
+        """A secret's name used for something that is not one: "error code", "password
+        reset link", "密码重置"."""
+        before = text[max(0, start - 24) : start]
+        return bool(self.benign_before.search(before) or self.benign_after.match(text, end))
+
+    def _asks(self, text: str, start: int, end: int, nouns: list[re.Match[str]]) -> Iterator[Hit]:
+        asks = list(self.asks.finditer(text, start, end))
+        if not asks:
+            return
+        cues = [m.start() for m in self.not_asking.finditer(text, start, end)]
+        partial = self.partial.search(text, start, end) is not None
+        for noun in nouns:
+            if partial and noun.lastgroup in _PARTIAL_KINDS:
+                continue
+            usable = [a for a in asks if not a.group(0)[0].isascii() or a.start() < noun.start()]
+            if not usable:
+                continue
+            ask = min(usable, key=lambda a: abs(a.start() - noun.start()))
+            first, last = min(ask.start(), noun.start()), max(ask.end(), noun.end())
+            if any(cue < last for cue in cues):
+                continue
+            yield Hit("AC201", first, last, values={"secret": noun.group(0)})
+            return
+
+    def check(self, doc: Doc, ctx: LintContext) -> Iterator[Hit]:
+        text = doc.text
+        by_clause: dict[tuple[int, int], list[re.Match[str]]] = {}
+        for noun in self.nouns.finditer(text):
+            if not self._benign(text, *noun.span()):
+                by_clause.setdefault(doc.clause_at(noun.start()), []).append(noun)
+        for (start, end), nouns in by_clause.items():
+            yield from self._asks(text, start, end, nouns)
+        for match in _CARD.finditer(text):
+            digits = re.sub(r"\D", "", match.group(0))
+            if 13 <= len(digits) <= 19 and luhn.is_valid(digits):
+                fix = (match.start(), match.end(), _masked(match.group(0), 4))
+                yield Hit("AC202", match.start(), match.end(), fix)
+        for match in _CN_ID.finditer(text):
+            if ric.is_valid(match.group(0)):
+                fix = (match.start(), match.end(), _masked(match.group(0), 4))
+                yield Hit("AC203", match.start(), match.end(), fix)
+        for match in self.otp.finditer(text):
+            if self._benign(text, *match.span(1)):
+                continue
+            start, end = match.span(2)
+            yield Hit("AC204", start, end, (start, end, "•" * (end - start)))
+        for match in self.password.finditer(text):
+            value = match.group(2).rstrip(_TRAILING)
+            if not _looks_secret(value) or self._benign(text, *match.span(1)):
+                continue
+            start = match.start(2)
+            end = start + len(value)
+            yield Hit("AC205", start, end, (start, end, "••••••"))
+
+
+def build(words: dict[str, tuple[str, ...]], params: dict[str, Any]) -> SecurityChecker:
+    return SecurityChecker(words)

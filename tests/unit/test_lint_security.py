@@ -1,0 +1,180 @@
+"""AC2xx: asking for secrets reads intent; unmasked numbers and codes are errors with a
+masking fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from agentconsole.lint import LintContext, lint_text
+from tests.lintcases import found, one
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("请提供验证码。", "提供验证码"),
+        ("请把短信验证码发给我们，以便核实身份。", "短信验证码发给"),
+        ("为了核实身份，请提供您收到的验证码", "提供您收到的验证码"),
+        ("请告诉我们您的支付密码", "告诉我们您的支付密码"),
+        ("请提供您的完整卡号和CVV", "提供您的完整卡号"),
+        ("麻烦回复您的身份证号码，谢谢", "回复您的身份证号码"),
+        ("请把卡背面的CVV发给我们", "CVV发给"),
+        ("您的登录密码是多少？", "登录密码是多少"),
+        ("Please reply with the code.", "reply with the code"),
+        ("Send us your password and we will unlock the account.", "Send us your password"),
+        ("To verify you, please provide your PIN.", "provide your PIN"),
+        ("Kindly let us know the OTP you received.", "let us know the OTP"),
+        ("What is your verification code?", "What is your verification code"),
+        ("Please confirm your full card number and CVV.", "confirm your full card number"),
+        ("We need your national ID number to proceed.", "need your national ID number"),
+        ("请输入OTP码后回复给我们", "OTP码后回复"),
+        ("请您回复短信验证码以完成验证。", "回复短信验证码"),
+        ("为了加快处理，请告知您的登录密码和验证码。", "告知您的登录密码"),
+        ("请将身份证号码及验证码一并发送至本邮箱。", "身份证号码及验证码一并发送"),
+        ("Please send over your one-time password.", "send over your one-time password"),
+        ("Could you share your PIN with us?", "share your PIN"),
+        ("Email us your full card number and CVV.", "Email us your full card number"),
+        ("Please send us your new password.", "send us your new password"),
+        ("麻烦发一下验证码，我们帮您查。", "发一下验证码"),
+        ("请报一下您的卡号和CVV", "报一下您的卡号"),
+        ("Kindly furnish your PIN for verification.", "furnish your PIN"),
+    ],
+)
+def test_asking_for_a_secret_is_an_error(text: str, span: str) -> None:
+    severity, shown, fixed = one(text, "AC201")
+    assert (severity, shown, fixed) == ("error", span, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们绝不会索取您的验证码。",
+        "请勿向任何人透露验证码。",
+        "验证码请勿发给任何人，包括自称客服的人。",
+        "客服不会要求您提供密码，请谨防诈骗。",
+        "请提供银行卡号后四位，以便我们核对。",
+        "请提供身份证号后4位",
+        "请告诉我们您是否收到了验证码",
+        "请在App内输入验证码完成验证。",
+        "请提供错误码截图",
+        "请提供密码重置页面的截图",
+        "Never share your PIN with anyone.",
+        "We will never ask for your password.",
+        "Please do not send us your password or one-time code.",
+        "Please send us the error code shown in the app.",
+        "Please send a screenshot of the password reset page.",
+        "Please provide the last 4 digits of your card number.",
+        "Please tell us whether you received the verification code.",
+        "If you did not receive the code, please reply to this email.",
+        "Enter the verification code in the app to finish.",
+        "Your password was changed yesterday; send us a note if it was not you.",
+        "OKWallet 员工不会通过邮件向您索要验证码。",
+        "如有人向您索取验证码，请立即拒绝并联系我们。",
+        "切勿将密码告诉他人。",
+        "请确认您已修改了密码。",
+        "请告诉我们您何时重置的密码。",
+        "If anyone asks for your code, do not give it.",
+        "Never reply to an e-mail asking for your password.",
+        "We do not need your password to unlock the account.",
+        "Please confirm that you have changed your password.",
+        "Please let us know when you reset your PIN.",
+        "Please provide the transaction code from your receipt.",
+    ],
+)
+def test_warning_about_a_secret_is_not_asking(text: str) -> None:
+    assert found(text, "AC201") == []
+
+
+def test_the_message_follows_the_reply_language() -> None:
+    (zh,) = found("请提供验证码", "AC201")
+    (en,) = found("Please reply with the code.", "AC201")
+    assert zh.message.startswith("回复在向客户索取“验证码”")
+    assert en.message.startswith("The reply asks the customer for their code")
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "span", "fixed"),
+    [
+        (
+            "您的卡号 4111 1111 1111 1111 已绑定。",
+            "AC202",
+            "4111 1111 1111 1111",
+            "您的卡号 •••• •••• •••• 1111 已绑定。",
+        ),
+        (
+            "Card 4111-1111-1111-1111 is linked.",
+            "AC202",
+            "4111-1111-1111-1111",
+            "Card ••••-••••-••••-1111 is linked.",
+        ),
+        (
+            "身份证号11010519491231002X已核实",
+            "AC203",
+            "11010519491231002X",
+            "身份证号••••••••••••••002X已核实",
+        ),
+        (
+            "ID 11010519491231002X verified.",
+            "AC203",
+            "11010519491231002X",
+            "ID ••••••••••••••002X verified.",
+        ),
+        ("您的验证码是483920，请勿泄露", "AC204", "483920", "您的验证码是••••••，请勿泄露"),
+        ("输入OTP码：483920", "AC204", "483920", "输入OTP码：••••••"),
+        ("Your code is 483920.", "AC204", "483920", "Your code is ••••••."),
+        ("verification code: 5531", "AC204", "5531", "verification code: ••••"),
+    ],
+)
+def test_unmasked_numbers_and_codes_are_errors_with_a_mask(
+    text: str, code: str, span: str, fixed: str
+) -> None:
+    assert one(text, code) == ("error", span, fixed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您的订单号 4111 1111 1111 1112 已收到。",  # fails Luhn
+        "Transaction TXN4111111111111111 is complete.",  # part of an id
+        "您的卡号 •••• •••• •••• 1111 已绑定。",  # already masked
+        "身份证号110105194912310021已核实",  # bad check digit
+        "ID 110105194912310021 verified.",
+        "错误码 483920，请重试",
+        "Error code 483920: please retry.",
+        "验证码已发送至尾号1234的手机",
+        "Your order code is 483920.",
+    ],
+)
+def test_look_alikes_are_not_secrets(text: str) -> None:
+    codes = {f.code for f in lint_text(text, LintContext())}
+    assert not codes & {"AC202", "AC203", "AC204"}
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "fixed"),
+    [
+        (
+            "您之前提供的密码是Abc12345，请尽快修改。",
+            "Abc12345",
+            "您之前提供的密码是••••••，请尽快修改。",
+        ),
+        ("Your password is Tr0ub4dor&3.", "Tr0ub4dor&3", "Your password is ••••••."),
+        ("PIN: 1234", "1234", "PIN: ••••••"),
+    ],
+)
+def test_a_repeated_password_is_an_error_with_a_mask(text: str, span: str, fixed: str) -> None:
+    assert one(text, "AC205") == ("error", span, fixed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您的密码已修改。",
+        "密码重置链接: abc123 已失效",
+        "Your password is wrong.",
+        "Your password: ******",
+        "Use the password-reset page.",
+    ],
+)
+def test_password_near_misses(text: str) -> None:
+    assert found(text, "AC205") == []
