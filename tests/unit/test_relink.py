@@ -119,3 +119,19 @@ def test_an_unfiled_message_older_than_its_ticket_names_it_in_either_order() -> 
         assert ticket.message_count == 2
         refs.append(ticket.ref)
     assert refs[0] == refs[1] == message_ref("auto0@example.com", b"")
+
+
+def test_a_follow_up_older_than_the_first_message_renames_the_ticket_a_newer_one_not() -> None:
+    """The ref follows the ticket's first message: a message joining it that is dated
+    earlier takes the ref over; one dated later leaves it (and is not looked at)."""
+    later = mail(msgid="<b@example.com>", date="Tue, 06 Oct 2026 10:00:00 +0800")
+    earlier = mail(msgid="<a@example.com>", date="Mon, 05 Oct 2026 10:00:00 +0800")
+    latest = mail(msgid="<c@example.com>", date="Wed, 07 Oct 2026 10:00:00 +0800")
+    conn = connect(memory=True)
+    ingest(conn, [later], make_config())
+    assert get_ticket(conn, 1).ref == message_ref("b@example.com", b"")
+    ingest(conn, [earlier, latest], make_config())
+    ticket = get_ticket(conn, 1)
+    assert (ticket.message_count, ticket.ref) == (3, message_ref("a@example.com", b""))
+    rules = conn.execute("SELECT thread_rule FROM messages ORDER BY id").fetchall()
+    assert rules == [("new",), ("subject-window",), ("subject-window",)]
