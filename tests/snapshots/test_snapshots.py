@@ -86,3 +86,21 @@ def test_help(snap_compare: Any, frozen_db: Path) -> None:
 
     app = make_app(make_config(), frozen_db)
     assert snap_compare(app, terminal_size=SIZE, run_before=show_help)
+
+
+def test_compose_pane(snap_compare: Any, frozen_db: Path) -> None:
+    """Behaviour: test_console_compose_send (a reply from a canned response, checked,
+    fixed and queued)."""
+
+    async def write(pilot: Pilot[None]) -> None:
+        await _settle(pilot)
+        await pilot.press("j", "j", "enter")
+        await _settle(pilot)
+        await pilot.press("R")
+        await _settle(pilot)
+        await pilot.press(*"Please send us your password!!!")
+        await pilot.pause(1.5)  # checked and saved: the status line says both
+        await _settle(pilot)
+
+    app = make_app(make_config(), frozen_db)
+    assert snap_compare(app, terminal_size=SIZE, run_before=write)
