@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from textual.pilot import Pilot  # noqa: E402
-from textual.widgets import Input  # noqa: E402
+from textual.widgets import Input, TextArea  # noqa: E402
 
 from agentconsole.app import make_app  # noqa: E402
 from agentconsole.config import DATA_DIR, Config, default_identifier_patterns  # noqa: E402
@@ -95,6 +95,7 @@ async def compose(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press(*"已原路退回", "end", "enter", *"请提供您的密码!!!")
     await pilot.pause(1.5)  # checked and saved: the status line says both
+    pilot.app.screen.query_one("#body", TextArea).cursor_blink = False  # the same bytes
 
 
 async def keys(pilot: Pilot[None]) -> None:

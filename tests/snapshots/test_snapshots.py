@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import TextArea
 
 from agentconsole.app import make_app
 from agentconsole.ingest.pipeline import resolve_sources, run_import
@@ -101,6 +102,7 @@ def test_compose_pane(snap_compare: Any, frozen_db: Path) -> None:
         await pilot.press(*"Please send us your password!!!")
         await pilot.pause(1.5)  # checked and saved: the status line says both
         await _settle(pilot)
+        pilot.app.screen.query_one("#body", TextArea).cursor_blink = False
 
     app = make_app(make_config(), frozen_db)
     assert snap_compare(app, terminal_size=SIZE, run_before=write)
