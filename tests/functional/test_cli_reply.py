@@ -61,8 +61,7 @@ def test_outbox_lists_queued_mail_and_says_it_waits(cli_env: dict[str, str], imp
     ]
     assert "queued" in lines[2]
     assert lines[-1] == (
-        "1 message waiting: queued mail waits in the outbox until a mail account is set up"
-        " (sending is part of sync)"
+        "1 message waiting: send it with `agentconsole outbox --deliver` (set up an account first)"
     )
     data = json.loads(run(cli_env, "outbox", "--json").stdout)
     assert data["waiting"] == 1

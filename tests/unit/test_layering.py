@@ -43,6 +43,7 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.sync.secrets",
         "agentconsole.sync.servers",
         "agentconsole.sync.settings",
+        "agentconsole.sync.smtp_out",
     ):
         assert expected in modules
 
