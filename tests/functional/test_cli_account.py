@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli import run
+from tests.imapserver import ImapServer
 from tests.keyring_backend import KEYRING_FILE_ENV
 from tests.smtpserver import SmtpServer, free_port
 
@@ -332,4 +333,51 @@ def test_account_test_without_a_password_in_the_keyring(
         1,
         "error: no password for account support in the keyring (agentconsole /"
         " support:agent@okwallet.example): remove the account and add it again",
+    )
+
+
+@pytest.mark.parametrize("capabilities", ["IMAP4rev1 AUTH=PLAIN", "IMAP4rev1"])
+def test_account_test_logs_in_to_both_servers(
+    account_env: dict[str, str], smtp_server: SmtpServer, tmp_path: Path, capabilities: str
+) -> None:
+    """AUTHENTICATE PLAIN carries the non-ASCII password; a server offering only LOGIN
+    cannot take it, and that is said plainly."""
+    imap = ImapServer("agent@okwallet.example", PASSWORD, capabilities).start()
+    try:
+        args = add_args(smtp_port=smtp_server.port, imap_port=imap.port)
+        assert run_in(account_env, PASSWORD, *args).returncode == 0
+        result = run(account_env, "account", "test", "support", check=False)
+    finally:
+        imap.stop()
+    smtp_line = f"SMTP: logged in to 127.0.0.1:{smtp_server.port} as agent@okwallet.example"
+    if capabilities.endswith("AUTH=PLAIN"):
+        assert (result.returncode, result.stderr) == (0, "")
+        assert result.stdout.splitlines() == [
+            smtp_line,
+            f"IMAP: logged in to 127.0.0.1:{imap.port} as agent@okwallet.example",
+        ]
+        assert imap.logins == ["agent@okwallet.example"]
+    else:
+        assert (result.returncode, result.stdout.strip()) == (1, smtp_line)
+        assert result.stderr.strip() == (
+            "error: IMAP: the password has non-ASCII characters and the IMAP server offers"
+            " no PLAIN login"
+        )
+    assert leaked(tmp_path, result.stdout, result.stderr) == []
+
+
+def test_account_test_says_the_imap_login_was_refused(
+    account_env: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    imap = ImapServer("agent@okwallet.example", "another password").start()
+    try:
+        args = add_args(smtp_port=smtp_server.port, imap_port=imap.port)
+        assert run_in(account_env, PASSWORD, *args).returncode == 0
+        result = run(account_env, "account", "test", "support", check=False)
+    finally:
+        imap.stop()
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "error: IMAP: IMAP login refused for 'agent@okwallet.example':"
+        " [AUTHENTICATIONFAILED] Authentication failed."
     )
