@@ -180,6 +180,22 @@ def _lint_switches(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+
+
+def _domains(value: tuple[str, ...]) -> tuple[str, ...]:
+    """Bare domain names, lower case: a link to a subdomain counts as the domain's, so
+    "https://okwallet.example/" (which no link host equals) would silently flag every
+    link of ours."""
+    domains = tuple(domain.strip().lower().rstrip(".") for domain in value)
+    for given, domain in zip(value, domains, strict=True):
+        if not _DOMAIN.match(domain):
+            raise ConfigValueError(
+                f"lint.allowed_domains: {given!r} is not a domain name (e.g. okwallet.example)"
+            )
+    return domains
+
+
 # Rules beyond the type, by key.
 _RULES: dict[str, Callable[[Any], Any]] = {
     "keymap": _keymap,
@@ -188,6 +204,7 @@ _RULES: dict[str, Callable[[Any], Any]] = {
     "mailbox.support_addresses": _addresses,
     "compose.status_after_reply": _status_after_reply,
     "lint.rules": _lint_switches,
+    "lint.allowed_domains": _domains,
 }
 
 

@@ -22,11 +22,13 @@ from typing import ParamSpec, TypeVar
 from agentconsole.attachments import save_all
 from agentconsole.compose import drafts as draft_store
 from agentconsole.compose.build import new_draft
+from agentconsole.compose.checks import SendResult, lint_draft, send_draft
 from agentconsole.compose.mime import AttachmentFile, check_attachment
 from agentconsole.config import Config
 from agentconsole.domain import customers as customer_rules
 from agentconsole.domain import tickets as ticket_rules
 from agentconsole.domain.tickets import Change
+from agentconsole.lint import Finding, RuleSet, load_rules
 from agentconsole.mail.parse import attachment_payloads
 from agentconsole.models import Customer, Event, Message, Ticket
 from agentconsole.store import open_db
@@ -89,6 +91,7 @@ class ConsoleService:
         self._lock = threading.Lock()
         self._shared: sqlite3.Connection | None = None
         self._local = threading.local()
+        self._rules: RuleSet | None = None
 
     @contextmanager
     def _borrow(self) -> Iterator[sqlite3.Connection]:
@@ -222,6 +225,32 @@ class ConsoleService:
     def outbox_for(self, ticket_id: int) -> list[OutboxEntry]:
         """The ticket's mail in the outbox (the ticket view says what still waits)."""
         return ticket_outbox(self.conn(), ticket_id)
+
+    def lint_rules(self) -> RuleSet:
+        """The linter's rules, read from their files once (drafts are linted as the
+        agent types)."""
+        if self._rules is None:
+            self._rules = load_rules(self.config)
+        return self._rules
+
+    @_with_connection
+    def lint_draft(self, draft: Draft) -> list[Finding]:
+        """The etiquette linter's findings on the part of the draft the agent wrote."""
+        return lint_draft(draft, self.conn(), self.config, self.lint_rules())
+
+    @_with_connection
+    def send_draft(self, draft: Draft, override_reason: str | None = None) -> SendResult:
+        """Lint and send: a reply is stored and queued, a note stored, in one
+        transaction; blocked (nothing written) when an error finding is not overridden
+        with a reason."""
+        return send_draft(
+            self.conn(),
+            draft,
+            self.config,
+            actor=self.me,
+            override_reason=override_reason,
+            rules=self.lint_rules(),
+        )
 
     def check_attachment(self, path: str) -> AttachmentFile:
         """The file at ``path`` with its size, if it can be attached; ComposeError

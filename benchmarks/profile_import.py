@@ -1,12 +1,14 @@
 """Where an import spends its CPU: cProfile of the whole pipeline in this process.
 
-    python benchmarks/profile_import.py [--messages 5000] [--top 40] [--part all|prepare|sql]
+    python benchmarks/profile_import.py [--messages 5000] [--top 40]
+        [--part all|prepare|sql] [--jobs 1]
 
 ``--part all`` runs :func:`run_import` with ``jobs=1`` (parsing, threading and writes
 in one process, so one profile sees everything); ``--part prepare`` profiles only the
 worker side (:func:`prepare` of every message), which is what the pool parallelises;
 ``--part sql`` times every statement the writer runs (through a timing proxy of the
-connection, no cProfile) and lists them by total time, with how many run per message.
+connection, no cProfile) and lists them by total time, with how many run per message;
+with ``--jobs 2`` it does so while worker processes parse, as a real import does.
 Prints CPU per message and the functions with the most time of their own and in total.
 """
 
@@ -77,6 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=5_000)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=1, help="parse processes (--part sql)")
     parser.add_argument("--part", choices=("all", "prepare", "sql"), default="all")
     args = parser.parse_args()
     _, maildir = build(args.messages, OUT)
@@ -85,10 +88,6 @@ def main() -> None:
     profile = cProfile.Profile()
     with tempfile.TemporaryDirectory() as tmp:
         conn = open_db(Path(tmp) / "profile.db").conn
-        import os
-
-        for pragma in filter(None, os.environ.get("PRAGMAS", "").split(";")):
-            conn.execute(pragma)
         started = time.process_time()
         if args.part == "all":
             profile.enable()
@@ -96,7 +95,7 @@ def main() -> None:
             profile.disable()
         elif args.part == "sql":
             timed = TimedConnection(conn)
-            run_import(timed, sources, cfg, jobs=1)  # type: ignore[arg-type]
+            run_import(timed, sources, cfg, jobs=args.jobs)  # type: ignore[arg-type]
             conn.close()
             timed.report(args.messages, args.top)
             return

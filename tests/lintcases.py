@@ -16,5 +16,6 @@ def one(text: str, code: str, ctx: LintContext | None = None) -> tuple[str, str,
     findings = found(text, code, ctx)
     assert len(findings) == 1, f"{code} in {text!r}: {findings}"
     finding = findings[0]
+    assert finding.fix is None or finding.fix.label, f"{code}: a fix without a label"
     fixed = finding.fix.apply(text) if finding.fix else None
     return finding.severity, text[finding.start : finding.end], fixed

@@ -72,9 +72,10 @@ def shipped_folder() -> Path:
 def load_library(config: Config, *, user_dir: Path | None = None) -> Library:
     """Ours (data/canned), then the user's (``user_dir``, by default canned/ next to
     the config file), theirs replacing ours by id. Never raises for a bad file: see
-    :attr:`Library.problems`. ``config`` is the installation's; the folder of a config
-    file named on the command line is passed as ``user_dir``."""
-
+    :attr:`Library.problems`. The folders do not depend on a setting today (``config``
+    is the shared signature's); a command given ``--config PATH`` passes that file's
+    folder's ``canned/`` as ``user_dir``, since :func:`config_path` only knows
+    ``$AGENTCONSOLE_CONFIG`` and the default."""
     ours, our_problems = load_folder(shipped_folder(), "shipped")
     theirs, their_problems = load_folder(user_dir or user_folder(), "user")
     return Library(merged([ours, theirs]), [*our_problems, *their_problems])

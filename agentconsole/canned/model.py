@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LANGS = ("zh", "en")
-ORIGINS = ("shipped", "user")
 BLANK_OPEN = "\u27e6"  # ⟦
 BLANK_CLOSE = "\u27e7"  # ⟧
 

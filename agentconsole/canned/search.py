@@ -53,14 +53,33 @@ def _syllables(run: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(run, style=Style.NORMAL))
 
 
+@lru_cache(maxsize=4096)
+def _readings(run: str) -> tuple[tuple[str, ...], ...]:
+    """The run's pinyin as read in context, then, for each character read there other
+    than it is read on its own, a variant with its own reading: the phrase table reads
+    没收到 as mo-shou-dao (as in 没收, confiscate); an agent types meishoudao. One
+    character at a time, not every combination, so a long title stays a short key.
+    (Rare readings are left out: 款 as xin would make ``tx`` find 退款.)"""
+    base = _syllables(run)
+    found = [base]
+    if len(base) != len(run):  # a character pypinyin does not know: no variants
+        return tuple(found)
+    for index, char in enumerate(run):
+        alone = _syllables(char)[0]
+        if alone != base[index]:
+            found.append((*base[:index], alone, *base[index + 1 :]))
+    return tuple(found)
+
+
 def pinyin_forms(text: str) -> list[str]:
-    """Full pinyin and initials of each run of Chinese characters in ``text``."""
-    forms: list[str] = []
+    """Full pinyin and initials of each run of Chinese characters in ``text``, for each
+    reading of the run (see :func:`_readings`), without repeats."""
+    forms: dict[str, None] = {}
     for run in _CJK_RUN.findall(text):
-        syllables = _syllables(run)
-        forms.append("".join(syllables))
-        forms.append("".join(s[:1] for s in syllables))
-    return forms
+        for syllables in _readings(run):
+            forms["".join(syllables)] = None
+            forms["".join(s[:1] for s in syllables)] = None
+    return list(forms)
 
 
 def sort_key(response: CannedResponse) -> tuple[str, str, str]:

@@ -39,6 +39,7 @@ _COMMAND_MODULES = {
     "merge-customers": "read_cmds",
     "messages": "read_cmds",
     "outbox": "outbox_cmd",
+    "reply": "reply_cmd",
     "search": "read_cmds",
     "show": "read_cmds",
     "tickets": "read_cmds",

@@ -70,7 +70,12 @@ def list_command(ctx: Context, lang: str | None, as_json: bool) -> None:
     library = _library(ctx)
     found = [r for r in library.all() if lang is None or r.lang == lang]
     if as_json:
-        emit_json({"responses": [_json(r) for r in found], "problems": len(library.problems)})
+        emit_json(
+            {
+                "responses": [_json(r) for r in found],
+                "problems": [str(problem) for problem in library.problems],
+            }
+        )
     else:
         table(
             ("id", "lang", "categories", "title", "origin"),
@@ -157,21 +162,30 @@ def render_command(ctx: Context, rid: str, ref: str, as_json: bool) -> None:
 @pass_context
 def lint_command(ctx: Context) -> None:
     """Check every canned response, ours and yours: front matter, template, variables,
-    and a render with a full sample ticket and with an empty one. Lists each problem as
-    file:line and exits 1 when there is one.
+    a render with a full sample ticket and with an empty one, and the etiquette linter
+    on the text (the rules about a whole reply, such as the greeting, left out). Lists
+    each problem as file:line; exits 1 when one is an error (warnings are listed).
 
     \b
     Example:
       agentconsole canned lint
     """
     from agentconsole.canned.check import check_library
+    from agentconsole.config import ConfigError
+    from agentconsole.lint import load_rules
 
     library = _library(ctx)
-    problems = check_library(library, ctx.config)
+    try:
+        rules = load_rules(ctx.config)
+    except ConfigError as exc:
+        fail(str(exc), 2)
+    problems = check_library(library, ctx.config, rules)
     for problem in problems:
-        click.echo(safe_line(problem))
+        click.echo(safe_line(str(problem)))
     checked = len(library.all()) + len(library.problems)
-    if problems:
-        click.echo(f"{len(problems)} problem(s) in {checked} response file(s)", err=True)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = f", {len(problems) - errors} warning(s)" if len(problems) > errors else ""
+    if errors:
+        click.echo(f"{errors} problem(s) in {checked} response file(s){warnings}", err=True)
         raise SystemExit(1)
-    click.echo(f"ok: {checked} response file(s) checked")
+    click.echo(f"ok: {checked} response file(s) checked{warnings}")

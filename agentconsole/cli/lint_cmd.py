@@ -93,7 +93,7 @@ def lint_command(
     One line per finding: LINE:COL, the rule's code, its severity, the message
     and the text it is about. Exits 1 when a finding is an error (an error blocks
     sending), 0 otherwise, 2 on bad input. Rules can be switched off or re-graded
-    in the config: [lint] rules = {AC105 = "off"}.
+    in the config: [lint] rules = {AC104 = "off"} (the README lists every rule).
 
     \b
     Examples:

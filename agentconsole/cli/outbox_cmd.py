@@ -13,8 +13,8 @@ from agentconsole.store.drafts import Draft, all_drafts
 from agentconsole.store.outbox import OutboxEntry, list_outbox
 from agentconsole.store.tickets import ticket_refs
 
-WAITING_NOTE = "send it with `agentconsole outbox --deliver` (set up an account first)"
-"""What ``outbox`` says while mail is queued."""
+WAITS = "waits in the outbox: send it with `agentconsole outbox --deliver` (needs an account)"
+"""What ``outbox`` and ``reply`` say of queued mail."""
 
 
 def _entry_json(entry: OutboxEntry) -> dict[str, object]:
@@ -58,6 +58,9 @@ def outbox_command(ctx: Context, as_json: bool, deliver: bool, account_name: str
     if deliver:
         from agentconsole.cli.deliver import deliver_now
 
+        if as_json:
+            fail("--deliver prints lines, not JSON: list with `agentconsole outbox --json`", 2)
+
         deliver_now(ctx, account_name)
         return
     if account_name is not None:
@@ -88,7 +91,7 @@ def outbox_command(ctx: Context, as_json: bool, deliver: bool, account_name: str
         title=f"{counted(len(entries), 'message')} in the outbox",
     )
     if waiting:
-        click.echo(f"{counted(waiting, 'message')} waiting: {WAITING_NOTE}")
+        click.echo(f"{counted(waiting, 'message')} waiting: queued mail {WAITS}")
 
 
 def _draft_json(draft: Draft, ref: str) -> dict[str, object]:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from agentconsole.compose.addresses import formatted, header_text
 from agentconsole.compose.errors import ComposeError
 from agentconsole.config import Config
+from agentconsole.lint import detect_language
 from agentconsole.mail.quoting import own_text
 from agentconsole.mask import mask_sensitive
 from agentconsole.models import Ticket
@@ -38,8 +39,9 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 _GREETING = re.compile(
-    r"^\s*(?:dear|hi|hello|good (?:morning|afternoon|evening)|您好|你好|尊敬的)", re.I
+    r"^\s*(?:(?:dear|hi|hello|good (?:morning|afternoon|evening))\b|您好|你好|尊敬的)", re.I
 )
+"""A text that opens like this brings its own greeting (a canned response may)."""
 _QUOTE_START = re.compile(
     r"^(?:On .{5,200} wrote:|在.{2,100}写道[:：]|---------- Forwarded message ----------)$",
     re.MULTILINE,
@@ -63,12 +65,13 @@ class Greeting:
 
 
 def reply_language(text: str) -> str:
-    """``zh`` when the customer wrote mostly Chinese, else ``en``. A Chinese character
-    carries about as much as a three-letter word, so the CJK share is weighed so; a
-    Chinese mail with an English product name or code in it is still Chinese."""
-    cjk = len(_CJK.findall(text))
-    latin = len(_LATIN.findall(text))
-    return "zh" if cjk and cjk * 3 >= latin else "en"
+    """``zh`` or ``en``: the linter's verdict on the customer's text; a mixed one goes
+    to the language with more of it (a Chinese character weighed against two Latin
+    letters, as the linter weighs them)."""
+    detected = detect_language(text)
+    if detected != "mixed":
+        return detected
+    return "zh" if len(_CJK.findall(text)) * 2 >= len(_LATIN.findall(text)) else "en"
 
 
 def customer_name(ticket: Ticket, answered: ThreadMessage | None) -> str:

@@ -172,7 +172,7 @@ def add_note(
             ticket_id=ticket_id,
             message_id=message_id,
             at=moment,
-            data={"chars": len(message.row.body_text)},
+            data={"attachments": message.row.attachment_count},
         )
         if draft_id is not None:
             delete_draft(conn, draft_id)

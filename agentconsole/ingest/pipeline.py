@@ -54,11 +54,13 @@ GAP_SECONDS = 0.025
 """The shortest pause between two of the import's write transactions."""
 MAX_BACKLOG_BYTES = 8 * 1024 * 1024
 """Parsed messages waiting for the writer; one large message fills it alone."""
-CHECKPOINT_PAGES = 10_000
-"""How large the WAL may grow during an import (40 MB of 4 KiB pages) before a commit
-copies it into the database. At SQLite's default (1000 pages) a third of the
-writer's time went into checkpoints, which rewrite the same index pages again and
-again; the import checkpoints once more when it is done."""
+CHECKPOINT_PAGES = 2_000
+"""How large the WAL may grow during an import (8 MB of 4 KiB pages) before a commit
+copies it into the database. At SQLite's default (1000 pages) checkpoints took a
+fifth of the writer's time, rewriting the same index pages again and again; a much
+larger WAL would save more, but another connection's commit (an agent's change in
+the console) may be the one that checkpoints it, and must stay quick. The import
+checkpoints once more when it is done."""
 
 
 def resolve_sources(paths: Sequence[Path]) -> list[MailSource]:

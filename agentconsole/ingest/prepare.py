@@ -77,6 +77,9 @@ class Prepared:
 
 
 _PATTERNS: Mapping[str, Sequence[str]] = {}
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(..., ensure_ascii=False)``, whose encoder ``json.dumps`` builds anew
+for every call."""
 _COMPRESS_SLICE = 1024 * 1024
 LARGE_RAW_BYTES = 8 * 1024 * 1024
 """Messages over this size are prepared in the main process, their raw bytes spooled."""
@@ -182,10 +185,10 @@ def prepare_raw(raw: bytes, where: Provenance, patterns: Mapping[str, Sequence[s
         norm_subject=normalise_subject(parsed.subject),
         priority=priority,
         identifiers=identifiers,
-        to_json=json.dumps(parsed.to, ensure_ascii=False),
-        cc_json=json.dumps(parsed.cc, ensure_ascii=False),
+        to_json=_JSON(parsed.to),
+        cc_json=_JSON(parsed.cc),
         references_json=json.dumps(parsed.references[-50:]),
-        problems_json=json.dumps(parsed.problems, ensure_ascii=False),
+        problems_json=_JSON(parsed.problems),
         ref=message_ref(parsed.message_id, key),
         large_raw=large_raw,
     )

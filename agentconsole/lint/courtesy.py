@@ -16,15 +16,28 @@ from typing import Any
 from agentconsole.lint.doc import Doc, Hit
 from agentconsole.lint.language import HAN, compile_terms, terms
 from agentconsole.lint.model import LintContext
+from agentconsole.textsafe import safe_line
 
+_TEXTS = (
+    "greeting_zh",
+    "greeting_zh_no_name",
+    "greeting_en",
+    "greeting_en_no_name",
+    "thanks_zh",
+    "thanks_en",
+)
+"""What the fixes insert, from the rule data ([params] of courtesy.toml)."""
 _CLOSING_LINES = 4
 """How many of the last lines may hold the thanks, closing or contact."""
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Each starts only where a token starts: without the look-behind, a long run of word
+# characters is rescanned from every position (quadratic).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(?:\+?\d[\d -]{6,}\d)(?!\d)")
 
 
 class CourtesyChecker:
-    def __init__(self, words: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, words: dict[str, tuple[str, ...]], params: dict[str, Any]) -> None:
+        self.texts = {key: str(params[key]) for key in _TEXTS}
         self.greeting = compile_terms(words["greetings"])
         self.generic = {w.casefold() for w in words["generic_addressees"]}
         self.closing = compile_terms(words["closings"])
@@ -46,11 +59,11 @@ class CourtesyChecker:
             re.compile(
                 rf"^(?:您好|你好)[ \t]*[，,]?[ \t]*(?P<name>{zh_name})(?P<hon>{zh_hon})?{stop}?$"
             ),
-            # Dear Ms Lee, / Hi Ann! / Hello, 王小明,
+            # Dear Ms Lee, / Hi Ann! / Hello, 王小明, (a name is capitalised: "Hello,
+            # thanks for writing!" names nobody)
             re.compile(
-                r"^(?:Dear|Hi|Hello|Hey|Good (?:morning|afternoon|evening))[ \t]*,?[ \t]+"
-                rf"(?:(?P<hon>{en_hon})\.?[ \t]+)?(?P<name>{en_name})[ \t]*(?:{stop}|$)",
-                re.IGNORECASE,
+                r"^(?i:Dear|Hi|Hello|Hey|Good (?:morning|afternoon|evening))[ \t]*,?[ \t]+"
+                rf"(?:(?P<hon>(?i:{en_hon}))\.?[ \t]+)?(?P<name>{en_name})[ \t]*(?:{stop}|$)"
             ),
         ]
 
@@ -65,13 +78,13 @@ class CourtesyChecker:
         return all(part in parts for part in said.split())
 
     def _greeting(self, doc: Doc, ctx: LintContext, start: int, end: int) -> Iterator[Hit]:
+        """AC101/AC102. The name a fix writes into the reply comes from mail: it goes in
+        as one line with control characters made visible."""
         line = doc.own[start:end]
         if not self.greeting.search(line):
-            name = ctx.customer_name.strip()
-            if doc.lang == "zh":
-                text = f"{name}您好，\n\n" if name else "您好，\n\n"
-            else:
-                text = f"Dear {name},\n\n" if name else "Hello,\n\n"
+            name = safe_line(ctx.customer_name)
+            key = f"greeting_{doc.lang}" + ("" if name else "_no_name")
+            text = self.texts[key].replace("{name}", name) + "\n\n"
             yield Hit("AC101", start, end, (start, start, text))
             return
         if not ctx.customer_name.strip():
@@ -87,8 +100,8 @@ class CourtesyChecker:
             first = start + min(match.start(part) for part in parts)
             last = start + max(match.end(part) for part in parts)
             said = doc.text[first:last]
-            values = {"said": said, "name": ctx.customer_name.strip()}
-            yield Hit("AC102", first, last, (first, last, ctx.customer_name.strip()), values)
+            name = safe_line(ctx.customer_name)
+            yield Hit("AC102", first, last, (first, last, name), {"said": said, "name": name})
             return
 
     def check(self, doc: Doc, ctx: LintContext) -> Iterator[Hit]:
@@ -99,11 +112,24 @@ class CourtesyChecker:
         yield from self._greeting(doc, ctx, *lines[0])
         last = lines[1:][-_CLOSING_LINES:] or lines
         tail = doc.own[last[0][0] : last[-1][1]]
+        reach = self._reaches_us(tail)
         if not self.closing.search(tail):
-            yield Hit("AC103", *last[-1])
-        if not (self.contact.search(tail) or _EMAIL.search(tail) or _PHONE.search(tail)):
+            yield Hit("AC103", *last[-1], self._thanks(doc, lines))
+        if not reach:
             yield Hit("AC104", *last[-1])
+
+    def _reaches_us(self, text: str) -> bool:
+        return bool(self.contact.search(text) or _EMAIL.search(text) or _PHONE.search(text))
+
+    def _thanks(self, doc: Doc, lines: list[tuple[int, int]]) -> tuple[int, int, str]:
+        """Thanks on a line of their own: above the signature when the last line is
+        one, else after the last line."""
+        thanks = self.texts[f"thanks_{doc.lang}"]
+        start, end = lines[-1]
+        if len(lines) > 1 and self._reaches_us(doc.own[start:end]):
+            return start, start, thanks + "\n"
+        return end, end, "\n" + thanks
 
 
 def build(words: dict[str, tuple[str, ...]], params: dict[str, Any]) -> CourtesyChecker:
-    return CourtesyChecker(words)
+    return CourtesyChecker(words, params)

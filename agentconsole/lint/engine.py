@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Protocol
 
 from agentconsole.config import Config
@@ -57,20 +58,30 @@ class RuleSet:
         params: dict[str, Any],
     ) -> None:
         self.rules = rules
-        self.words = words
-        self.params = params
         self.checkers = [build(words, params) for build in FAMILIES]
 
 
 def load_rules(config: Config) -> RuleSet:
     """The shipped rules with the config's switches (``lint.rules``) and extra words
-    (``lint.words``); ConfigError names a key the data does not know."""
-    data = read_rule_data(lint_data_dir())
-    rules, words = configured(data, config.lint_rules, config.lint_words)
+    (``lint.words``); ConfigError names a key the data does not know. Compiling takes
+    tens of milliseconds, so a rule set is kept per data folder and config: callers
+    that lint as the agent types may call this every time."""
+    switches = tuple(sorted(config.lint_rules.items()))
+    words = tuple(sorted(config.lint_words.items()))
+    return _compiled(lint_data_dir(), switches, words)
+
+
+@lru_cache(maxsize=8)
+def _compiled(
+    folder: Path,
+    switches: tuple[tuple[str, str], ...],
+    extra_words: tuple[tuple[str, tuple[str, ...]], ...],
+) -> RuleSet:
+    data = read_rule_data(folder)
+    rules, words = configured(data, dict(switches), dict(extra_words))
     return RuleSet(rules, words, data.params)
 
 
-@lru_cache(maxsize=1)
 def default_rules() -> RuleSet:
     return load_rules(Config())
 

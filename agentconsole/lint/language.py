@@ -16,7 +16,7 @@ _HAN = re.compile(f"[{HAN}]")
 _LATIN = re.compile("[A-Za-z]")
 # Links and addresses are Latin in any language: they must not make a Chinese reply
 # look English.
-_NOT_PROSE = re.compile(r"(?:https?://|www\.)[!-~]+|[\w.+-]+@[\w.-]+")
+_NOT_PROSE = re.compile(r"(?:https?://|www\.)[!-~]+|(?<![\w.+-])[\w.+-]+@[\w.-]+")
 
 ZH_SHARE = 0.7
 EN_SHARE = 0.15

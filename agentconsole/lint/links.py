@@ -15,7 +15,7 @@ from typing import Any
 from agentconsole.lint.doc import Doc, Hit
 from agentconsole.lint.model import LintContext
 
-_STOP = "\\s<>\"'，。！？；、）】」》（【「《"
+_STOP = "\\s<>\"'\\[\\]，。！？；、）】」》（【「《"
 _TRAILING = ".,;:!?)]}'\"*"
 
 

@@ -73,7 +73,7 @@ def _rule(code: str, spec: dict[str, Any], path: Path) -> RuleInfo:
         severity = spec["severity"]
         if severity not in SEVERITIES:
             raise ValueError(f"severity {severity!r}")
-        return RuleInfo(
+        info = RuleInfo(
             code=code,
             severity=severity,
             title=spec["title"],
@@ -85,6 +85,9 @@ def _rule(code: str, spec: dict[str, Any], path: Path) -> RuleInfo:
         )
     except (KeyError, ValueError) as exc:
         raise ConfigError(f"{path}: rule {code}: bad or missing {exc}") from None
+    if len(info.fix_labels) == 1:
+        raise ConfigError(f"{path}: rule {code}: a fix label in one language only")
+    return info
 
 
 @lru_cache(maxsize=4)

@@ -1,6 +1,7 @@
 """AC2xx: secrets. A reply that asks for a password, PIN, one-time code, full card
 number, CVV or full national ID number is what phishing looks like (AC201); one that
-contains an unmasked card number, ID number or code exposes it (AC202-AC204).
+contains an unmasked card number, ID number, one-time code or password exposes it
+(AC202-AC205).
 
 Asking is told from warning by reading the clause: a request ("请提供", "send us",
 "reply with") near a secret's name is an error unless a negation or warning cue
@@ -35,6 +36,21 @@ _CN_ID = re.compile(
 _ANNOUNCE = r"\s*(?:(?:is|was)\s+|[是为為]\s*)?[:：=#]?\s*"
 
 
+_TRAILING = ".,;:!?)]}'\""
+_MASKED = frozenset("*•●·xX")
+
+
+def _looks_secret(value: str) -> bool:
+    """A password has a digit or symbol in it and is not already masked: after
+    "password" a plain word ("password is wrong", "password-reset") is the sentence
+    going on."""
+    return (
+        len(value) >= 3
+        and any(not ch.isalpha() and ch not in "'-’" for ch in value)
+        and not set(value) <= _MASKED
+    )
+
+
 def _masked(value: str, keep: int) -> str:
     """``value`` with its digits (and ID letters) bulleted except the last ``keep``;
     separators stay so the shape still reads as a card number."""
@@ -59,9 +75,14 @@ class SecurityChecker:
         self.not_asking = re.compile(terms(words["not_asking"]), re.IGNORECASE)
         self.partial = re.compile(terms(words["partial_ok"]), re.IGNORECASE)
         self.benign_before = re.compile(
-            terms(words["not_secret_before"]) + r"[\s-]*$", re.IGNORECASE
+            terms(words["not_secret_before"])
+            + r"[\s-]*(?:(?:your|the|my)\s+|[了的]?[您你我]?的?)$",
+            re.IGNORECASE,
         )
         self.benign_after = re.compile(r"\s*" + terms(words["not_secret_after"]), re.IGNORECASE)
+        self.password = re.compile(
+            f"({terms(words['secret_password'])}){_ANNOUNCE}([!-~]{{3,64}})", re.IGNORECASE
+        )
         self.otp = re.compile(
             f"({terms(words['secret_code'])}){_ANNOUNCE}(\\d{{4,8}})(?![\\d.,:/-]?\\d)",
             re.IGNORECASE,
@@ -114,6 +135,13 @@ class SecurityChecker:
                 continue
             start, end = match.span(2)
             yield Hit("AC204", start, end, (start, end, "•" * (end - start)))
+        for match in self.password.finditer(text):
+            value = match.group(2).rstrip(_TRAILING)
+            if not _looks_secret(value) or self._benign(text, *match.span(1)):
+                continue
+            start = match.start(2)
+            end = start + len(value)
+            yield Hit("AC205", start, end, (start, end, "••••••"))
 
 
 def build(words: dict[str, tuple[str, ...]], params: dict[str, Any]) -> SecurityChecker:

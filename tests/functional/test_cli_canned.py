@@ -47,7 +47,7 @@ def ref_of(env: dict[str, str], address: str) -> str:
 
 def test_list_shows_both_languages_and_filters(env: dict[str, str]) -> None:
     everything = json.loads(run(env, "canned", "list", "--json").stdout)
-    assert everything["problems"] == 0
+    assert everything["problems"] == []
     langs = {r["lang"] for r in everything["responses"]}
     assert langs == {"zh", "en"}
     zh = json.loads(run(env, "canned", "list", "--lang", "zh", "--json").stdout)["responses"]
@@ -168,7 +168,69 @@ def test_the_users_file_overrides_ours(tmp_path: Path, env: dict[str, str]) -> N
     )
     listed = json.loads(run(env, "--config", str(config), "canned", "list", "--json").stdout)
     fees = next(r for r in listed["responses"] if r["id"] == "fees-en")
+    assert listed["problems"] == []
     assert (fees["title"], fees["origin"]) == ("Our fees, our words", "user")
     own_env = dict(env, AGENTCONSOLE_CONFIG=str(config))
     out = run(own_env, "canned", "render", "fees-en", "--ticket", ref_of(env, "wang@example.com"))
     assert out.stdout.startswith("No fee for T-")
+
+
+def test_lint_runs_the_etiquette_linter_on_each_text(tmp_path: Path, env: dict[str, str]) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    folder = tmp_path / "canned"
+    folder.mkdir()
+    head = '+++\nid = "{rid}"\ntitle = "T"\nlang = "{lang}"\ncategories = ["other"]\n+++\n'
+    (folder / "ask-en.md").write_text(
+        head.format(rid="ask-en", lang="en")
+        + "To check your account,\nplease reply with the verification code we sent you.\n"
+        "THIS IS VERY URGENT!!!\n",
+        encoding="utf-8",
+    )
+    (folder / "ask-zh.md").write_text(
+        head.format(rid="ask-zh", lang="zh") + "为了核实身份，请提供您的验证码。\n",
+        encoding="utf-8",
+    )
+    (folder / "never-zh.md").write_text(
+        head.format(rid="never-zh", lang="zh") + "我们绝不会索取您的验证码，请勿告诉任何人。\n",
+        encoding="utf-8",
+    )
+    result = run(env, "--config", str(config), "canned", "lint", check=False)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert [line.split(" ")[0:2] for line in lines] == [
+        [f"{folder}/ask-en.md:8:8:", "AC201"],
+        [f"{folder}/ask-en.md:9:1:", "AC503"],
+        [f"{folder}/ask-en.md:9:20:", "AC504"],
+        [f"{folder}/ask-zh.md:7:9:", "AC201"],
+    ]
+    assert lines[0].endswith("[reply with the verification code]")
+    assert lines[1].endswith("[THIS IS VERY URGENT] (warning)")
+    assert lines[3].endswith("[提供您的验证码]")
+    assert result.stderr == "2 problem(s) in 35 response file(s), 2 warning(s)\n"
+
+
+def test_lint_with_only_warnings_passes(tmp_path: Path, env: dict[str, str]) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    (tmp_path / "canned").mkdir()
+    (tmp_path / "canned" / "loud.md").write_text(
+        '+++\nid = "loud-en"\ntitle = "T"\nlang = "en"\ncategories = ["other"]\n+++\n'
+        "We have fixed it!!!\n",
+        encoding="utf-8",
+    )
+    result = run(env, "--config", str(config), "canned", "lint", check=False)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-1] == "ok: 33 response file(s) checked, 1 warning(s)"
+
+
+def test_list_names_the_files_that_did_not_load(tmp_path: Path, env: dict[str, str]) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    (tmp_path / "canned").mkdir()
+    (tmp_path / "canned" / "bad.md").write_text("no front matter\n", encoding="utf-8")
+    listed = run(env, "--config", str(config), "canned", "list", "--json")
+    assert json.loads(listed.stdout)["problems"] == [
+        f"{tmp_path}/canned/bad.md:1: the file must start with a +++ line (TOML front matter)"
+    ]
+    assert listed.stderr == "1 file(s) could not be loaded: run agentconsole canned lint\n"

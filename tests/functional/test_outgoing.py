@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from agentconsole.compose import lint_draft, send_draft
 from agentconsole.compose.build import new_draft
 from agentconsole.compose.drafts import drafts_for, save_draft
 from agentconsole.compose.errors import ComposeError
@@ -228,3 +229,32 @@ def test_the_customers_answer_to_our_reply_joins_the_ticket(
         "in-reply-to",
     )
     assert get_ticket(conn, ticket).status == "open"
+
+
+def test_a_blocked_send_changes_nothing_and_an_override_is_recorded(
+    conn: sqlite3.Connection, ticket: int
+) -> None:
+    config = make_config()
+    asking = "请回复您收到的短信验证码，以便我们核实身份。\n\n感谢您的耐心等待！"
+    draft = save_draft(conn, new_draft(conn, ticket, "reply", config, canned_text=asking))
+    before, state = counts(conn), get_ticket(conn, ticket)
+    findings = lint_draft(draft, conn, config)
+    assert "AC201" in [f.code for f in findings if f.severity == "error"]
+    for reason in (None, "", "   "):
+        blocked = send_draft(conn, draft, config, actor="lin", override_reason=reason)
+        assert (blocked.queued, blocked.stored_id, blocked.findings) == (False, None, findings)
+    assert counts(conn) == before and get_ticket(conn, ticket) == state
+    sent = send_draft(conn, draft, config, actor="lin", override_reason="customer asked")
+    assert sent.queued and sent.findings == findings
+    [(data, actor)] = conn.execute(
+        "SELECT data, actor FROM events WHERE kind = 'lint_overridden'"
+    ).fetchall()
+    errors = list(dict.fromkeys(f.code for f in findings if f.severity == "error"))
+    assert (json.loads(data), actor) == ({"reason": "customer asked", "codes": errors}, "lin")
+
+
+def test_a_note_is_never_linted(conn: sqlite3.Connection, ticket: int) -> None:
+    config = make_config()
+    draft = new_draft(conn, ticket, "note", config, canned_text="请提供验证码 (客户原话)")
+    assert lint_draft(draft, conn, config) == []
+    assert send_draft(conn, draft, config, actor="lin", override_reason=None).stored_id == 2

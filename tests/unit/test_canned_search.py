@@ -103,9 +103,26 @@ def test_an_empty_query_gives_all_with_the_suggested_first() -> None:
 def test_the_search_key_holds_pinyin_and_initials_per_field() -> None:
     assert pinyin_forms("退款 refund 进度") == ["tuikuan", "tk", "jindu", "jd"]
     key = search_key(canned("r", "退款", keywords=("重复扣款",)))
-    assert key.pinyin.split("\n") == ["tuikuan", "tk", "chongfukoukuan", "cfkk"]
+    assert key.pinyin.split("\n") == [
+        "tuikuan",
+        "tk",
+        "chongfukoukuan",
+        "cfkk",
+        "zhongfukoukuan",  # 重 on its own
+        "zfkk",
+    ]
     assert key.head == "退款\nr\n重复扣款"
     assert words_of("Top-up 未到账 ok") == {"top", "未到", "到账"}
+
+
+def test_a_character_read_differently_in_context_is_found_by_its_own_reading_too() -> None:
+    # pypinyin reads 没收到 as in 没收 (mo, confiscate): the agent types mei.
+    assert pinyin_forms("验证码没收到") == [
+        "yanzhengmamoshoudao",
+        "yzmmsd",
+        "yanzhengmameishoudao",
+    ]
+    assert pinyin_forms("退款") == ["tuikuan", "tk"]  # rare readings (款 xin) left out
 
 
 def test_suggest_ranks_by_category_then_language_then_words() -> None:
@@ -138,6 +155,7 @@ def test_suggest_ranks_by_category_then_language_then_words() -> None:
         ("zhmm", "password-reset-zh"),
         ("mima", "password-reset-zh"),
         ("yzm", "code-not-received-zh"),
+        ("meishoudao", "code-not-received-zh"),
         ("tixian", "withdrawal-delayed-zh"),
         ("phishing", "phishing-warning-en"),
         ("钓鱼", "phishing-warning-zh"),

@@ -113,9 +113,35 @@ def test_reply_subjects(subject: str, expected: str) -> None:
     [
         ("我的OTP码收不到", "zh"),
         ("Please help, 谢谢", "en"),
-        ("提现失败 withdrawal", "zh"),
+        ("提现一直失败 withdrawal", "zh"),
         ("", "en"),
     ],
 )
 def test_reply_language(text: str, lang: str) -> None:
     assert reply_language(text) == lang
+
+
+def test_a_hostile_name_never_reaches_a_header_or_the_greeting_raw(
+    conn: sqlite3.Connection,
+) -> None:
+    from email import policy
+    from email.parser import BytesParser
+
+    from agentconsole.compose.send import outgoing_message
+
+    name = word("Eve\r\nBcc: evil")
+    hostile = mail(sender=f"{name} <eve@example.org>")
+    ingest(conn, [hostile])
+    draft = new_draft(conn, 1, "reply", make_config(), canned_text="History: none.")
+    assert draft.body.startswith("Dear Eve Bcc: evil,\n")
+    sent = BytesParser(policy=policy.default).parsebytes(
+        outgoing_message(conn, draft, make_config()).raw
+    )
+    assert sent["Bcc"] is None
+    assert [a.addr_spec for a in sent["To"].addresses] == ["eve@example.org"]
+
+
+def test_a_name_that_is_an_address_is_not_greeted(conn: sqlite3.Connection) -> None:
+    ingest(conn, [mail(sender='"support@yourbank.example" <x@evil.example>', body="Hi there")])
+    draft = new_draft(conn, 1, "reply", make_config(), canned_text="Thanks.")
+    assert draft.body.startswith("Dear customer,\n")

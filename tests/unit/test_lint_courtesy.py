@@ -44,6 +44,9 @@ def test_no_greeting_offers_one(text: str, ctx: LintContext, fixed_start: str) -
         ("Hello there,", ANN),
         ("Dear valued customer,", ANN),
         ("Hello, we have received your request.", ANN),
+        ("Hello, thanks for writing to us!", ANN),
+        ("Hi, sorry for the wait!", ANN),
+        ("dear ms lee,", ANN),
         ("Dear 王小明,", WANG),
     ],
 )
@@ -82,14 +85,27 @@ def test_wrong_name_message_in_each_language() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "span"),
+    ("text", "span", "fixed"),
     [
-        ("王小明您好：\n您的提现已到账。\nOKWallet 客服团队", "OKWallet 客服团队"),
-        ("Dear Ann,\nYour withdrawal arrived.\nOKWallet Support", "OKWallet Support"),
+        (
+            "王小明您好：\n您的提现已到账。\nOKWallet 客服团队",
+            "OKWallet 客服团队",
+            "王小明您好：\n您的提现已到账。\n感谢您的耐心与理解！\nOKWallet 客服团队",
+        ),
+        (
+            "Dear Ann,\nYour withdrawal arrived.\nOKWallet Support",
+            "OKWallet Support",
+            "Dear Ann,\nYour withdrawal arrived.\nThank you for your patience.\nOKWallet Support",
+        ),
+        (
+            "王小明您好：\n您的提现已到账。",
+            "您的提现已到账。",
+            "王小明您好：\n您的提现已到账。\n感谢您的耐心与理解！",
+        ),
     ],
 )
-def test_no_thanks_or_closing(text: str, span: str) -> None:
-    assert one(text, "AC103") == ("warning", span, None)
+def test_no_thanks_or_closing(text: str, span: str, fixed: str) -> None:
+    assert one(text, "AC103") == ("warning", span, fixed)
 
 
 @pytest.mark.parametrize(
@@ -138,3 +154,9 @@ def test_a_fragment_needs_no_greeting_or_closing() -> None:
     text = "尊敬的李先生，您的提现已到账。"
     assert [f.code for f in found(text, "AC101", ctx) + found(text, "AC102", ctx)] == []
     assert found(text, "AC103", ctx) == [] and found(text, "AC104", ctx) == []
+
+
+def test_a_hostile_name_goes_into_the_fix_as_one_safe_line() -> None:
+    ctx = LintContext(customer_name="Ann\r\nBcc: x@evil.test\x1b[2J")
+    severity, _span, fixed = one("Your withdrawal arrived.\nThanks, Support team", "AC101", ctx)
+    assert fixed is not None and fixed.startswith("Dear Ann Bcc: x@evil.test\u241b[2J,\n\n")

@@ -80,6 +80,11 @@ def test_over_long_reply(line: str, limit: int, message: str) -> None:
     assert len(own) == limit
 
 
+@pytest.mark.parametrize("line", ["您的提现已经到账。" * 10, "Your withdrawal arrived. " * 10])
+def test_a_reply_under_the_limit_is_not_long(line: str) -> None:
+    assert found("\n".join([line.strip()] * 5), "AC802") == []
+
+
 def test_quotes_do_not_count_toward_length() -> None:
     text = ZH + "\n" + "\n".join(["> " + "您的提现已经到账。" * 20] * 20)
     assert found(text, "AC802") == []

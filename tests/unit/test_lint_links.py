@@ -77,3 +77,8 @@ def test_no_list_no_domain_check_and_quotes_left_out() -> None:
     assert found("See https://other.test/x.", "AC702", LintContext(fragment=True)) == []
     quoted = "您好，这是钓鱼邮件。\n> 请点击 t.cn/A6xyz 领取\n> https://evil.test/x"
     assert found(quoted, "AC701", OURS) == [] and found(quoted, "AC702", OURS) == []
+
+
+def test_a_link_ends_at_a_bracket() -> None:
+    text = "点击 [link=https://evil.test]okwallet[/link] 查看"
+    assert one(text, "AC702", OURS) == ("warning", "https://evil.test", None)

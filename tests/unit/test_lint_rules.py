@@ -85,3 +85,27 @@ def test_the_readme_lists_every_rule_with_its_severity() -> None:
     section = readme.split("## Etiquette linter", 1)[1].split("\n## ", 1)[0]
     for code, rule in read_rule_data(lint_data_dir()).rules.items():
         assert f"| {code} | {rule.severity} |" in section, code
+
+
+@pytest.mark.parametrize(
+    "domain", ["https://okwallet.example/", "okwallet example", "a@b.example", ""]
+)
+def test_an_allowed_domain_must_be_a_domain_name(tmp_path: Path, domain: str) -> None:
+    path = tmp_path / "c.toml"
+    with pytest.raises(ConfigError) as caught:
+        _config(path, f'[lint]\nallowed_domains = ["okwallet.example", "{domain}"]\n')
+    assert str(caught.value) == (
+        f"{path}: lint.allowed_domains: {domain!r} is not a domain name (e.g. okwallet.example)"
+    )
+
+
+def test_allowed_domains_are_lower_case(tmp_path: Path) -> None:
+    config = _config(tmp_path / "c.toml", '[lint]\nallowed_domains = ["OKWallet.Example."]\n')
+    assert config.allowed_domains == ("okwallet.example",)
+
+
+def test_the_same_config_gets_the_same_compiled_rules(tmp_path: Path) -> None:
+    first = _config(tmp_path / "a.toml", '[lint]\nrules = {AC201 = "off"}\n')
+    again = _config(tmp_path / "b.toml", '[lint]\nrules = {AC201 = "off"}\n')
+    assert load_rules(first) is load_rules(again)
+    assert load_rules(first) is not load_rules(Config())

@@ -28,6 +28,16 @@ from tests.lintcases import found, one
         ("Please confirm your full card number and CVV.", "confirm your full card number"),
         ("We need your national ID number to proceed.", "need your national ID number"),
         ("请输入OTP码后回复给我们", "OTP码后回复"),
+        ("请您回复短信验证码以完成验证。", "回复短信验证码"),
+        ("为了加快处理，请告知您的登录密码和验证码。", "告知您的登录密码"),
+        ("请将身份证号码及验证码一并发送至本邮箱。", "身份证号码及验证码一并发送"),
+        ("Please send over your one-time password.", "send over your one-time password"),
+        ("Could you share your PIN with us?", "share your PIN"),
+        ("Email us your full card number and CVV.", "Email us your full card number"),
+        ("Please send us your new password.", "send us your new password"),
+        ("麻烦发一下验证码，我们帮您查。", "发一下验证码"),
+        ("请报一下您的卡号和CVV", "报一下您的卡号"),
+        ("Kindly furnish your PIN for verification.", "furnish your PIN"),
     ],
 )
 def test_asking_for_a_secret_is_an_error(text: str, span: str) -> None:
@@ -58,6 +68,17 @@ def test_asking_for_a_secret_is_an_error(text: str, span: str) -> None:
         "If you did not receive the code, please reply to this email.",
         "Enter the verification code in the app to finish.",
         "Your password was changed yesterday; send us a note if it was not you.",
+        "OKWallet 员工不会通过邮件向您索要验证码。",
+        "如有人向您索取验证码，请立即拒绝并联系我们。",
+        "切勿将密码告诉他人。",
+        "请确认您已修改了密码。",
+        "请告诉我们您何时重置的密码。",
+        "If anyone asks for your code, do not give it.",
+        "Never reply to an e-mail asking for your password.",
+        "We do not need your password to unlock the account.",
+        "Please confirm that you have changed your password.",
+        "Please let us know when you reset your PIN.",
+        "Please provide the transaction code from your receipt.",
     ],
 )
 def test_warning_about_a_secret_is_not_asking(text: str) -> None:
@@ -127,3 +148,33 @@ def test_unmasked_numbers_and_codes_are_errors_with_a_mask(
 def test_look_alikes_are_not_secrets(text: str) -> None:
     codes = {f.code for f in lint_text(text, LintContext())}
     assert not codes & {"AC202", "AC203", "AC204"}
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "fixed"),
+    [
+        (
+            "您之前提供的密码是Abc12345，请尽快修改。",
+            "Abc12345",
+            "您之前提供的密码是••••••，请尽快修改。",
+        ),
+        ("Your password is Tr0ub4dor&3.", "Tr0ub4dor&3", "Your password is ••••••."),
+        ("PIN: 1234", "1234", "PIN: ••••••"),
+    ],
+)
+def test_a_repeated_password_is_an_error_with_a_mask(text: str, span: str, fixed: str) -> None:
+    assert one(text, "AC205") == ("error", span, fixed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您的密码已修改。",
+        "密码重置链接: abc123 已失效",
+        "Your password is wrong.",
+        "Your password: ******",
+        "Use the password-reset page.",
+    ],
+)
+def test_password_near_misses(text: str) -> None:
+    assert found(text, "AC205") == []

@@ -1,0 +1,92 @@
+"""The linter between a draft and the outbox: findings, and the verdict on sending.
+
+Error findings block sending unless the agent overrides them with a reason, which is
+recorded as a ``lint_overridden`` event with the codes overridden
+(:mod:`agentconsole.domain.outgoing`). A blocked send changes nothing in the store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from agentconsole.compose.build import greeting_for, written_part
+from agentconsole.compose.send import record_draft
+from agentconsole.config import Config
+from agentconsole.domain.outgoing import Override
+from agentconsole.lint import Finding, LintContext, RuleSet, has_blocking, lint_text, load_rules
+from agentconsole.store.compose_reads import thread_message
+from agentconsole.store.drafts import Draft
+from agentconsole.store.tickets import get_ticket
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What pressing "send" did. Not ``queued`` and error findings: blocked, nothing
+    written. ``message_id`` is the queued mail's Message-ID header; ``stored_id`` the
+    ``messages.id`` of the reply or note stored on the ticket (None when blocked)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    queued: bool = False
+    message_id: str | None = None
+    outbox_id: int | None = None
+    stored_id: int | None = None
+
+
+def lint_context(conn: sqlite3.Connection, draft: Draft, config: Config) -> LintContext:
+    """What the linter must know about the ticket: the customer's whole name and
+    language (from the message the draft answers), the subject and the ticket's
+    reference it must keep, whether files are attached, the allowed link domains."""
+    ticket = get_ticket(conn, draft.ticket_id)
+    answered = (
+        thread_message(conn, draft.answers_message_id)
+        if draft.answers_message_id is not None
+        else None
+    )
+    greeting = greeting_for(ticket, answered)
+    to_customer = draft.mode in ("reply", "reply_all")
+    customer_wrote = answered is not None and answered.direction == "in"
+    return LintContext(
+        customer_name=greeting.name if to_customer else "",
+        customer_lang=greeting.lang if to_customer and customer_wrote else None,
+        subject=draft.subject,
+        ticket_ref=ticket.derived_ref,
+        has_attachments=bool(draft.attachments),
+        allowed_domains=config.allowed_domains,
+    )
+
+
+def lint_draft(
+    draft: Draft, conn: sqlite3.Connection, config: Config, rules: RuleSet | None = None
+) -> list[Finding]:
+    """The findings on the part of the draft the agent wrote (offsets into its body).
+    An internal note is never sent, so it is not linted. ``rules`` lets a caller that
+    lints as the agent types load the rule files once."""
+    if draft.mode == "note":
+        return []
+    context = lint_context(conn, draft, config)
+    return lint_text(written_part(draft.body), context, rules or load_rules(config))
+
+
+def send_draft(
+    conn: sqlite3.Connection,
+    draft: Draft,
+    config: Config,
+    *,
+    actor: str,
+    override_reason: str | None,
+    rules: RuleSet | None = None,
+) -> SendResult:
+    """Lint the draft, then queue it (a note: store it) unless an error finding blocks
+    it and no reason overrides it; blocked, nothing is written."""
+    findings = lint_draft(draft, conn, config, rules)
+    reason = (override_reason or "").strip()
+    blocked = has_blocking(findings)
+    if blocked and not reason:
+        return SendResult(findings=list(findings))
+    override = None
+    if blocked:
+        codes = tuple(dict.fromkeys(f.code for f in findings if f.severity == "error"))
+        override = Override(reason, codes)
+    done = record_draft(conn, draft, config, actor=actor, override=override)
+    return SendResult(list(findings), done.queued, done.message_id, done.outbox_id, done.stored_id)
