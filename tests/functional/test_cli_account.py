@@ -381,3 +381,58 @@ def test_account_test_says_the_imap_login_was_refused(
         "error: IMAP: IMAP login refused for 'agent@okwallet.example':"
         " [AUTHENTICATIONFAILED] Authentication failed."
     )
+
+
+def test_on_a_terminal_add_asks_for_everything(
+    account_env: dict[str, str], keyring_file: Path
+) -> None:
+    """Standard input is a terminal (a pty): every value is asked for, the defaults
+    follow the chosen security, and the password is read without echo."""
+    import os
+    import pty
+
+    answers = [
+        "desk",  # account name
+        "agent@okwallet.example",  # login
+        "127.0.0.1",  # IMAP host
+        "plain",  # IMAP security
+        "",  # IMAP port: default for plain, 143
+        "127.0.0.1",  # SMTP host
+        "plain",  # SMTP security
+        "2525",  # SMTP port
+        "",  # SMTP login: default, the login
+        "",  # from address: default, the login
+    ]
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agentconsole", "account", "add"],
+        env=account_env,
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # no controlling terminal: the password comes from stdin
+    )
+    os.close(terminal)
+    os.write(main, "".join(a + "\n" for a in answers).encode())
+    # The password prompt flushes the terminal's pending input (getpass turns echo off
+    # with TCSAFLUSH): type the password only once it is asked for.
+    assert process.stderr is not None
+    assert process.stderr.read(len(b"Password: ")) == b"Password: "
+    os.write(main, PASSWORD.encode() + b"\n")
+    out, err = process.communicate(timeout=60)
+    os.close(main)
+    assert process.returncode == 0, err
+    assert out.decode().startswith(
+        "Account name: Login name: IMAP host: IMAP security (tls, starttls, plain) [tls]:"
+        " IMAP port [143]: SMTP host: SMTP security (tls, starttls, plain) [tls]:"
+        " SMTP port [25]: SMTP login name [agent@okwallet.example]:"
+        " From address [agent@okwallet.example]: account desk added: "
+    )
+    [account] = json.loads(run(account_env, "account", "list", "--json").stdout)["accounts"]
+    assert account["imap"] == {"host": "127.0.0.1", "port": 143, "security": "plain"}
+    assert account["smtp"]["port"] == 2525
+    assert account["smtp"]["user"] == account["from_address"] == "agent@okwallet.example"
+    assert json.loads(keyring_file.read_text()) == {
+        "agentconsole/desk:agent@okwallet.example": PASSWORD
+    }
+    assert PASSWORD not in out.decode() + err.decode()

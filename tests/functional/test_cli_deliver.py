@@ -127,3 +127,23 @@ def test_two_processes_send_each_reply_exactly_once(
     listing = json.loads(run(account_env, "outbox", "--json").stdout)
     assert {e["status"] for e in listing["outbox"]} == {"sent"}
     assert leaked(tmp_path, *(o for pair in outputs for o in pair)) == []
+
+
+def test_deliver_bad_input_exits_2(account_env: dict[str, str], server: SmtpServer) -> None:
+    with_account(account_env, server.port, 1)
+    assert run_in(account_env, PASSWORD, *add_args(name="other")).returncode == 0
+    cases = {
+        ("outbox", "--deliver"): "error: several accounts (other, support):"
+        " say which with --account NAME",
+        ("outbox", "--account", "support"): "error: --account goes with --deliver",
+        ("outbox", "--deliver", "--json"): "error: --deliver prints lines, not JSON:"
+        " list with `agentconsole outbox --json`",
+    }
+    for args, message in cases.items():
+        result = run(account_env, *args, check=False)
+        assert (result.returncode, result.stderr.strip()) == (2, message)
+    missing = run(account_env, "outbox", "--deliver", "--account", "nope", check=False)
+    assert (missing.returncode, missing.stderr.strip()) == (1, "error: no account named 'nope'")
+    assert server.received == []
+    sent = run(account_env, "outbox", "--deliver", "--account", "support")
+    assert sent.stdout.splitlines()[-1] == "sent 1, failed 0, still queued 0"
