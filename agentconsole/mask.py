@@ -6,16 +6,32 @@ so the console shows them masked; revealing one message is a deliberate key pres
 is written to the ticket's history. Detection is strict to avoid masking order ids:
 card numbers must pass the Luhn check, Chinese ID numbers their ISO 7064 check digit,
 and codes or passwords must follow a word that announces them.
+
+Customers type what their keyboard or phone gives them: full-width digits from a
+Chinese input method (４１１１…), card numbers grouped with dots or slashes, ID numbers
+with spaces. Matching runs on a copy folded character by character with NFKC (one
+character to one, so offsets hold), and the mask replaces the span of the original.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
+# Dots and slashes only between groups of four to six digits, the same separator
+# throughout ("4111.1111.1111.1111", "4111/1111/1111/1111"): a looser rule would read
+# amounts and version numbers as cards (the Luhn check still has the last word).
+_CARD_GROUPED = re.compile(
+    r"(?<![\d./])\d{4,6}(?P<sep>[./])\d{4,6}(?:(?P=sep)\d{1,6}){1,3}(?!\d|[./]\d)"
+)
+# Region, birth date and sequence, optionally written apart: "110105 19491231 002X".
 _CN_ID = re.compile(
-    r"(?<![\dA-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])"
+    r"(?<![\dA-Za-z])[1-9]\d{5} ?(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]) ?"
+    r"\d{3}[\dXx](?![\dA-Za-z])"
 )
 # What may stand between a word like "code" or 密码 and the value it announces: spaces,
 # "is"/是/为, a colon or an equals sign, and nothing else. Anything looser (the old
@@ -30,6 +46,13 @@ _OTP = re.compile(
     r"(?<!country )(?<!area )(?<!product )(?<!reference )(?<!tracking )\bcode\b)"
     + _ANNOUNCE
     + r"(\d{4,8})(?![\d.,/:-]\d|\d|\s*(?:元|块|yuan|usd|rmb|%))",
+    re.IGNORECASE,
+)
+# The three or four digits on the back of a card, only right after their name.
+_CARD_CODE = re.compile(
+    r"(\b(?:CVV2?|CVC2?|CVN2?|CSC|CID)\b|安全码|安全碼|卡验证码|卡驗證碼)"
+    + _ANNOUNCE
+    + r"(\d{3,4})(?![\d.,/:-]\d|\d)",
     re.IGNORECASE,
 )
 _PASSWORD = re.compile(
@@ -74,46 +97,100 @@ def _looks_secret(value: str) -> bool:
     return len(value) >= 3 and any(not ch.isalpha() and ch not in "'-’" for ch in value)
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    """``char`` as NFKC reads it ("４" -> "4", "Ｘ" -> "X", "：" -> ":") when that is one
+    character; otherwise ``char`` itself, so the folded text keeps every offset."""
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if len(folded) == 1 else char
+
+
+def _fold(text: str) -> str:
+    return text if text.isascii() else "".join(map(_fold_char, text))
+
+
+def _substitute(
+    pattern: re.Pattern[str],
+    replace: Callable[[re.Match[str], str], str | None],
+    text: str,
+    folded: str,
+) -> tuple[str, str]:
+    """Match ``pattern`` on ``folded``; ``replace(match, original)`` gives the new text
+    for the original span (None: leave it). Returns the new original and its fold, still
+    of equal length, so the next pattern sees what this one masked."""
+    out: list[str] = []
+    out_folded: list[str] = []
+    last = 0
+    for match in pattern.finditer(folded):
+        new = replace(match, text)
+        if new is None:
+            continue
+        out.append(text[last : match.start()])
+        out_folded.append(folded[last : match.start()])
+        out.append(new)
+        out_folded.append(_fold(new))
+        last = match.end()
+    if not out:
+        return text, folded
+    out.append(text[last:])
+    out_folded.append(folded[last:])
+    return "".join(out), "".join(out_folded)
+
+
 def _stars(value: str, keep_end: int = 0) -> str:
     hidden = "".join("•" if ch.isalnum() else ch for ch in value[: len(value) - keep_end])
     return hidden + value[len(value) - keep_end :] if keep_end else hidden
 
 
 def mask_sensitive(text: str) -> Masked:
-    """Return ``text`` with cards (last four kept), ID numbers, codes and passwords
-    replaced by bullets."""
+    """Return ``text`` with cards (last four kept), ID numbers, card security codes,
+    one-time codes and passwords replaced by bullets."""
     found: dict[str, int] = {}
 
     def count(kind: str) -> None:
         found[kind] = found.get(kind, 0) + 1
 
-    def card(match: re.Match[str]) -> str:
+    def span(match: re.Match[str], original: str, group: int = 0) -> str:
+        return original[match.start(group) : match.end(group)]
+
+    def card(match: re.Match[str], original: str) -> str | None:
         digits = re.sub(r"\D", "", match.group(0))
         if 13 <= len(digits) <= 19 and luhn_ok(digits):
             count("card")
-            return _stars(match.group(0), keep_end=4)
-        return match.group(0)
+            return _stars(span(match, original), keep_end=4)
+        return None
 
-    def national_id(match: re.Match[str]) -> str:
-        if cn_id_ok(match.group(0)):
+    def national_id(match: re.Match[str], original: str) -> str | None:
+        if cn_id_ok(match.group(0).replace(" ", "")):
             count("national_id")
-            return _stars(match.group(0))
-        return match.group(0)
+            return _stars(span(match, original))
+        return None
 
-    def otp(match: re.Match[str]) -> str:
-        count("code")
-        return match.group(1) + match.group(2) + "•" * len(match.group(3))
+    def code(kind: str) -> Callable[[re.Match[str], str], str]:
+        def hide(match: re.Match[str], original: str) -> str:
+            count(kind)
+            shown = span(match, original, 1) + span(match, original, 2)
+            return shown + "•" * len(match.group(3))
 
-    def password(match: re.Match[str]) -> str:
+        return hide
+
+    def password(match: re.Match[str], original: str) -> str | None:
         value = match.group(3)
         core = value.rstrip(_TRAILING)
         if not _looks_secret(core):
-            return match.group(0)
+            return None
         count("password")
-        return match.group(1) + match.group(2) + "•" * 6 + value[len(core) :]
+        kept = original[match.start(3) + len(core) : match.end(3)]
+        return span(match, original, 1) + span(match, original, 2) + "•" * 6 + kept
 
-    text = _CN_ID.sub(national_id, text)
-    text = _CARD.sub(card, text)
-    text = _OTP.sub(otp, text)
-    text = _PASSWORD.sub(password, text)
+    folded = _fold(text)
+    for pattern, replace in (
+        (_CN_ID, national_id),
+        (_CARD_GROUPED, card),
+        (_CARD, card),
+        (_CARD_CODE, code("card_code")),
+        (_OTP, code("code")),
+        (_PASSWORD, password),
+    ):
+        text, folded = _substitute(pattern, replace, text, folded)
     return Masked(text, found)

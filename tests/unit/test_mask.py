@@ -96,3 +96,60 @@ def test_near_misses_stay_as_written(text: str) -> None:
 def test_real_secrets_are_masked_exactly(text: str, shown: str, secret: str) -> None:
     masked = mask_sensitive(text)
     assert masked.text == shown and secret not in masked.text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("card 4111.1111.1111.1111 ok", "card ••••.••••.••••.1111 ok"),
+        ("card 4111/1111/1111/1111.", "card ••••/••••/••••/1111."),
+        ("卡号４１１１１１１１１１１１１１１１", "卡号••••••••••••１１１１"),
+        ("卡号 ４１１１ １１１１ １１１１ １１１１", "卡号 •••• •••• •••• １１１１"),
+    ],
+)
+def test_cards_with_dots_slashes_or_full_width_digits(text: str, shown: str) -> None:
+    masked = mask_sensitive(text)
+    assert masked.text == shown and masked.found == {"card": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("身份证 110105 19491231 002X。", "身份证 •••••• •••••••• ••••。"),
+        ("身份证１１０１０５１９４９１２３１００２Ｘ", "身份证••••••••••••••••••"),
+        ("ID 110105 1949123 1002X", "ID 110105 1949123 1002X"),
+    ],
+)
+def test_id_numbers_with_spaces_or_full_width(text: str, shown: str) -> None:
+    masked = mask_sensitive(text)
+    assert masked.text == shown
+    assert masked.found == ({"national_id": 1} if shown != text else {})
+
+
+def test_card_security_codes_after_their_label() -> None:
+    masked = mask_sensitive("cvv: 123, CVV2 456, 安全码 789, CVC：０１２３")
+    assert masked.text == "cvv: •••, CVV2 •••, 安全码 •••, CVC：••••"
+    assert masked.found == {"card_code": 4}
+
+
+def test_full_width_one_time_code_and_password_keep_their_punctuation() -> None:
+    masked = mask_sensitive("验证码是：４８３９２０，密码：ａｂｃ＠１２３，谢谢")
+    assert masked.text == "验证码是：••••••，密码：••••••，谢谢"
+    assert masked.found == {"code": 1, "password": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 1234.5678.9012.3456 and version 4111.1111",
+        "订单号 ２０２４１１２３００１２３４５６",
+        "amount 1.234.567.890.123.45",
+        "cvv 123456 is not a cvv",
+        "CVV 是背面三位数字",
+        "the CVC2 field was empty",
+        "2026/11/23 14:30",
+    ],
+)
+def test_separated_and_full_width_near_misses_stay(text: str) -> None:
+    masked = mask_sensitive(text)
+    assert masked.text == text and masked.found == {}
