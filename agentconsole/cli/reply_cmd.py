@@ -195,7 +195,7 @@ def reply_command(
     Examples:
       agentconsole reply T-7K3QX9PA --file answer.txt
       $EDITOR answer.txt && agentconsole reply T-7K3QX9PA - < answer.txt
-      agentconsole reply T-7K3QX9PA --canned withdrawal-delay-zh --cc finance@okwallet.example
+      agentconsole reply T-7K3QX9PA --canned withdrawal-delayed-zh --cc finance@okwallet.example
       agentconsole reply T-7K3QX9PA --note --file findings.txt
       agentconsole reply T-7K3QX9PA --file a.txt --override-lint "they asked for the format"
     """
