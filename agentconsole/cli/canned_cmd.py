@@ -7,7 +7,7 @@ import click
 from agentconsole.canned import CannedError, CannedResponse, Library, load_library, render
 from agentconsole.canned import template_values as values_for
 from agentconsole.cli import Context, cli, db_option, pass_context
-from agentconsole.cli.output import emit_json, fail, table
+from agentconsole.cli.output import emit_json, fail, fail_empty, table
 from agentconsole.cli.ticket_arg import ticket_id_of
 from agentconsole.store.customers import CustomerNotFound, get_customer
 from agentconsole.store.tickets import TicketNotFound, get_ticket
@@ -57,13 +57,28 @@ def canned_group() -> None:
 
 
 @canned_group.command("list")
+@click.argument("query", nargs=-1)
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Only responses in this language.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @pass_context
-def list_command(ctx: Context, lang: str | None, as_json: bool) -> None:
-    """List canned responses: id, language, categories, title, ours or yours."""
+def list_command(ctx: Context, query: tuple[str, ...], lang: str | None, as_json: bool) -> None:
+    """List canned responses: id, language, categories, title, ours or yours.
+
+    With QUERY, only the responses that match every word of it, best first, searched
+    as the console's picker does: titles, keywords, tags and text, typos forgiven, and
+    Chinese by its pinyin (tuikuan or tk find 退款). Exits 1 when none matches.
+
+    \b
+    Examples:
+      agentconsole canned list
+      agentconsole canned list tuikuan
+      agentconsole canned list 验证码 --lang zh
+      agentconsole canned list refund --lang en --json
+    """
     library = _library(ctx)
-    found = [r for r in library.all() if lang is None or r.lang == lang]
+    text = " ".join(query)
+    candidates = library.search(text, limit=len(library.all())) if text else library.all()
+    found = [r for r in candidates if lang is None or r.lang == lang]
     if as_json:
         emit_json(
             {
@@ -71,7 +86,7 @@ def list_command(ctx: Context, lang: str | None, as_json: bool) -> None:
                 "problems": [str(problem) for problem in library.problems],
             }
         )
-    else:
+    elif found:
         table(
             ("id", "lang", "categories", "title", "origin"),
             [(r.id, r.lang, ",".join(r.categories), r.title, r.origin) for r in found],
@@ -81,6 +96,11 @@ def list_command(ctx: Context, lang: str | None, as_json: bool) -> None:
             f"{len(library.problems)} file(s) could not be loaded: run agentconsole canned lint",
             err=True,
         )
+    if not found:
+        where = f" in {lang}" if lang else ""
+        fail_empty(
+            f"no canned response{where} matches {text!r}" if text else f"no canned responses{where}"
+        )
 
 
 @canned_group.command("show")
@@ -88,7 +108,13 @@ def list_command(ctx: Context, lang: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @pass_context
 def show_command(ctx: Context, rid: str, as_json: bool) -> None:
-    """Show canned response ID: its fields and its template, unrendered."""
+    """Show canned response ID: its fields and its template, unrendered.
+
+    \b
+    Examples:
+      agentconsole canned show refund-status-zh
+      agentconsole canned show password-reset-en --json
+    """
     response = _response(_library(ctx), rid)
     if as_json:
         emit_json(_json(response) | {"body": response.body})
@@ -116,11 +142,14 @@ def show_command(ctx: Context, rid: str, as_json: bool) -> None:
 def render_command(ctx: Context, rid: str, ref: str, as_json: bool) -> None:
     """Render canned response ID for ticket REF: the text a reply would get.
 
-    Blanks the agent must fill appear as ⟦label⟧; --json lists their offsets.
+    Blanks the agent must fill appear as ⟦label⟧; --json lists their offsets. Exits 2
+    on an unknown ID or ticket, 1 when the template cannot be rendered for this ticket
+    (a variable without a value and without a default), as reply --canned does.
 
     \b
-    Example:
+    Examples:
       agentconsole canned render withdrawal-delayed-zh --ticket T-7K3QX9PA
+      agentconsole canned render refund-status-en --ticket T-7K3QX9PA --json
     """
     response = _response(_library(ctx), rid)
     conn = ctx.conn()
@@ -162,8 +191,9 @@ def lint_command(ctx: Context) -> None:
     each problem as file:line; exits 1 when one is an error (warnings are listed).
 
     \b
-    Example:
+    Examples:
       agentconsole canned lint
+      agentconsole --config team/config.toml canned lint   # the team's canned/ folder too
     """
     from agentconsole.canned.check import check_library
     from agentconsole.config import ConfigError

@@ -60,9 +60,12 @@ def _canned_text(ctx: Context, ticket_id: int, canned_id: str) -> str:
             customer = None
     try:
         response = load_library(ctx.config).get(canned_id)
-        return render(response, template_values(ticket, customer, ctx.config)).text
     except CannedError as exc:
         fail(str(exc), 2)
+    try:  # the response file's fault, not the command's: exit 1, as canned render
+        return render(response, template_values(ticket, customer, ctx.config)).text
+    except CannedError as exc:
+        fail(str(exc))
 
 
 def _finding_line(finding: Finding, draft: Draft) -> str:

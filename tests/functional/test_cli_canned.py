@@ -267,3 +267,63 @@ def test_the_configs_folder_serves_every_command(tmp_path: Path, env: dict[str, 
         ]
     }
     assert "next-to-config" in ids and "team-thanks-en" not in ids
+
+
+def test_list_searches_with_a_query_in_pinyin_or_chinese(env: dict[str, str]) -> None:
+    out = run(env, "canned", "list", "tuikuan").stdout.splitlines()
+    assert out[0].split() == ["id", "lang", "categories", "title", "origin"]
+    assert [line.split()[0] for line in out[1:]] == ["refund-status-zh"]
+    assert "退款进度查询" in out[1]
+    by_initials = json.loads(run(env, "canned", "list", "tk", "--json").stdout)
+    assert by_initials["responses"][0]["id"] == "refund-status-zh"
+    english = json.loads(run(env, "canned", "list", "refund", "--lang", "en", "--json").stdout)
+    assert [r["id"] for r in english["responses"]][0] == "refund-status-en"
+    assert {r["lang"] for r in english["responses"]} == {"en"}
+    two_words = run(env, "canned", "list", "验证码", "没收到", "--lang", "zh").stdout
+    assert two_words.splitlines()[1].split()[0] == "code-not-received-zh"
+
+
+def test_a_query_that_matches_nothing_exits_1(env: dict[str, str]) -> None:
+    result = run(env, "canned", "list", "tuikuan", "--lang", "en", check=False)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == "no canned response in en matches 'tuikuan'\n"
+    as_json = run(env, "canned", "list", "zzzqqq", "--json", check=False)
+    assert as_json.returncode == 1
+    assert json.loads(as_json.stdout) == {"responses": [], "problems": []}
+    assert as_json.stderr == "no canned response matches 'zzzqqq'\n"
+
+
+@pytest.mark.parametrize("command", ["list", "show", "render", "lint"])
+def test_every_canned_command_shows_examples(env: dict[str, str], command: str) -> None:
+    out = run(env, "canned", command, "--help").stdout
+    examples = out[out.index("Examples:") : out.index("Options:")].split("\n")[1:]
+    examples = [line.strip() for line in examples if line.strip()]
+    assert len(examples) >= 2
+    assert all(line.startswith("agentconsole ") for line in examples)
+    assert all(f"canned {command}" in line for line in examples)
+
+
+def test_a_template_that_cannot_render_is_exit_1_in_render_and_reply(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "noname.eml").write_bytes(mail(sender="nobody@example.net", subject="help"))
+    run(cli_env, "import", str(tmp_path / "noname.eml"))
+    ref = json.loads(run(cli_env, "tickets", "--json").stdout)["tickets"][0]["ref"]
+    folder = tmp_path / "canned"
+    folder.mkdir()
+    (folder / "greet.md").write_text(
+        '+++\nid = "greet-en"\ntitle = "Greet"\nlang = "en"\ncategories = ["other"]\n+++\n'
+        "We have checked it.\nYour name is {{ customer.name }}.\n",
+        encoding="utf-8",
+    )
+    message = (
+        f"error: {folder / 'greet.md'}:8:17: customer.name has no value and no default"
+        " (use customer.name | default: ...)\n"
+    )
+    rendered = run(cli_env, "canned", "render", "greet-en", "--ticket", ref, check=False)
+    replied = run(cli_env, "reply", ref, "--canned", "greet-en", check=False)
+    assert (rendered.returncode, rendered.stdout, rendered.stderr) == (1, "", message)
+    assert (replied.returncode, replied.stdout, replied.stderr) == (1, "", message)
+    assert run(cli_env, "outbox", check=False).returncode == 1
+    unknown = run(cli_env, "reply", ref, "--canned", "greet-zh", check=False)
+    assert (unknown.returncode, unknown.stderr) == (2, "error: no canned response 'greet-zh'\n")
