@@ -50,9 +50,8 @@ _OTP = re.compile(
 )
 # The three or four digits on the back of a card, only right after their name.
 _CARD_CODE = re.compile(
-    r"(\b(?:CVV2?|CVC2?|CVN2?|CSC|CID)\b|安全码|安全碼|卡验证码|卡驗證碼)"
-    + _ANNOUNCE
-    + r"(\d{3,4})(?![\d.,/:-]\d|\d)",
+    r"(\b(?:CVV2?|CVC2?|CVN2?|CSC|CID|(?:card )?security code|card verification (?:code|value))\b"
+    r"|安全码|安全碼|卡验证码|卡驗證碼)" + _ANNOUNCE + r"(\d{3,4})(?![\d.,/:-]\d|\d)",
     re.IGNORECASE,
 )
 _PASSWORD = re.compile(

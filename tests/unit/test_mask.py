@@ -127,9 +127,9 @@ def test_id_numbers_with_spaces_or_full_width(text: str, shown: str) -> None:
 
 
 def test_card_security_codes_after_their_label() -> None:
-    masked = mask_sensitive("cvv: 123, CVV2 456, 安全码 789, CVC：０１２３")
-    assert masked.text == "cvv: •••, CVV2 •••, 安全码 •••, CVC：••••"
-    assert masked.found == {"card_code": 4}
+    masked = mask_sensitive("cvv: 123, CVV2 456, 安全码 789, CVC：０１２３, security code is 321")
+    assert masked.text == "cvv: •••, CVV2 •••, 安全码 •••, CVC：••••, security code is •••"
+    assert masked.found == {"card_code": 5}
 
 
 def test_full_width_one_time_code_and_password_keep_their_punctuation() -> None:
