@@ -92,6 +92,7 @@ class SecurityChecker:
             re.IGNORECASE,
         )
         self.benign_after = re.compile(r"\s*" + terms(words["not_secret_after"]), re.IGNORECASE)
+        self.not_requested = re.compile(r"\s*" + terms(words["not_requested_after"]), re.IGNORECASE)
         self.password = re.compile(
             f"({terms(words['secret_password'])}){_ANNOUNCE}([!-~]{{3,64}})", re.IGNORECASE
         )
@@ -142,7 +143,9 @@ class SecurityChecker:
         text = doc.text
         by_clause: dict[tuple[int, int], list[re.Match[str]]] = {}
         for noun in self.nouns.finditer(text):
-            if not self._benign(text, *noun.span()):
+            if not self._benign(text, *noun.span()) and not self.not_requested.match(
+                text, noun.end()
+            ):
                 by_clause.setdefault(doc.clause_at(noun.start()), []).append(noun)
         for clause, nouns in by_clause.items():
             yield from self._asks(doc, clause, nouns)
