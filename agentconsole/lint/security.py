@@ -45,6 +45,7 @@ _CODE_SHAPE = (
 _SHAPES = {"code": (_CODE_SHAPE, "短0-9")}
 
 
+_SOMEONE_ASKS = re.compile(r"(?<![A-Za-z])(?:ask|request|demand)(?:s|ed|ing)?(?![A-Za-z])", re.I)
 _PRONOUN = re.compile(r"\s+(?:it|them)(?![A-Za-z0-9])", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
 _MASKED = frozenset("*•●·xX")
@@ -111,10 +112,18 @@ class SecurityChecker:
     def _reaches(text: str, ask: re.Match[str], noun: re.Match[str]) -> bool:
         """Whether ``ask`` can be asking for ``noun``: a Chinese request on either side,
         an English one before it, or after it when "it"/"them" takes the noun up again
-        ("enter the code in the app and send it to us")."""
+        ("enter the code in the app and send it to us"). Past a comma, "it" is the
+        secret only when nobody else asked for it there first ("If an e-mail asks for
+        your PIN, forward it to us": "it" is the e-mail)."""
         if not ask.group(0)[0].isascii() or ask.start() < noun.start():
             return True
-        return _PRONOUN.match(text, ask.end()) is not None
+        if _PRONOUN.match(text, ask.end()) is None:
+            return False
+        comma = text.rfind(",", noun.end(), ask.start())
+        if comma < 0:
+            return True
+        phrase = text.rfind(",", 0, noun.start()) + 1
+        return _SOMEONE_ASKS.search(text, phrase, noun.start()) is None
 
     def _asks(self, doc: Doc, clause: tuple[int, int], nouns: list[re.Match[str]]) -> Iterator[Hit]:
         text = doc.text

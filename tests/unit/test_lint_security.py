@@ -191,7 +191,6 @@ def test_password_near_misses(text: str) -> None:
         ("如果无法登录，请把您的密码发给我们。", "密码发给"),
         ("如果您不记得密码，请把密码发给我们。", "密码发给"),
         ("如果收不到短信，请告诉我们您的验证码。", "告诉我们您的验证码"),
-        ("If you received the code, please send it to us.", "code, please send"),
         # A negation whose own verb comes before the comma does not reach past it.
         ("我们不会收取手续费，请提供验证码。", "提供验证码"),
         ("We can't verify you yet, so please send us your PIN.", "send us your PIN"),
@@ -210,6 +209,7 @@ def test_password_near_misses(text: str) -> None:
             "Please enter the code in the app and then send it to us.",
             "code in the app and then send",
         ),
+        ("If you received the code, please send it to us.", "code, please send"),
         # Reassurance before a request does not make it advice.
         ("我们不需要您的密码，请回复您的验证码即可。", "回复您的验证码"),
         ("您无需担心，请提供您的银行卡密码以便核实。", "提供您的银行卡密码"),
@@ -263,6 +263,10 @@ def test_intent_a_request_to_us_is_an_error(text: str, span: str) -> None:
         "如您收到索要验证码的短信，请勿理会。",
         "如果您收到要求提供密码的邮件，那是诈骗。",
         "If you get an e-mail asking you to send your password, it is a scam.",
+        "If an e-mail asks for your PIN, please forward it to us.",
+        "If you receive a message asking for your code, forward it to us.",
+        "If you get a text requesting your PIN, please forward it to us.",
+        "If you were asked for your password on a call, please report it to us.",
         # The secret is the subject of a new clause, not what is asked for.
         "Please confirm the code has arrived on your phone.",
         "请确认验证码已收到。",
