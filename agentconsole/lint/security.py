@@ -15,6 +15,7 @@ password ("set a new password", "设置新密码") is not giving one.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any
 
@@ -46,6 +47,7 @@ _SHAPES = {"code": (_CODE_SHAPE, "短0-9")}
 
 
 _SOMEONE_ASKS = re.compile(r"(?<![A-Za-z])(?:ask|request|demand)(?:s|ed|ing)?(?![A-Za-z])", re.I)
+_AHEAD = 3
 _PRONOUN = re.compile(r"\s+(?:it|them)(?![A-Za-z0-9])", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
 _MASKED = frozenset("*•●·xX")
@@ -134,16 +136,20 @@ class SecurityChecker:
         if self.intent.to_app(text, start, end):
             return
         partial = self.partial.search(text, start, end) is not None
+        starts = [a.start() for a in asks]
         for noun in nouns:
             if partial and noun.lastgroup in _PARTIAL_KINDS:
                 continue
-            usable = [a for a in asks if self._reaches(text, a, noun)]
+            # The nearest request before the secret, and the next few after it (an
+            # English one there may not reach it): a long clause stays linear.
+            index = bisect_left(starts, noun.start())
+            nearby = asks[max(0, index - 1) : index + _AHEAD]
+            usable = [a for a in nearby if self._reaches(text, a, noun)]
             if not usable:
                 continue
             ask = min(usable, key=lambda a: abs(a.start() - noun.start()))
             first, last = min(ask.start(), noun.start()), max(ask.end(), noun.end())
-            sentence = doc.sentence_start(first)
-            if self.intent.governed(text, sentence, first, last, ask.start()):
+            if self.intent.governed(text, first, last, ask.start()):
                 continue
             yield Hit("AC201", first, last, values={"secret": noun.group(0)})
             return
