@@ -1,7 +1,7 @@
 """Reading intent for AC201: does a request for a secret ask the customer to give it to
 us, or warn them not to?
 
-Three questions, each answered from word lists in ``data/lint/security.toml``:
+Two questions, each answered from word lists in ``data/lint/security.toml``:
 
 - Scope of a negation. A negation ("绝不会", "never", "do not") governs the request
   when it stands before it in the same sentence and nothing but adverbials lies
@@ -14,8 +14,9 @@ Three questions, each answered from word lists in ``data/lint/security.toml``:
 - Who receives it. "Enter/submit the code in the app" asks the customer to use the
   secret where it belongs; only a request that names us (我们, 客服, us, reply) inside
   a clause that names the app is one to give it to us.
-- Phrases are cut at commas (Chinese and Latin), sentences at sentence punctuation;
-  the enumeration comma 、 cuts neither ("通过邮件、电话或短信" is one adverbial).
+
+Phrases are cut at commas (Chinese and Latin), sentences at sentence punctuation; the
+enumeration comma 、 cuts neither ("通过邮件、电话或短信" is one adverbial).
 """
 
 from __future__ import annotations
