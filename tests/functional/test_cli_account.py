@@ -469,3 +469,20 @@ def test_account_test_over_tls_and_starttls(
         f"error: SMTP: TLS: the SMTP server 127.0.0.1:{server.port} certificate is not valid"
         " (self-signed certificate)"
     )
+
+
+def test_account_test_says_the_server_did_not_answer(account_env: dict[str, str]) -> None:
+    """A port that accepts connections but never greets (a listening socket nobody
+    serves) is a timeout, with the time waited."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)
+        port = silent.getsockname()[1]
+        assert run_in(account_env, PASSWORD, *add_args(smtp_port=port)).returncode == 0
+        result = run(account_env, "account", "test", "support", "--timeout", "0.5", check=False)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"error: SMTP: no answer from the SMTP server 127.0.0.1:{port} within 0.5 s"
+    )
