@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from agentconsole.attachments import save_all
 from agentconsole.compose import drafts as draft_store
@@ -47,6 +47,9 @@ from agentconsole.store.query import compile_query
 from agentconsole.store.ticket_rows import assignees
 from agentconsole.store.tickets import count_tickets, get_ticket, list_tickets
 from agentconsole.store.txn import set_cache_size
+
+if TYPE_CHECKING:
+    from agentconsole.canned import Library
 
 __all__ = ["Change", "ConsoleService", "CustomerCard", "TicketDetail"]
 
@@ -92,6 +95,8 @@ class ConsoleService:
         self._shared: sqlite3.Connection | None = None
         self._local = threading.local()
         self._rules: RuleSet | None = None
+        self._canned: Library | None = None
+        self._canned_lock = threading.Lock()
 
     @contextmanager
     def _borrow(self) -> Iterator[sqlite3.Connection]:
@@ -256,3 +261,24 @@ class ConsoleService:
         """The file at ``path`` with its size, if it can be attached; ComposeError
         naming it when it is missing, unreadable or too large (never a silent skip)."""
         return check_attachment(path)
+
+    # -- canned responses (agentconsole.canned) ----------------------------------------
+    def canned_library(self) -> Library:
+        """The canned responses, loaded once (the first call, in a worker) and kept.
+        Imported here: the search's pinyin tables cost the console's start nothing."""
+        from agentconsole.canned import load_library
+
+        with self._canned_lock:
+            if self._canned is None:
+                self._canned = load_library(self.config)
+            return self._canned
+
+    @_with_connection
+    def canned_values(self, ticket_id: int) -> tuple[Ticket, dict[str, object]]:
+        """The ticket and what a canned response may say about it (its variables)."""
+        from agentconsole.canned import template_values
+
+        conn = self.conn()
+        ticket = get_ticket(conn, ticket_id)
+        customer = get_customer(conn, ticket.customer_id) if ticket.customer_id else None
+        return ticket, template_values(ticket, customer, self.config)

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from textual.pilot import Pilot  # noqa: E402
-from textual.widgets import Input  # noqa: E402
+from textual.widgets import Input, TextArea  # noqa: E402
 
 from agentconsole.app import make_app  # noqa: E402
 from agentconsole.config import DATA_DIR, Config, default_identifier_patterns  # noqa: E402
@@ -80,6 +80,24 @@ async def customers(pilot: Pilot[None]) -> None:
     await type_into(pilot, "#lookup", "TXN636940054224")  # by transaction id
 
 
+async def compose(pilot: Pilot[None]) -> None:
+    """A reply from the 退款 canned response, its blank filled, and a password request
+    the linter flags as it is typed."""
+    await ticket(pilot)
+    await settle(pilot)
+    await pilot.press("R")
+    await settle(pilot)
+    await pilot.press("ctrl+t")
+    await settle(pilot)
+    await pilot.press("t", "k")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press(*"已原路退回", "end", "enter", *"请提供您的密码!!!")
+    await pilot.pause(1.5)  # checked and saved: the status line says both
+    pilot.app.screen.query_one("#body", TextArea).cursor_blink = False  # the same bytes
+
+
 async def keys(pilot: Pilot[None]) -> None:
     await pilot.press("question_mark")
 
@@ -91,6 +109,7 @@ SHOTS: dict[str, Steps] = {
     "ticket": ticket,
     "status-picker": status_picker,
     "customers": customers,
+    "compose": compose,
     "keys": keys,
 }
 

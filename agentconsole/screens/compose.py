@@ -14,32 +14,40 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.containers import Horizontal
-from textual.message import Message as TextualMessage
 from textual.timer import Timer
-from textual.widgets import Collapsible, Footer, Input, Label, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Collapsible, Footer, Input, Label, Static, TextArea
 from textual.worker import Worker
 
 from agentconsole.compose.build import written_part
 from agentconsole.compose.errors import ComposeError
-from agentconsole.compose.mime import AttachmentFile, human_size
+from agentconsole.compose.mime import human_size
 from agentconsole.models import Ticket
-from agentconsole.screens.actions import ConsoleScreen
 from agentconsole.screens.attach import AttachModal
+from agentconsole.screens.canned_picker import CannedCommands
+from agentconsole.screens.compose_checks import CheckedSending
+from agentconsole.screens.compose_events import (
+    AttachmentChecked,
+    DraftDiscarded,
+    DraftSaved,
+    Snapshot,
+)
 from agentconsole.screens.events import ActionFailed
 from agentconsole.screens.pickers import ChoiceModal
 from agentconsole.screens.workers import console_worker
-from agentconsole.service import TicketDetail
 from agentconsole.store.drafts import Draft
 from agentconsole.textsafe import safe_line, safe_text
+from agentconsole.widgets.attachment_list import AttachmentList
 from agentconsole.widgets.draft_editor import DraftEditor
+from agentconsole.widgets.findings import FindingsList
 from agentconsole.widgets.safe import mail_block, mail_line
 
 SAVE_DELAY = 1.0
@@ -61,32 +69,8 @@ def split_addresses(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in _ADDRESS_SPLIT.split(text) if part.strip())
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """What the pane holds at one moment, in the order it was taken."""
-
-    seq: int
-    draft: Draft
-
-
-class DraftSaved(TextualMessage):
-    def __init__(self, seq: int, draft: Draft) -> None:
-        self.seq = seq
-        self.draft = draft
-        super().__init__()
-
-
-class DraftDiscarded(TextualMessage):
-    pass
-
-
-class AttachmentChecked(TextualMessage):
-    def __init__(self, attachment: AttachmentFile) -> None:
-        self.attachment = attachment
-        super().__init__()
-
-
-class ComposeScreen(ConsoleScreen):
+class ComposeScreen(CheckedSending):
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {CannedCommands}
     """Write one reply or note; dismissed with ``"sent"`` after sending, else None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -98,6 +82,42 @@ class ComposeScreen(ConsoleScreen):
             "Remove file",
             id="compose.detach",
             tooltip="Remove the highlighted (or last) attachment",
+        ),
+        Binding(
+            "ctrl+s",
+            "send",
+            "Send",
+            id="compose.send",
+            tooltip="Check and send (a note: add it to the ticket)",
+        ),
+        Binding(
+            "f8",
+            "finding(1)",
+            "Next finding",
+            id="compose.next_finding",
+            tooltip="Go to the next finding of the check",
+        ),
+        Binding(
+            "shift+f8",
+            "finding(-1)",
+            "Previous finding",
+            show=False,
+            id="compose.previous_finding",
+            tooltip="Go to the previous finding",
+        ),
+        Binding(
+            "ctrl+f",
+            "fix",
+            "Fix",
+            id="compose.fix",
+            tooltip="Apply the current finding's fix",
+        ),
+        Binding(
+            "ctrl+t",
+            "canned",
+            "Canned",
+            id="compose.canned",
+            tooltip="Insert a canned response at the cursor",
         ),
         Binding(
             "ctrl+g",
@@ -117,7 +137,6 @@ class ComposeScreen(ConsoleScreen):
         self.quote = draft.body[len(written) :]
         """The quoted or forwarded message below the agent's text, sent as built."""
         self.written = safe_text(written)
-        self.attachments: list[AttachmentFile | str] = list(draft.attachments)
         self._seq = 0
         self._saved_seq = 0
         self._saved = self._fields(draft)
@@ -125,6 +144,11 @@ class ComposeScreen(ConsoleScreen):
         self._save_lock = threading.Lock()
         self._draft_id = draft.id
         self.closed = False
+        self._status: dict[str, str] = {}
+        self.sent = False
+        """True once the reply was queued or the note added."""
+        self._sent = False
+        """Set under the save lock once sent: no save may bring the draft back."""
 
     # -- layout -----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -147,7 +171,8 @@ class ComposeScreen(ConsoleScreen):
             yield Label("Subject", classes="field-label")
             yield Input(safe_line(self.draft.subject), id="subject")
         yield DraftEditor(self.written, id="body")
-        yield OptionList(id="attachments", markup=False)
+        yield FindingsList(id="findings")
+        yield AttachmentList(self.draft.attachments, id="attachments")
         with Collapsible(title="Quoted message", collapsed=True, id="quote-fold") as fold:
             fold.display = bool(self.quote.strip())
             yield Static(mail_block(self.quote.strip("\n"), style="dim"), id="quote")
@@ -155,12 +180,13 @@ class ComposeScreen(ConsoleScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.show_attachments()
+        self.query_one(FindingsList).display = False
         editor = self.query_one(DraftEditor)
         editor.focus()
         if not editor.next_blank():
             editor.move_cursor(self._typing_place())
-        self.check_attachments()
+        self.check_attachments(self.query_one(AttachmentList).unchecked)
+        self.schedule_lint(0)
 
     def _typing_place(self) -> tuple[int, int]:
         """Where the agent starts typing: the empty paragraph after the greeting."""
@@ -177,7 +203,6 @@ class ComposeScreen(ConsoleScreen):
 
     def current(self) -> Draft:
         """The draft as the pane shows it now."""
-        paths = tuple(str(a.path) if isinstance(a, AttachmentFile) else a for a in self.attachments)
         return replace(
             self.draft,
             id=self._draft_id,
@@ -185,7 +210,7 @@ class ComposeScreen(ConsoleScreen):
             cc=split_addresses(self.query_one("#cc", Input).value),
             subject=self.query_one("#subject", Input).value,
             body=self.query_one(DraftEditor).text + self.quote,
-            attachments=paths,
+            attachments=self.query_one(AttachmentList).paths,
         )
 
     @property
@@ -194,9 +219,11 @@ class ComposeScreen(ConsoleScreen):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self.schedule_save()
+        self.schedule_lint()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.schedule_save()
+        self.schedule_lint()
 
     def schedule_save(self) -> None:
         """Save about a second after typing stops (each keystroke restarts the wait)."""
@@ -223,7 +250,7 @@ class ComposeScreen(ConsoleScreen):
     @console_worker("save the draft", group="draft-save")
     def save(self, snapshot: Snapshot) -> None:
         with self._save_lock:  # one save at a time, in order, under one id
-            if snapshot.seq < self._saved_seq:
+            if snapshot.seq < self._saved_seq or self._sent:
                 return
             saved = self.console.service.save_draft(replace(snapshot.draft, id=self._draft_id))
             self._draft_id = saved.id
@@ -234,73 +261,49 @@ class ComposeScreen(ConsoleScreen):
         self.draft = message.draft
         self._saved = self._fields(message.draft)
         stamp = time.strftime("%H:%M:%S", time.localtime(message.draft.updated_at))
-        self.set_status(f"Draft saved {stamp}")
+        self.set_status("saved", f"Draft saved {stamp}")
 
-    def set_status(self, text: str) -> None:
-        self.query_one("#compose-status", Static).update(Text(text, style="dim"))
+    def set_status(self, part: str, text: str) -> None:
+        """One part of the status line: ``saved`` (when the draft was saved) or
+        ``checked`` (what the last check found)."""
+        self._status[part] = text
+        line = Text(" · ".join(t for _, t in sorted(self._status.items()) if t), style="dim")
+        self.query_one("#compose-status", Static).update(line)
 
     # -- attachments -------------------------------------------------------------
-    def show_attachments(self) -> None:
-        box = self.query_one("#attachments", OptionList)
-        box.clear_options()
-        for item in self.attachments:
-            if isinstance(item, AttachmentFile):
-                label = f"📎 {item.name}  {human_size(item.size)}  ({item.path.parent})"
-            else:
-                label = f"📎 {item}  (not checked yet)"
-            box.add_option(Option(Text(safe_line(label))))
-        box.display = bool(self.attachments)
-
     @console_worker("check the attachments", group="attachments")
-    def check_attachments(self) -> None:
-        """A reopened draft's files, checked again (one may have gone meanwhile)."""
-        for item in list(self.attachments):
-            if isinstance(item, str):
-                self._check(item)
-
-    def _check(self, path: str) -> None:
-        try:
-            checked = self.console.service.check_attachment(path)
-        except ComposeError as error:
-            self.post_message(ActionFailed(f"Cannot attach {error}"))
-            return
-        self.post_message(AttachmentChecked(checked))
+    def check_attachments(self, paths: list[str]) -> None:
+        """Check files: a reopened draft's (one may have gone meanwhile), or a new one."""
+        for path in paths:
+            try:
+                checked = self.console.service.check_attachment(path)
+            except ComposeError as error:
+                self.post_message(ActionFailed(f"Cannot attach {error}"))
+                continue
+            self.post_message(AttachmentChecked(checked))
 
     def action_attach(self) -> None:
         def chosen(path: str | None) -> None:
             if path and path.strip():
-                self.attach(path.strip())
+                self.check_attachments([path.strip()])
 
         self.app.push_screen(AttachModal(), chosen)
 
-    @console_worker("attach the file", group="attachments")
-    def attach(self, path: str) -> None:
-        self._check(path)
-
     def on_attachment_checked(self, message: AttachmentChecked) -> None:
         checked = message.attachment
-        names = [a.path if isinstance(a, AttachmentFile) else a for a in self.attachments]
-        for index, name in enumerate(names):
-            if str(name) == str(checked.path) or name == checked.path:
-                self.attachments[index] = checked
-                break
-        else:
-            self.attachments.append(checked)
+        if self.query_one(AttachmentList).put(checked):
             self.notify(f"Attached {checked.name} ({human_size(checked.size)})", markup=False)
-        self.show_attachments()
-        self.schedule_save()
+            self.schedule_save()
+            self.schedule_lint()
 
     def action_detach(self) -> None:
-        if not self.attachments:
+        name = self.query_one(AttachmentList).remove_current()
+        if name is None:
             self.notify("No attachment to remove")
             return
-        box = self.query_one("#attachments", OptionList)
-        index = box.highlighted if box.highlighted is not None else len(self.attachments) - 1
-        removed = self.attachments.pop(index)
-        name = removed.name if isinstance(removed, AttachmentFile) else removed
         self.notify(f"Removed {name}", markup=False)
-        self.show_attachments()
         self.schedule_save()
+        self.schedule_lint()
 
     # -- closing -----------------------------------------------------------------
     async def action_close(self) -> None:
@@ -332,73 +335,3 @@ class ComposeScreen(ConsoleScreen):
     def on_draft_discarded(self, message: DraftDiscarded) -> None:
         self.notify("Draft discarded")
         self.dismiss(None)
-
-
-class DraftOpened(TextualMessage):
-    """A draft to write in: the one waiting for this ticket and mode, or a new one."""
-
-    def __init__(self, ticket: Ticket, draft: Draft, resumed: bool) -> None:
-        self.ticket = ticket
-        self.draft = draft
-        self.resumed = resumed
-        super().__init__()
-
-
-class DraftsFound(TextualMessage):
-    def __init__(self, drafts: list[Draft]) -> None:
-        self.drafts = drafts
-        super().__init__()
-
-
-MODE_KEYS = {"reply": "R", "reply_all": "A", "forward": "F", "note": "I"}
-
-
-class ComposeLauncher(ConsoleScreen):
-    """What the ticket view needs to start writing: open the draft waiting for a mode
-    (one per mode and ticket: a reply and a note can be under way at once) or a new
-    one, and say when a ticket is opened that a draft waits for it."""
-
-    ticket_id: int
-    detail: TicketDetail | None
-
-    def action_compose(self, mode: str) -> None:
-        if self.detail is None:
-            return
-        self.open_draft(self.detail.ticket, mode)
-
-    @console_worker("start the reply", group="compose", exclusive=True)
-    def open_draft(self, ticket: Ticket, mode: str) -> None:
-        service = self.console.service
-        waiting = [d for d in service.drafts_for(ticket.id) if d.mode == mode]
-        draft = waiting[0] if waiting else service.new_draft(ticket.id, mode)
-        self.post_message(DraftOpened(ticket, draft, resumed=bool(waiting)))
-
-    def on_draft_opened(self, message: DraftOpened) -> None:
-        if message.resumed:
-            saved = time.strftime("%H:%M", time.localtime(message.draft.updated_at))
-            self.notify(f"Your draft of {saved} is back", markup=False)
-        self.app.push_screen(ComposeScreen(message.ticket, message.draft), self.composed)
-
-    def composed(self, result: str | None) -> None:
-        """Back from the pane: a sent reply or note changed the ticket."""
-        self.look_for_drafts(self.ticket_id)
-        if result == "sent":
-            self.reload_ticket()
-
-    def reload_ticket(self) -> None:
-        """Show the ticket as it is now (the screen's own loading)."""
-        raise NotImplementedError
-
-    @console_worker("look for drafts", group="drafts", exclusive=True)
-    def look_for_drafts(self, ticket_id: int) -> None:
-        self.post_message(DraftsFound(self.console.service.drafts_for(ticket_id)))
-
-    def on_drafts_found(self, message: DraftsFound) -> None:
-        for draft in message.drafts:
-            saved = time.strftime("%H:%M", time.localtime(draft.updated_at))
-            kind = MODE_TITLES.get(draft.mode, draft.mode).split(" (")[0].lower()
-            self.notify(
-                f"A draft ({kind}, saved {saved}) waits: {MODE_KEYS[draft.mode]} continues it",
-                title="Draft",
-                markup=False,
-            )

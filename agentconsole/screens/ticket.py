@@ -17,7 +17,7 @@ from agentconsole.mail.quoting import split_quotes
 from agentconsole.mask import mask_sensitive
 from agentconsole.models import Message
 from agentconsole.screens.actions import TicketActions
-from agentconsole.screens.compose import ComposeLauncher
+from agentconsole.screens.compose_launch import ComposeLauncher
 from agentconsole.screens.events import ActionFailed, AttachmentsSaved, TicketLoaded, TicketsChanged
 from agentconsole.screens.pickers import PromptModal
 from agentconsole.screens.workers import console_worker

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import TextArea
 
 from agentconsole.app import make_app
 from agentconsole.ingest.pipeline import resolve_sources, run_import
@@ -86,3 +87,22 @@ def test_help(snap_compare: Any, frozen_db: Path) -> None:
 
     app = make_app(make_config(), frozen_db)
     assert snap_compare(app, terminal_size=SIZE, run_before=show_help)
+
+
+def test_compose_pane(snap_compare: Any, frozen_db: Path) -> None:
+    """Behaviour: test_console_compose_send (a reply from a canned response, checked,
+    fixed and queued)."""
+
+    async def write(pilot: Pilot[None]) -> None:
+        await _settle(pilot)
+        await pilot.press("j", "j", "enter")
+        await _settle(pilot)
+        await pilot.press("R")
+        await _settle(pilot)
+        await pilot.press(*"Please send us your password!!!")
+        await pilot.pause(1.5)  # checked and saved: the status line says both
+        await _settle(pilot)
+        pilot.app.screen.query_one("#body", TextArea).cursor_blink = False
+
+    app = make_app(make_config(), frozen_db)
+    assert snap_compare(app, terminal_size=SIZE, run_before=write)

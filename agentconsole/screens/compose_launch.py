@@ -1,0 +1,74 @@
+"""Starting to write from the ticket view: the draft that waits, or a new one.
+
+One draft per mode and ticket: a reply and a note can be under way at once, and
+pressing R again continues the reply rather than starting a second one. Opening a
+ticket says which drafts wait for it, so a reply begun before a crash or a quit is
+found again.
+"""
+
+from __future__ import annotations
+
+import time
+
+from agentconsole.models import Ticket
+from agentconsole.screens.actions import ConsoleScreen
+from agentconsole.screens.compose import MODE_TITLES, ComposeScreen
+from agentconsole.screens.compose_events import DraftOpened, DraftsFound
+from agentconsole.screens.workers import console_worker
+from agentconsole.service import TicketDetail
+
+MODE_KEYS = {"reply": "R", "reply_all": "A", "forward": "F", "note": "I"}
+
+
+class ComposeLauncher(ConsoleScreen):
+    """What the ticket view needs to start writing: open the draft waiting for a mode
+    (one per mode and ticket: a reply and a note can be under way at once) or a new
+    one, and say when a ticket is opened that a draft waits for it."""
+
+    ticket_id: int
+    detail: TicketDetail | None
+
+    def action_compose(self, mode: str) -> None:
+        if self.detail is None:
+            return
+        self.open_draft(self.detail.ticket, mode)
+
+    @console_worker("start the reply", group="compose", exclusive=True)
+    def open_draft(self, ticket: Ticket, mode: str) -> None:
+        service = self.console.service
+        waiting = [d for d in service.drafts_for(ticket.id) if d.mode == mode]
+        draft = waiting[0] if waiting else service.new_draft(ticket.id, mode)
+        self.post_message(DraftOpened(ticket, draft, resumed=bool(waiting)))
+
+    def on_draft_opened(self, message: DraftOpened) -> None:
+        if message.resumed:
+            saved = time.strftime("%H:%M", time.localtime(message.draft.updated_at))
+            self.notify(f"Your draft of {saved} is back", markup=False)
+        pane = ComposeScreen(message.ticket, message.draft)
+        self.app.push_screen(pane, lambda _: self.composed(pane.sent))
+
+    def composed(self, sent: bool) -> None:
+        """Back from the pane: a draft kept waits for the ticket; a reply or note sent
+        is on it now (the thread is drawn again to show it)."""
+        self.look_for_drafts(self.ticket_id)
+        if sent:
+            self.detail = None
+            self.reload_ticket()
+
+    def reload_ticket(self) -> None:
+        """Show the ticket as it is now (the screen's own loading)."""
+        raise NotImplementedError
+
+    @console_worker("look for drafts", group="drafts", exclusive=True)
+    def look_for_drafts(self, ticket_id: int) -> None:
+        self.post_message(DraftsFound(self.console.service.drafts_for(ticket_id)))
+
+    def on_drafts_found(self, message: DraftsFound) -> None:
+        for draft in message.drafts:
+            saved = time.strftime("%H:%M", time.localtime(draft.updated_at))
+            kind = MODE_TITLES.get(draft.mode, draft.mode).split(" (")[0].lower()
+            self.notify(
+                f"A draft ({kind}, saved {saved}) waits: {MODE_KEYS[draft.mode]} continues it",
+                title="Draft",
+                markup=False,
+            )
