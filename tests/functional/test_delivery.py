@@ -168,6 +168,16 @@ def test_never_to_our_own_support_address(conn: sqlite3.Connection, server: Smtp
     assert events(conn, "reply_failed")[0]["reason"] == reason
 
 
+def test_never_to_the_address_we_send_from(conn: sqlite3.Connection, server: SmtpServer) -> None:
+    queue_replies(conn, 1)
+    account = loopback_account(server.port, from_address="C1@Example.org")
+    report = deliver_outbox(conn, account, None, CONFIG, clock=Clock())
+    assert (report.failed, server.received) == (1, [])
+    assert rows(conn)[0][3] == (
+        "not sent: c1@example.org is one of our own support addresses (mail loop)"
+    )
+
+
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
     before = keyring.get_keyring()
