@@ -289,3 +289,53 @@ async def test_tab_selects_each_blank_in_turn_then_moves_on(
         assert "单号 TXN1，时间 10:30。" in editor.text
         await pilot.press("tab")
         assert not editor.has_focus  # no blank left: tab moves on
+
+
+async def test_a_subject_finding_is_fixed_in_the_subject(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = await open_ticket(pilot, TICKET)
+        assert ticket.detail is not None
+        ref = ticket.detail.ticket.ref
+        compose = await open_compose(pilot)
+        subject = compose.query_one("#subject", Input)
+        subject.value = "Re: 账户安全 Account security"  # the reference lost
+        await checked(pilot)
+        listed = compose.query_one(FindingsList)
+        while listed.current is None or listed.current.target != "subject":
+            await pilot.press("f8")
+        assert subject.has_focus
+        await pilot.press("ctrl+f")
+        assert ref in subject.value and subject.value.startswith("Re: 账户安全 Account security")
+        codes = await checked(pilot)
+        assert all(f.target != "subject" for f in listed.findings), codes
+
+
+async def test_a_forward_to_a_bad_address_is_refused_and_kept(
+    console: Callable[..., AgentConsole], demo_db: Path
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, TICKET)
+        compose = await open_compose(pilot, "F")
+        assert compose.query_one("#to", Input).value == ""
+        assert "---------- Forwarded message ----------" in text_of(
+            compose.query_one("#quote", Static)
+        )
+        compose.query_one("#to", Input).value = "risk team <risk@>"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is compose
+        refused = [n for n in notices(app) if n.startswith("Not sent: ")]
+        assert refused == ["Not sent: risk team <risk@> is not an e-mail address"]
+        compose.query_one("#to", Input).value = "Risk Team <risk@okwallet.example>"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+    [(_status, _id, mail)] = outbox(demo_db)
+    assert mail["To"].addresses[0].addr_spec == "risk@okwallet.example"
+    assert mail["Subject"].startswith("Fwd: ") and "In-Reply-To" not in mail
