@@ -27,6 +27,7 @@ _DB_HELP = "Database file (default: in your data folder; env AGENTCONSOLE_DB)."
 
 # Which module defines each command; a test checks this against the commands defined.
 _COMMAND_MODULES = {
+    "account": "account_cmd",
     "canned": "canned_cmd",
     "customers": "read_cmds",
     "demo": "console_cmd",

@@ -8,13 +8,13 @@ import time
 import click
 
 from agentconsole.cli import Context, cli, pass_context
-from agentconsole.cli.output import age, cell, counted, emit_json, fail_empty, table
+from agentconsole.cli.output import age, cell, counted, emit_json, fail, fail_empty, table
 from agentconsole.store.drafts import Draft, all_drafts
 from agentconsole.store.outbox import OutboxEntry, list_outbox
 from agentconsole.store.tickets import ticket_refs
 
-WAITS = "waits in the outbox until a mail account is set up (sending is part of sync)"
-"""What ``outbox`` and ``reply`` say of queued mail: no command delivers it yet."""
+WAITS = "waits in the outbox: send it with `agentconsole outbox --deliver` (needs an account)"
+"""What ``outbox`` and ``reply`` say of queued mail."""
 
 
 def _entry_json(entry: OutboxEntry) -> dict[str, object]:
@@ -28,23 +28,43 @@ def _entry_json(entry: OutboxEntry) -> dict[str, object]:
         "last_error": entry.last_error,
         "queued_at": entry.queued_at,
         "sent_at": entry.sent_at,
+        "next_attempt_at": entry.next_attempt_at,
         "message_id": entry.rfc_message_id,
     }
 
 
 @cli.command("outbox")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--deliver", is_flag=True, help="Send the queued mail now (SMTP).")
+@click.option("--account", "account_name", metavar="NAME", help="Account to send with.")
 @pass_context
-def outbox_command(ctx: Context, as_json: bool) -> None:
-    """List mail in the outbox: queued, sending, sent and failed replies.
+def outbox_command(ctx: Context, as_json: bool, deliver: bool, account_name: str | None) -> None:
+    """List mail in the outbox: queued, sending, sent and failed replies; or deliver it.
 
     Queued and failed mail first, newest first. Exits 1 when the outbox is empty.
+
+    With --deliver, sends every queued reply that is due through the account's SMTP
+    server (--account NAME, needed when there are several), one line per reply and a
+    summary. A temporary failure (4xx, server down) stays queued and is retried later
+    with backoff; a permanent one (5xx) is marked failed and shown on the ticket.
+    Exits 1 when no account is set up, the server cannot be used, or a reply failed.
 
     \b
     Examples:
       agentconsole outbox
       agentconsole outbox --json
+      agentconsole outbox --deliver --account support
     """
+    if deliver:
+        from agentconsole.cli.deliver import deliver_now
+
+        if as_json:
+            fail("--deliver prints lines, not JSON: list with `agentconsole outbox --json`", 2)
+
+        deliver_now(ctx, account_name)
+        return
+    if account_name is not None:
+        fail("--account goes with --deliver", 2)
     entries = list_outbox(ctx.conn())
     waiting = sum(1 for e in entries if e.status == "queued")
     if as_json:
@@ -60,7 +80,7 @@ def outbox_command(ctx: Context, as_json: bool) -> None:
             e.ticket_ref or "",
             cell(", ".join(e.to), 40),
             cell(e.subject, 60),
-            e.status if e.status != "failed" else f"failed: {e.last_error or '?'}",
+            e.status if e.status == "sent" else e.describe(),
             age(e.queued_at, now),
         )
         for e in entries

@@ -46,6 +46,7 @@ from agentconsole.store.messages import (
     search_messages,
     ticket_messages,
 )
+from agentconsole.store.outbox import ticket_outbox
 from agentconsole.store.query import SORTS, QueryError, TicketQuery, compile_query
 from agentconsole.store.tickets import (
     TicketNotFound,
@@ -252,6 +253,7 @@ def _print_thread(ctx: Context, ticket: Ticket, explain: bool, reveal: bool = Fa
 
     conn = ctx.conn()
     bodies = _bodies(ctx, ticket, reveal)
+    deliveries = {e.message_id: e for e in ticket_outbox(conn, ticket.id)}
     facts = Text()
     facts.append(f"{ticket.ref}  ", style="bold")
     facts.append(safe_line(ticket.subject), style="bold")
@@ -287,6 +289,10 @@ def _print_thread(ctx: Context, ticket: Ticket, explain: bool, reveal: bool = Fa
                     f"  {message.status}: " + safe_line("; ".join(message.problems)), style="yellow"
                 )
             )
+        if message.id in deliveries:  # a reply: where it is on its way out
+            state = deliveries[message.id]
+            style = "red" if state.status == "failed" else "dim"
+            console.print(Text("  delivery: " + safe_line(state.describe()), style=style))
         for item in message.attachments:
             console.print(
                 Text(

@@ -26,7 +26,14 @@ from agentconsole.store.drafts import delete_draft
 from agentconsole.store.events import record_event
 from agentconsole.store.message_refs import record_refs
 from agentconsole.store.message_rows import MessageRow, SearchText, insert_message
-from agentconsole.store.outbox import queue_mail
+from agentconsole.store.outbox import (
+    OutboxClaim,
+    defer_due,
+    mark_failed,
+    mark_retry,
+    mark_sent,
+    queue_mail,
+)
 from agentconsole.store.ticket_rows import (
     add_participants,
     set_columns,
@@ -181,3 +188,84 @@ def _store(conn: sqlite3.Connection, ticket_id: int, message: OutgoingMessage) -
     if message.recipients:
         add_participants(conn, ticket_id, [a.lower() for a in message.recipients])
     return message_id
+
+
+RETRY_BASE_SECONDS = 60
+"""The wait after a first temporary failure; it doubles with every further one."""
+RETRY_MAX_SECONDS = 6 * 3600
+"""The longest wait between two attempts."""
+
+
+def retry_delay(attempts_before: int) -> int:
+    """Seconds to wait after a temporary failure when ``attempts_before`` attempts had
+    already been made: 1 min, 2, 4, ... up to 6 h."""
+    return min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS << min(attempts_before, 30))
+
+
+def reply_sent(
+    conn: sqlite3.Connection,
+    claim: OutboxClaim,
+    *,
+    actor: str,
+    now: int,
+    refused: dict[str, str] | None = None,
+) -> bool:
+    """The server accepted a reply: the outbox entry is sent and the ticket records a
+    ``reply_sent`` event (with any recipients the server refused), in one transaction.
+    False (nothing written) when this process no longer held the entry."""
+    with write_txn(conn):
+        if not mark_sent(conn, claim.id, now=now):
+            return False
+        record_event(
+            conn,
+            "reply_sent",
+            actor=actor,
+            ticket_id=claim.ticket_id,
+            message_id=claim.message_id,
+            at=now,
+            data={
+                "outbox": claim.id,
+                "message_id": claim.rfc_message_id,
+                "to": list(claim.recipients),
+                "refused": refused or {},
+            },
+        )
+    return True
+
+
+def reply_deferred(conn: sqlite3.Connection, claim: OutboxClaim, *, error: str, now: int) -> int:
+    """A temporary failure (4xx, connection lost): the reply goes back to the queue with
+    the reason; returns when it is due again. No ticket event: it has not failed."""
+    due = now + retry_delay(claim.attempts)
+    with write_txn(conn):
+        mark_retry(conn, claim.id, error=error, next_attempt_at=due)
+    return due
+
+
+def reply_failed(
+    conn: sqlite3.Connection, claim: OutboxClaim, *, actor: str, reason: str, now: int
+) -> bool:
+    """A permanent failure (5xx, or a recipient we must never write to): the outbox entry
+    is failed with the reason and the ticket records a ``reply_failed`` event, in one
+    transaction, so the failure shows on the ticket, never dropped silently."""
+    with write_txn(conn):
+        if not mark_failed(conn, claim.id, error=reason):
+            return False
+        record_event(
+            conn,
+            "reply_failed",
+            actor=actor,
+            ticket_id=claim.ticket_id,
+            message_id=claim.message_id,
+            at=now,
+            data={"outbox": claim.id, "message_id": claim.rfc_message_id, "reason": reason},
+        )
+    return True
+
+
+def outbox_unreachable(conn: sqlite3.Connection, *, error: str, now: int) -> int:
+    """The server could not be reached at all: every due reply counts a failed attempt
+    and waits its backoff; returns how many."""
+    return defer_due(
+        conn, now=now, error=error, base_delay=RETRY_BASE_SECONDS, max_delay=RETRY_MAX_SECONDS
+    )

@@ -65,12 +65,14 @@ def _phrase(word: str) -> str:
     return r"\s+".join(re.escape(part) for part in word.split())
 
 
-def terms(words: Iterable[str]) -> str:
+def terms(words: Iterable[str], shapes: str = "", shape_starts: str = "") -> str:
     """An alternation matching any of ``words`` (longest first, so that "PIN code" wins
     over "PIN"), as a non-capturing group to embed in a larger pattern. A Latin edge
     gets a boundary that Chinese neighbours do not break. Words are grouped by their
     edges so that each boundary is tested once per position, not once per word: the
-    word lists are long and a reply is scanned at every character."""
+    word lists are long and a reply is scanned at every character. ``shapes`` is a
+    pattern matched as one more alternative (a word named by its form, not listed),
+    starting with one of the characters of the class ``shape_starts``."""
     unique = sorted({w.strip() for w in words if w.strip()}, key=lambda w: (-len(w), w))
     if not unique:
         return "(?!)"  # matches nothing: an emptied word list switches its check off
@@ -87,9 +89,12 @@ def terms(words: Iterable[str]) -> str:
         if latin_end:
             pattern += r"(?![A-Za-z0-9])"
         parts.append(pattern)
+    if shapes:
+        parts.append(shapes)
     # Python's re tries every alternative at every position; a look-ahead on the
     # possible first characters rejects most positions with one class test.
     first = "".join(sorted({re.escape(w[0].lower()) + re.escape(w[0].upper()) for w in unique}))
+    first += shape_starts
     return f"(?=[{first}])(?:" + "|".join(parts) + ")"
 
 

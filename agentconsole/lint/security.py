@@ -4,11 +4,12 @@ contains an unmasked card number, ID number, one-time code or password exposes i
 (AC202-AC205).
 
 Asking is told from warning by reading the clause: a request ("请提供", "send us",
-"reply with") near a secret's name is an error unless a negation or warning cue
-("绝不会", "请勿", "never", "do not") comes before it in the same clause. English puts
-the request before what is requested ("send us your PIN"); Chinese may put it after
-("请把验证码发给我们"), so a Chinese request counts on either side. Asking for the last
-four digits of a card or ID is fine.
+"reply with") near a secret's name is an error unless a negation or warning cue governs
+it, or it has the customer use the secret in the app rather than give it to us (see
+lint.intent for both). English puts the request before what is requested ("send us
+your PIN"); Chinese may put it after ("请把验证码发给我们"), so a Chinese request counts
+on either side. Asking for the last four digits of a card or ID is fine; setting a new
+password ("set a new password", "设置新密码") is not giving one.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from stdnum import luhn
 from stdnum.cn import ric
 
 from agentconsole.lint.doc import Doc, Hit
+from agentconsole.lint.intent import IntentReader
 from agentconsole.lint.language import terms
 from agentconsole.lint.model import LintContext
 
@@ -34,8 +36,16 @@ _CN_ID = re.compile(
 )
 # What may stand between "验证码"/"code" and the code itself: "is", 是, a colon.
 _ANNOUNCE = r"\s*(?:(?:is|was)\s+|[是为為]\s*)?[:：=#]?\s*"
+# A one-time code named by its shape: "短信里的6位数字", "the 6-digit number we texted".
+_COUNT = r"(?:\d{1,2}|[一二三四五六七八九十两])"
+_CODE_SHAPE = (
+    rf"短[信讯][里中内上]?(?:收到)?的?(?:{_COUNT}位)?数字"
+    r"|(?<![A-Za-z0-9])\d{1,2}[- ]digit\s+(?:number|code|PIN)(?![A-Za-z0-9])"
+)
+_SHAPES = {"code": (_CODE_SHAPE, "短0-9")}
 
 
+_PRONOUN = re.compile(r"\s+(?:it|them)(?![A-Za-z0-9])", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
 _MASKED = frozenset("*•●·xX")
 
@@ -67,16 +77,18 @@ def _masked(value: str, keep: int) -> str:
 
 class SecurityChecker:
     def __init__(self, words: dict[str, tuple[str, ...]]) -> None:
+        names = {
+            kind: terms(words["secret_" + kind], *_SHAPES.get(kind, ())) for kind in SECRET_KINDS
+        }
         self.nouns = re.compile(
-            "|".join(f"(?P<{kind}>{terms(words['secret_' + kind])})" for kind in SECRET_KINDS),
-            re.IGNORECASE,
+            "|".join(f"(?P<{kind}>{names[kind]})" for kind in SECRET_KINDS), re.IGNORECASE
         )
         self.asks = re.compile(terms(words["ask_verbs"]), re.IGNORECASE)
-        self.not_asking = re.compile(terms(words["not_asking"]), re.IGNORECASE)
+        self.intent = IntentReader(words)
         self.partial = re.compile(terms(words["partial_ok"]), re.IGNORECASE)
         self.benign_before = re.compile(
             terms(words["not_secret_before"])
-            + r"[\s-]*(?:(?:your|the|my)\s+|[了的]?[您你我]?的?)$",
+            + r"[\s-]*(?:(?:(?:your|the|my|a)\s+)?(?:new\s+)?|[了的]?[您你我]?的?新?)$",
             re.IGNORECASE,
         )
         self.benign_after = re.compile(r"\s*" + terms(words["not_secret_after"]), re.IGNORECASE)
@@ -94,21 +106,34 @@ class SecurityChecker:
         before = text[max(0, start - 24) : start]
         return bool(self.benign_before.search(before) or self.benign_after.match(text, end))
 
-    def _asks(self, text: str, start: int, end: int, nouns: list[re.Match[str]]) -> Iterator[Hit]:
+    @staticmethod
+    def _reaches(text: str, ask: re.Match[str], noun: re.Match[str]) -> bool:
+        """Whether ``ask`` can be asking for ``noun``: a Chinese request on either side,
+        an English one before it, or after it when "it"/"them" takes the noun up again
+        ("enter the code in the app and send it to us")."""
+        if not ask.group(0)[0].isascii() or ask.start() < noun.start():
+            return True
+        return _PRONOUN.match(text, ask.end()) is not None
+
+    def _asks(self, doc: Doc, clause: tuple[int, int], nouns: list[re.Match[str]]) -> Iterator[Hit]:
+        text = doc.text
+        start, end = clause
         asks = list(self.asks.finditer(text, start, end))
         if not asks:
             return
-        cues = [m.start() for m in self.not_asking.finditer(text, start, end)]
+        if self.intent.to_app(text, start, end):
+            return
         partial = self.partial.search(text, start, end) is not None
         for noun in nouns:
             if partial and noun.lastgroup in _PARTIAL_KINDS:
                 continue
-            usable = [a for a in asks if not a.group(0)[0].isascii() or a.start() < noun.start()]
+            usable = [a for a in asks if self._reaches(text, a, noun)]
             if not usable:
                 continue
             ask = min(usable, key=lambda a: abs(a.start() - noun.start()))
             first, last = min(ask.start(), noun.start()), max(ask.end(), noun.end())
-            if any(cue < last for cue in cues):
+            sentence = doc.sentence_start(first)
+            if self.intent.governed(text, sentence, first, last, ask.start()):
                 continue
             yield Hit("AC201", first, last, values={"secret": noun.group(0)})
             return
@@ -119,8 +144,8 @@ class SecurityChecker:
         for noun in self.nouns.finditer(text):
             if not self._benign(text, *noun.span()):
                 by_clause.setdefault(doc.clause_at(noun.start()), []).append(noun)
-        for (start, end), nouns in by_clause.items():
-            yield from self._asks(text, start, end, nouns)
+        for clause, nouns in by_clause.items():
+            yield from self._asks(doc, clause, nouns)
         for match in _CARD.finditer(text):
             digits = re.sub(r"\D", "", match.group(0))
             if 13 <= len(digits) <= 19 and luhn.is_valid(digits):

@@ -78,9 +78,9 @@ def earliest_message(conn: sqlite3.Connection, ticket_id: int) -> tuple[int, str
 
 
 def move_messages(conn: sqlite3.Connection, absorbed: int, survivor: int, note: str) -> int:
-    """Every message of ``absorbed`` onto ``survivor``; returns how many moved. The one
-    that opened ``absorbed`` gets ``note`` after its threading detail, so that
-    ``show --explain`` does not leave a "new" ticket unexplained."""
+    """Every message (and draft) of ``absorbed`` onto ``survivor``; returns how many
+    messages moved. The one that opened ``absorbed`` gets ``note`` after its threading
+    detail, so that ``show --explain`` does not leave a "new" ticket unexplained."""
     conn.execute(
         "UPDATE messages SET thread_detail = thread_detail || ?"
         " WHERE ticket_id = ? AND thread_rule = 'new'",
@@ -92,6 +92,8 @@ def move_messages(conn: sqlite3.Connection, absorbed: int, survivor: int, note: 
     conn.execute(
         "UPDATE message_tickets SET ticket_id = ? WHERE ticket_id = ?", (survivor, absorbed)
     )
+    # a reply being written follows its conversation (else it stays on a closed ticket)
+    conn.execute("UPDATE drafts SET ticket_id = ? WHERE ticket_id = ?", (survivor, absorbed))
     return int(moved)
 
 

@@ -258,6 +258,29 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_status ON outbox(status, queued_at);
 """
 
+_V8 = """
+-- Mail accounts (issue 8): where to log in, never the password (that lives only in the
+-- OS keyring, under service 'agentconsole', key '<name>:<user>').
+CREATE TABLE accounts (
+    name TEXT PRIMARY KEY,
+    imap_host TEXT NOT NULL,
+    imap_port INTEGER NOT NULL,
+    imap_security TEXT NOT NULL CHECK (imap_security IN ('tls', 'starttls', 'plain')),
+    user TEXT NOT NULL,
+    smtp_host TEXT NOT NULL,
+    smtp_port INTEGER NOT NULL,
+    smtp_security TEXT NOT NULL CHECK (smtp_security IN ('tls', 'starttls', 'plain')),
+    smtp_user TEXT NOT NULL,
+    from_address TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+-- Delivery of the outbox: when a temporarily failed row may be tried again, and since
+-- when a row is being sent (one left 'sending' by a crash goes back to the queue).
+ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER;
+ALTER TABLE outbox ADD COLUMN sending_since INTEGER;
+CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+"""
+
 
 def _backfill_identity(conn: sqlite3.Connection) -> None:
     """Give existing rows their derived refs and keys (SQL cannot hash), then make
@@ -349,6 +372,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (5, "collided ticket refs allocated by first message date, then digest", _V5),
     (6, "indexes for the queue's filters: category and priority, priority, assignee", _V6),
     (7, "compose: drafts saved as they are typed, the outbox of mail waiting to leave", _V7),
+    (8, "mail accounts (no secrets); outbox delivery: retry time, sending since", _V8),
 ]
 
 _PYTHON_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {

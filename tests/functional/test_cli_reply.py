@@ -69,8 +69,8 @@ def test_outbox_lists_queued_mail_and_says_it_waits(cli_env: dict[str, str], imp
     ]
     assert "queued" in lines[2]
     assert lines[-1] == (
-        "1 message waiting: queued mail waits in the outbox until a mail account is set up"
-        " (sending is part of sync)"
+        "1 message waiting: queued mail waits in the outbox: send it with"
+        " `agentconsole outbox --deliver` (needs an account)"
     )
     data = json.loads(run(cli_env, "outbox", "--json").stdout)
     assert data["waiting"] == 1
@@ -146,7 +146,7 @@ def test_reply_queues_a_clean_reply_and_prints_its_message_id(
     lines = result.stdout.splitlines()
     assert re.fullmatch(rf"queued <[^>]+@okwallet\.example> for {imported}", lines[-2])
     assert lines[-1] == (
-        "it waits in the outbox until a mail account is set up (sending is part of sync)"
+        "it waits in the outbox: send it with `agentconsole outbox --deliver` (needs an account)"
     )
     [entry] = outbox(cli_env)
     assert entry["message_id"] == lines[-2].split()[1]

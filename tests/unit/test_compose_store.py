@@ -58,3 +58,14 @@ def test_a_draft_round_trips_with_chinese_text(conn: sqlite3.Connection) -> None
         write_draft(conn, Draft(**{**draft.__dict__, "id": draft_id}))
     with pytest.raises(DraftNotFound):
         get_draft(conn, draft_id)
+
+
+def test_a_draft_follows_its_ticket_into_a_merge(conn: sqlite3.Connection) -> None:
+    from agentconsole.domain.merge import merge_tickets
+
+    ingest(conn, [mail(msgid="<a@x.example>"), mail(msgid="<b@x.example>", subject="Other")])
+    draft = Draft(None, 2, "reply", 2, ("wang@example.com",), (), "Re: Other", "x", (), 1)
+    draft_id = write_draft(conn, draft)
+    merge_tickets(conn, 1, 2, actor="lin", reason="same conversation")
+    assert [d.id for d in ticket_drafts(conn, 1)] == [draft_id]
+    assert ticket_drafts(conn, 2) == []

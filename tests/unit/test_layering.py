@@ -40,6 +40,10 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.compose.mime",
         "agentconsole.compose.addresses",
         "agentconsole.lint.engine",
+        "agentconsole.sync.secrets",
+        "agentconsole.sync.servers",
+        "agentconsole.sync.settings",
+        "agentconsole.sync.smtp_out",
     ):
         assert expected in modules
 

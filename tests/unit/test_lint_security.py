@@ -178,3 +178,81 @@ def test_a_repeated_password_is_an_error_with_a_mask(text: str, span: str, fixed
 )
 def test_password_near_misses(text: str) -> None:
     assert found(text, "AC205") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        # A negation in a condition does not govern the request after it.
+        ("If you cannot log in, please send us your password.", "send us your password"),
+        ("If you can't log in, please send us your password.", "send us your password"),
+        ("If you don't remember it, please send us your PIN.", "send us your PIN"),
+        ("如果无法登录，请把您的密码发给我们。", "密码发给"),
+        ("如果您不记得密码，请把密码发给我们。", "密码发给"),
+        ("如果收不到短信，请告诉我们您的验证码。", "告诉我们您的验证码"),
+        ("If you received the code, please send it to us.", "code, please send"),
+        # A negation whose own verb comes before the comma does not reach past it.
+        ("我们不会收取手续费，请提供验证码。", "提供验证码"),
+        ("We can't verify you yet, so please send us your PIN.", "send us your PIN"),
+        # A warning word in another phrase is not a negation.
+        ("为了防止诈骗，请提供您收到的验证码。", "提供您收到的验证码"),
+        # Requests addressed to us, however phrased.
+        ("Could you tell us the code you received?", "tell us the code"),
+        ("为了核实身份，麻烦告诉我们短信里的6位数字", "告诉我们短信里的6位数字"),
+        ("Please send us the 6-digit code we texted you.", "send us the 6-digit code"),
+        ("Please tell us the 6-digit number from the text message.", "tell us the 6-digit number"),
+        ("Kindly provide your full card number and CVV.", "provide your full card number"),
+        ("请回复您的身份证号码全号", "回复您的身份证号码"),
+        # Used in the app, then sent to us: still a request to us.
+        ("请在App内输入验证码后回复给我们。", "验证码后回复"),
+        (
+            "Please enter the code in the app and then send it to us.",
+            "code in the app and then send",
+        ),
+    ],
+)
+def test_intent_a_request_to_us_is_an_error(text: str, span: str) -> None:
+    assert one(text, "AC201") == ("error", span, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A negation governs its verb across adverbials, commas included.
+        "我们绝不会通过邮件、电话或短信向您索取密码。",
+        "客服人员不会以任何理由向您索要银行卡密码",
+        "客服人员不会以任何理由，向您索要银行卡密码。",
+        "我们不会要求您提供验证码",
+        "我们从不通过电话索取验证码，请放心。",
+        "请勿向任何人（包括客服）透露您的密码或验证码",
+        "一旦收到验证码，切勿告诉任何人。",
+        "We will never, under any circumstances, ask you for your PIN.",
+        "We will never ask, by e-mail or by phone, for your PIN.",
+        "We never, ever ask for your password.",
+        "Do not send your password to anyone, including us.",
+        "When you get the code, do not share it with anyone.",
+        "Once you have your new PIN, keep it safe and never share it.",
+        # Setting, changing or entering a secret in the app is not giving it to us.
+        "Choose 'Forgot password', confirm it is you, and then set a new password.",
+        "Please change your password in the app.",
+        "Please set a new PIN in the app.",
+        "Please create a new password and keep it to yourself.",
+        "Please submit the verification code in the app.",
+        "Enter the verification code in the app to finish.",
+        "请在App内重置登录密码",
+        "请设置新的登录密码。",
+        "请在App中输入验证码完成验证",
+        "请在App中提交身份证号码完成实名认证。",
+        # Numbers that are not one-time codes.
+        "请提供身份证后六位数字。",
+        "Please provide your 10-digit order number.",
+        "短信里的链接请勿点击",
+    ],
+)
+def test_intent_a_warning_or_an_in_app_step_is_not_asking(text: str) -> None:
+    assert found(text, "AC201") == []
+
+
+def test_intent_a_code_named_by_its_shape_is_named_in_the_message() -> None:
+    (finding,) = found("为了核实身份，麻烦告诉我们短信里的6位数字", "AC201")
+    assert finding.message.startswith("回复在向客户索取“短信里的6位数字”")

@@ -4,6 +4,7 @@ answers ends where reading in date order would have put it."""
 from __future__ import annotations
 
 from agentconsole.domain.tickets import update_ticket
+from agentconsole.refs import message_ref
 from agentconsole.store.db import connect
 from agentconsole.store.tickets import get_ticket
 from tests.mailfactory import SUPPORT, ingest, mail, make_config
@@ -96,3 +97,41 @@ def test_an_older_message_read_late_keeps_an_agents_status_but_fixes_the_clocks(
         ticket.last_agent_at,
         2,
     )
+
+
+def test_an_unfiled_message_older_than_its_ticket_names_it_in_either_order() -> None:
+    """An auto-reply dated (wrongly) before the mail it answers is the ticket's first
+    message: read after it, it joins by In-Reply-To and names the ticket; read before
+    it, it waits unfiled and is filed later, and must name the ticket just the same."""
+    early_auto = mail(
+        msgid="<auto0@example.com>",
+        subject="Automatic reply: Login fails",
+        in_reply_to="<o1@example.com>",
+        headers=["Auto-Submitted: auto-replied"],
+        date="Sun, 04 Oct 2026 08:00:00 +0800",
+    )
+    refs = []
+    for order in ([ORIGINAL, early_auto], [early_auto, ORIGINAL]):
+        conn = connect(memory=True)
+        for raw in order:
+            ingest(conn, [raw], NO_WINDOW)
+        ticket = get_ticket(conn, 1)
+        assert ticket.message_count == 2
+        refs.append(ticket.ref)
+    assert refs[0] == refs[1] == message_ref("auto0@example.com", b"")
+
+
+def test_a_follow_up_older_than_the_first_message_renames_the_ticket_a_newer_one_not() -> None:
+    """The ref follows the ticket's first message: a message joining it that is dated
+    earlier takes the ref over; one dated later leaves it (and is not looked at)."""
+    later = mail(msgid="<b@example.com>", date="Tue, 06 Oct 2026 10:00:00 +0800")
+    earlier = mail(msgid="<a@example.com>", date="Mon, 05 Oct 2026 10:00:00 +0800")
+    latest = mail(msgid="<c@example.com>", date="Wed, 07 Oct 2026 10:00:00 +0800")
+    conn = connect(memory=True)
+    ingest(conn, [later], make_config())
+    assert get_ticket(conn, 1).ref == message_ref("b@example.com", b"")
+    ingest(conn, [earlier, latest], make_config())
+    ticket = get_ticket(conn, 1)
+    assert (ticket.message_count, ticket.ref) == (3, message_ref("a@example.com", b""))
+    rules = conn.execute("SELECT thread_rule FROM messages ORDER BY id").fetchall()
+    assert rules == [("new",), ("subject-window",), ("subject-window",)]

@@ -1,0 +1,70 @@
+"""``agentconsole outbox --deliver``: send the queued replies now, saying what happened.
+
+Kept apart from the ``outbox`` listing so that listing loads no network code."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from agentconsole.cli import Context
+from agentconsole.cli.account_cmd import account_password
+from agentconsole.cli.output import counted, fail
+from agentconsole.store.accounts import Account, AccountNotFound, get_account, list_accounts
+from agentconsole.sync.smtp_out import Delivery, deliver_outbox
+from agentconsole.textsafe import safe_line
+from agentconsole.timefmt import when
+
+
+def _account(ctx: Context, name: str | None) -> Account:
+    conn = ctx.conn()
+    if name is not None:
+        try:
+            return get_account(conn, name)
+        except AccountNotFound as exc:
+            fail(str(exc))
+    accounts = list_accounts(conn)
+    if not accounts:
+        fail("no mail account to send with: add one with `agentconsole account add`")
+    if len(accounts) > 1:
+        names = ", ".join(a.name for a in accounts)
+        fail(f"several accounts ({names}): say which with --account NAME", 2)
+    return accounts[0]
+
+
+def _progress(delivery: Delivery, total: int, done: list[int]) -> None:
+    done[0] += 1
+    where = delivery.ticket_ref or f"outbox {delivery.outbox_id}"
+    line = f"[{done[0]}/{total}] {where} to {', '.join(delivery.recipients)}: {delivery.outcome}"
+    if delivery.outcome == "queued" and delivery.next_attempt_at:
+        line += f" (retry {when(delivery.next_attempt_at)})"
+    if delivery.detail:
+        line += f" — {delivery.detail}"
+    click.echo(safe_line(line))
+
+
+def deliver_now(ctx: Context, account_name: str | None) -> None:
+    """Deliver the due outbox with the chosen account; exit 1 if the server could not
+    be used or a reply failed."""
+    account = _account(ctx, account_name)
+    password = account_password(account)
+    done = [0]
+    report = deliver_outbox(
+        ctx.conn(),
+        account,
+        password,
+        ctx.config,
+        progress=lambda delivery, total: _progress(delivery, total, done),
+    )
+    if report.server_error is not None:
+        click.echo(f"error: {report.server_error}", err=True)
+    summary = f"sent {report.sent}, failed {report.failed}, still queued {report.still_queued}"
+    if report.still_queued:
+        due = when(report.next_attempt_at) if report.next_attempt_at else "now"
+        summary += f" (next attempt {due})"
+    if not report.deliveries and report.server_error is None:
+        click.echo(f"nothing due: {counted(report.still_queued, 'message')} queued")
+    click.echo(summary)
+    if report.server_error is not None or report.failed:
+        sys.exit(1)

@@ -1,0 +1,108 @@
+"""Reading intent for AC201: does a request for a secret ask the customer to give it to
+us, or warn them not to?
+
+Three questions, each answered from word lists in ``data/lint/security.toml``:
+
+- Scope of a negation. A negation ("绝不会", "never", "do not") governs the request
+  when it stands before it in the same sentence and nothing but adverbials lies
+  between: "我们绝不会通过邮件、电话或短信向您索取密码", "We will never, under any
+  circumstances, ask you for your PIN". It does not when it sits in a subordinate
+  clause of its own ("If you can't log in, please send us your password", "如果无法
+  登录，请把密码发给我们"), nor when a comma closes a verb phrase of its own after it
+  ("我们不会收取手续费，请提供验证码"). A warning cue ("谨防诈骗", "whether", "anyone")
+  is not a negation: it only counts in the request's own phrase.
+- Who receives it. "Enter/submit the code in the app" asks the customer to use the
+  secret where it belongs; only a request that names us (我们, 客服, us, reply) inside
+  a clause that names the app is one to give it to us.
+- Phrases are cut at commas (Chinese and Latin), sentences at sentence punctuation;
+  the enumeration comma 、 cuts neither ("通过邮件、电话或短信" is one adverbial).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from agentconsole.lint.language import terms
+
+_COMMA = re.compile(r"[，,]")
+_EDGE = " \t\u3000（）()[]【】「」『』\"'“”‘’:：-—"
+
+
+def _compile(words: tuple[str, ...], *, anchored: bool = False) -> re.Pattern[str]:
+    pattern = terms(words)
+    return re.compile(f"^(?:{pattern})" if anchored else pattern, re.IGNORECASE)
+
+
+def _phrase_at(cuts: list[int], position: int) -> int:
+    """The index of the phrase holding ``position``, given where each phrase starts."""
+    return bisect_right(cuts, position) - 1
+
+
+class IntentReader:
+    """Decides whether a negation or warning governs a request; built once per rule set."""
+
+    def __init__(self, words: dict[str, tuple[str, ...]]) -> None:
+        self.negations = _compile(words["not_asking"])
+        self.warnings = _compile(words["warning_cues"])
+        self.subordinators = _compile(words["subordinators"])
+        self.adverbials = _compile(words["adverbials"], anchored=True)
+        self.imperatives = _compile(words["imperatives"])
+        self.in_app = _compile(words["in_app"])
+        self.to_us = _compile(words["to_us"])
+
+    def _adverbial(self, piece: str) -> bool:
+        """Nothing, or a phrase that only says how or when: "under any circumstances",
+        "以任何理由", "通过邮件、电话或短信"."""
+        piece = piece.strip(_EDGE)
+        return not piece or self.adverbials.match(piece) is not None
+
+    def governed(self, text: str, sentence: int, first: int, last: int, ask: int) -> bool:
+        """True when a negation or warning cue makes the request ``text[first:last]``
+        (the request word, at ``ask``, and the secret's name) advice rather than a
+        request. A cue inside the request governs it; one before it (back to the
+        sentence's start, ``sentence``), by the scope rules above, measured to the
+        request word."""
+        start = sentence
+        cuts = [start] + [m.end() for m in _COMMA.finditer(text, start, last)]
+        ask_phrase = _phrase_at(cuts, ask)
+        for kind, pattern in (("negation", self.negations), ("warning", self.warnings)):
+            for cue in pattern.finditer(text, start, last):
+                if cue.start() >= first:
+                    return True
+                cue_phrase = _phrase_at(cuts, cue.start())
+                if cue_phrase == ask_phrase:
+                    if self._same_phrase(text, cuts[cue_phrase], cue, ask):
+                        return True
+                elif kind == "negation" and self._carries(text, cuts, cue, first, ask):
+                    return True
+        return False
+
+    def _same_phrase(self, text: str, phrase_start: int, cue: re.Match[str], ask: int) -> bool:
+        """A cue in the request's phrase governs it, unless the cue belongs to a
+        condition before it and a new imperative starts between ("If you can't log in
+        please send us ...")."""
+        subordinate = self.subordinators.search(text, phrase_start, cue.start()) is not None
+        return not (subordinate and self.imperatives.search(text, cue.end(), ask))
+
+    def _carries(
+        self, text: str, cuts: list[int], cue: re.Match[str], first: int, ask: int
+    ) -> bool:
+        """A negation in an earlier phrase reaches the request over commas only from a
+        main clause whose verb is still to come, across adverbials alone."""
+        cue_phrase = _phrase_at(cuts, cue.start())
+        request_phrase = _phrase_at(cuts, ask)
+        phrase_start = cuts[cue_phrase]
+        if self.subordinators.search(text, phrase_start, cue.start()):
+            return False
+        pieces = [text[cue.end() : cuts[cue_phrase + 1] - 1]]
+        pieces += [text[cuts[i] : cuts[i + 1] - 1] for i in range(cue_phrase + 1, request_phrase)]
+        pieces.append(text[cuts[request_phrase] : min(first, ask)])
+        return all(self._adverbial(piece) for piece in pieces)
+
+    def to_app(self, text: str, start: int, end: int) -> bool:
+        """True when the clause ``text[start:end]`` has the customer use a secret in
+        the app (or on the site) and does not name us as who receives it."""
+        return bool(self.in_app.search(text, start, end)) and not self.to_us.search(
+            text, start, end
+        )
