@@ -113,6 +113,15 @@ async def test_reply_from_a_canned_response_checked_fixed_and_queued(
         )
         assert any("out" in view.classes for view in app.screen.query(MessageView))
 
+        await pilot.press("escape")  # back to the queue, and the ticket again
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        waiting = [n for n in notices(app) if n.startswith("The reply queued ")]
+        assert waiting and waiting[-1].endswith(
+            " waits in the outbox until a mail account is set up"
+        )
+
     [(status, message_id, mail)] = outbox(demo_db)
     assert status == "queued" and message_id in queued[0]
     answered, references, customer = answered_message(demo_db, ticket_id)
