@@ -72,6 +72,9 @@ class Config:
     status_after_reply: str = field(
         default="pending", metadata={"key": "compose.status_after_reply"}
     )
+    canned_folder: str = field(default="", metadata={"key": "compose.canned_folder"})
+    """The agent's own canned responses; empty: ``canned/`` next to the config file read
+    (filled in by :func:`load_config`, so ``--config PATH`` brings its own folder)."""
     # The etiquette linter: the link domains a reply may point to, and per-rule
     # switches ("AC105" = "off" | "error" | "warning" | "info").
     allowed_domains: tuple[str, ...] = field(
@@ -133,4 +136,6 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: {exc}") from None
     patterns = default_identifier_patterns()
     patterns.update(values.pop("identifier_patterns", {}))
+    if not values.get("canned_folder"):
+        values["canned_folder"] = str(path.parent / "canned")
     return Config(**values, identifier_patterns=patterns)

@@ -60,8 +60,11 @@ class Library:
         return rank_for_ticket(self._entries, category=category, lang=lang, text=text, limit=limit)
 
 
-def user_folder() -> Path:
-    """Where the user's own responses live: ``canned/`` next to the config file."""
+def user_folder(config: Config) -> Path:
+    """Where the user's own responses live: ``[compose] canned_folder``, by default
+    ``canned/`` next to the config file that was read (see :func:`load_config`)."""
+    if config.canned_folder:
+        return Path(config.canned_folder).expanduser()
     return config_path().parent / "canned"
 
 
@@ -70,12 +73,9 @@ def shipped_folder() -> Path:
 
 
 def load_library(config: Config, *, user_dir: Path | None = None) -> Library:
-    """Ours (data/canned), then the user's (``user_dir``, by default canned/ next to
-    the config file), theirs replacing ours by id. Never raises for a bad file: see
-    :attr:`Library.problems`. The folders do not depend on a setting today (``config``
-    is the shared signature's); a command given ``--config PATH`` passes that file's
-    folder's ``canned/`` as ``user_dir``, since :func:`config_path` only knows
-    ``$AGENTCONSOLE_CONFIG`` and the default."""
+    """Ours (data/canned), then the user's (``user_dir``, by default the config's
+    canned folder), theirs replacing ours by id. Never raises for a bad file: see
+    :attr:`Library.problems`."""
     ours, our_problems = load_folder(shipped_folder(), "shipped")
-    theirs, their_problems = load_folder(user_dir or user_folder(), "user")
+    theirs, their_problems = load_folder(user_dir or user_folder(config), "user")
     return Library(merged([ours, theirs]), [*our_problems, *their_problems])

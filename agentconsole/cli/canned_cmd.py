@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from agentconsole.canned import CannedError, CannedResponse, Library, load_library, render
@@ -17,11 +15,8 @@ from agentconsole.textsafe import safe_line, safe_text
 
 
 def _library(ctx: Context) -> Library:
-    """The library for this run: a config file named with --config brings the canned/
-    folder next to it (AGENTCONSOLE_CONFIG is found by the loader itself)."""
-    named = click.get_current_context().find_root().params.get("config_file")
-    user_dir = Path(named).parent / "canned" if named else None
-    return load_library(ctx.config, user_dir=user_dir)
+    """The library for this run: ours and the config's canned folder."""
+    return load_library(ctx.config)
 
 
 def _response(library: Library, rid: str) -> CannedResponse:

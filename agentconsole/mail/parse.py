@@ -205,12 +205,15 @@ def _elide(raw: bytes) -> bytes:
             continue
         digest = hashlib.sha256()
         stripped = 0
+        tail = b""
         for offset in range(start, end, _SLICE):
             chunk = raw[offset : min(end, offset + _SLICE)].translate(None, _WHITESPACE)
             stripped += len(chunk)
+            tail = (tail + chunk)[-2:]
             digest.update(chunk)
+        size = max(0, stripped * 3 // 4 - tail.count(b"="))  # "=" pads; no bytes
         pieces.append(raw[done:start])
-        pieces.append(f"{_ELIDED} {stripped} {digest.hexdigest()}\n".encode())
+        pieces.append(f"{_ELIDED} {size} {digest.hexdigest()}\n".encode())
         done = end
     if not pieces:
         return raw
@@ -230,7 +233,7 @@ def _body_start(raw: bytes, run_start: int) -> int:
 
 
 def _elided(payload: str) -> tuple[int, bytes] | None:
-    """(base64 length, digest) of an elided payload, or None for an ordinary one."""
+    """(decoded size, digest) of an elided payload, or None for an ordinary one."""
     if not payload.startswith(_ELIDED):
         return None
     _, length, digest = payload.split(None, 3)[:3]
@@ -441,7 +444,7 @@ def _payload_digest(part: Message) -> tuple[bytes, int]:
         return hashlib.sha256(repr(payload).encode()).digest(), 0
     elided = _elided(payload)
     if elided is not None:
-        return elided[1], elided[0] * 3 // 4
+        return elided[1], elided[0]
     encoding = str(part.get("content-transfer-encoding", "")).strip().strip('"').lower()
     data = payload.encode("ascii", "surrogateescape")
     if encoding == "base64":

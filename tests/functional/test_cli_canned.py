@@ -234,3 +234,36 @@ def test_list_names_the_files_that_did_not_load(tmp_path: Path, env: dict[str, s
         f"{tmp_path}/canned/bad.md:1: the file must start with a +++ line (TOML front matter)"
     ]
     assert listed.stderr == "1 file(s) could not be loaded: run agentconsole canned lint\n"
+
+
+def test_the_configs_folder_serves_every_command(tmp_path: Path, env: dict[str, str]) -> None:
+    """``--config PATH`` brings the canned/ folder next to that file to reply as well as
+    to canned, and ``[compose] canned_folder`` names another folder."""
+    own = tmp_path / "team"
+    own.mkdir()
+    (own / "thanks.md").write_text(
+        '+++\nid = "team-thanks-en"\ntitle = "Team thanks"\nlang = "en"\n'
+        'categories = ["feedback"]\n+++\nThank you for writing to us about {{ ticket.ref }}.\n',
+        encoding="utf-8",
+    )
+    config = tmp_path / "elsewhere" / "config.toml"
+    config.parent.mkdir()
+    config.write_text(f'[compose]\ncanned_folder = "{own}"\n', encoding="utf-8")
+    listed = json.loads(run(env, "--config", str(config), "canned", "list", "--json").stdout)
+    assert "team-thanks-en" in {r["id"] for r in listed["responses"]}
+    ref = ref_of(env, "wang@example.com")
+    reply = run(env, "--config", str(config), "reply", ref, "--canned", "team-thanks-en", "--json")
+    assert json.loads(reply.stdout)["queued"] is True
+    (config.parent / "canned").mkdir()
+    (config.parent / "canned" / "x.md").write_text(
+        '+++\nid = "next-to-config"\ntitle = "X"\nlang = "en"\ncategories = ["fees"]\n+++\nX\n',
+        encoding="utf-8",
+    )
+    config.write_text("", encoding="utf-8")
+    ids = {
+        r["id"]
+        for r in json.loads(run(env, "--config", str(config), "canned", "list", "--json").stdout)[
+            "responses"
+        ]
+    }
+    assert "next-to-config" in ids and "team-thanks-en" not in ids

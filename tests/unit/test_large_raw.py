@@ -78,3 +78,21 @@ def test_spooled_raw_gives_back_its_compressed_bytes_in_slices(small_limits: int
 def test_raw_slices_for_a_message_not_stored_write_nothing(conn: sqlite3.Connection) -> None:
     assert write_raw_in_slices(conn, b"no such key", 3, [b"abc"]) is False
     assert conn.execute("SELECT count(*) FROM raw_messages").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("length", [150_000, 150_001, 150_002])
+def test_an_elided_attachment_has_its_exact_size(
+    length: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A payload too large to read is hashed, not decoded; its size still comes out
+    exact whatever base64 padding it ends with (it was 1 or 2 bytes too large)."""
+    from agentconsole.mail import parse
+
+    payload = os.urandom(length)
+    raw = _with_attachment(payload, "<pad@x>")
+    whole = parse.parse_message(raw)
+    monkeypatch.setattr(parse, "ELIDE_MIN_BYTES", 64 * 1024)
+    elided = parse.parse_message(raw)
+    assert [a.size for a in elided.attachments] == [a.size for a in whole.attachments]
+    assert [a.size for a in elided.attachments] == [length]
+    assert elided.content_digest == whole.content_digest
