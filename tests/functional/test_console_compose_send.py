@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -348,3 +349,45 @@ async def test_a_forward_to_a_bad_address_is_refused_and_kept(
     [(_status, _id, mail)] = outbox(demo_db)
     assert mail["To"].addresses[0].addr_spec == "risk@okwallet.example"
     assert mail["Subject"].startswith("Fwd: ") and "In-Reply-To" not in mail
+
+
+async def test_the_agents_own_responses_are_literal_and_a_bad_file_is_named(
+    console: Callable[..., AgentConsole],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path / "config" / "canned"
+    folder.mkdir(parents=True)
+    monkeypatch.setenv("AGENTCONSOLE_CONFIG", str(folder.parent / "config.toml"))
+    (folder / "mine.md").write_text(
+        '+++\nid = "mine-en"\ntitle = "[red]Mine[/] \\u001b[2J zzqx"\nlang = "en"\n'
+        'categories = ["fees"]\ntags = []\nkeywords = ["zzqx"]\n+++\n'
+        'Use [@click=app.quit]this[/] {% blank "amount" %} now.\n',
+        encoding="utf-8",
+    )
+    (folder / "broken.md").write_text("no front matter at all\n", encoding="utf-8")
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, TICKET)
+        compose = await open_compose(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert any(
+            n.startswith("1 canned response files could not be read: ") and "broken.md" in n
+            for n in notices(app)
+        )
+        picker = app.screen
+        picker.query_one(Input).value = "zzqx"
+        await pilot.pause(0.3)
+        await settle(pilot)
+        line = str(picker.query_one("#canned-list", OptionList).get_option_at_index(0).prompt)
+        assert "[red]Mine[/] ␛[2J zzqx" in line and "\x1b" not in line
+        preview = text_of(picker.query_one("#canned-preview", Static))
+        assert "Use [@click=app.quit]this[/] ⟦amount⟧ now." in preview
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is compose and app.is_running
+        editor = compose.query_one(DraftEditor)
+        assert "Use [@click=app.quit]this[/] ⟦amount⟧ now." in editor.text
+        assert editor.selected_text == "⟦amount⟧"
