@@ -24,6 +24,8 @@ from agentconsole.compose.checks import SendResult, send_draft
 from agentconsole.compose.errors import ComposeError
 from agentconsole.compose.mime import check_attachment, human_size
 from agentconsole.config import Config
+from agentconsole.files import FileRefused, read_limited, read_stream
+from agentconsole.limits import MAX_TEXT_BYTES
 from agentconsole.lint import Finding
 from agentconsole.store.drafts import Draft
 from agentconsole.store.tickets import TicketNotFound, get_ticket
@@ -33,7 +35,12 @@ from agentconsole.textsafe import safe_line
 def _read_text(source: str) -> str:
     """The reply's text from a file, or from standard input for ``-``."""
     try:
-        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        if source == "-":
+            data = read_stream(sys.stdin.buffer, MAX_TEXT_BYTES, "a reply's text")
+        else:
+            data = read_limited(Path(source).expanduser(), MAX_TEXT_BYTES, "a reply's text")
+    except FileRefused as exc:
+        fail(str(exc), 2)
     except IsADirectoryError:
         fail(f"{source}: is a directory, not a text file", 2)
     except OSError as exc:

@@ -27,13 +27,12 @@ from pathlib import Path
 
 from agentconsole.compose.addresses import address_list, header_text, parse_address
 from agentconsole.compose.errors import ComposeError
+from agentconsole.files import FileRefused, read_limited, regular_size
+from agentconsole.limits import MAX_ATTACHMENT_BYTES
 
 MAX_REFERENCES = 20
 """References kept from the answered message (RFC 5322 suggests trimming the middle;
 mail programs need the first and the last few to thread)."""
-MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
-"""What common mail servers accept for a whole message; a bigger file is refused here
-rather than bounced later."""
 _MSGID = re.compile(r"<[^<>\s]+>")
 
 
@@ -65,25 +64,21 @@ class Outgoing:
 
 def check_attachment(path_text: str) -> AttachmentFile:
     """The file at ``path_text`` if it can be attached; ComposeError naming it if it is
-    missing, a directory, unreadable or too large. Never a silent skip."""
+    missing, a directory, not a regular file (a device, a pipe), unreadable, empty or
+    too large. Never a silent skip."""
     path = Path(path_text).expanduser()
     try:
-        if path.is_dir():
-            raise ComposeError(f"{path}: is a directory, not a file to attach")
-        size = path.stat().st_size
-        with open(path, "rb"):
-            pass
-    except ComposeError:
-        raise
+        size = regular_size(path, MAX_ATTACHMENT_BYTES, "an attachment")
+    except FileRefused as exc:
+        raise ComposeError(str(exc)) from None
     except FileNotFoundError:
         raise ComposeError(f"{path}: no such file to attach") from None
+    except IsADirectoryError:
+        raise ComposeError(f"{path}: is a directory, not a file to attach") from None
     except OSError as exc:
         raise ComposeError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ComposeError(
-            f"{path}: {human_size(size)} is too large to send (at most"
-            f" {human_size(MAX_ATTACHMENT_BYTES)})"
-        )
+    if size == 0:
+        raise ComposeError(f"{path}: is empty, nothing to attach")
     kind, encoding = mimetypes.guess_type(path.name)
     if kind is None or encoding is not None:
         kind = "application/octet-stream"
@@ -101,7 +96,9 @@ def human_size(size: int) -> str:
 
 def _read(attachment: AttachmentFile) -> bytes:
     try:
-        return attachment.path.read_bytes()
+        return read_limited(attachment.path, MAX_ATTACHMENT_BYTES, "an attachment")
+    except FileRefused as exc:
+        raise ComposeError(str(exc)) from None
     except OSError as exc:
         raise ComposeError(f"{attachment.path}: cannot be read ({exc.strerror or exc})") from None
 
