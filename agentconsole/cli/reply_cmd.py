@@ -21,7 +21,7 @@ from agentconsole.cli.ticket_arg import ticket_id_of
 from agentconsole.compose.addresses import parse_addresses
 from agentconsole.compose.build import new_draft
 from agentconsole.compose.checks import SendResult, send_draft
-from agentconsole.compose.errors import ComposeError
+from agentconsole.compose.errors import ComposeError, DuplicateReply
 from agentconsole.compose.mime import check_attachment, human_size
 from agentconsole.config import Config
 from agentconsole.files import FileRefused, read_limited, read_stream
@@ -173,6 +173,9 @@ def _draft(
     metavar="REASON",
     help="Send despite error findings; REASON is recorded on the ticket.",
 )
+@click.option(
+    "--again", is_flag=True, help="Queue it even if the same reply was queued minutes ago."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @pass_context
 def reply_command(
@@ -185,6 +188,7 @@ def reply_command(
     cc: tuple[str, ...],
     attach: tuple[str, ...],
     override_lint: str | None,
+    again: bool,
     as_json: bool,
 ) -> None:
     """Reply to ticket REF: the text from --file, standard input (-) or --canned,
@@ -195,8 +199,11 @@ def reply_command(
     when one is an error, unless --override-lint REASON says why it must go anyway.
     Otherwise it is stored on the ticket, queued in the outbox, and its Message-ID
     printed. --note adds an internal note instead (never sent, not linted).
+    The same words queued on the ticket in the last 10 minutes are refused (exit 1)
+    unless --again says they must go twice.
     Exits 2 on bad input (unknown ticket, unreadable file, bad address, unknown
-    canned response).
+    canned response, an empty reply or override reason, a mail over 25 MB or 50
+    recipients).
 
     \b
     Examples:
@@ -223,8 +230,15 @@ def reply_command(
     draft = _draft(ctx, ticket_id, text, note, cc, files)
     try:
         result = send_draft(
-            conn, draft, ctx.config, actor=ctx.config.agent, override_reason=override_lint
+            conn,
+            draft,
+            ctx.config,
+            actor=ctx.config.agent,
+            override_reason=override_lint,
+            again=again,
         )
+    except DuplicateReply as exc:
+        fail(str(exc), 1)
     except ComposeError as exc:
         fail(str(exc), 2)
     _report(result, draft, ticket.ref, as_json)

@@ -27,6 +27,23 @@ def header_text(value: str) -> str:
     return " ".join(_CONTROL.sub(" ", value).split())
 
 
+_BODY_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BLANK = re.compile("[\\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2060-\u2064\ufeff]+")
+
+
+def body_text(value: str) -> str:
+    """``value`` fit for a mail body: line ends made LF, and control characters other
+    than LF and TAB (ESC, BEL, NUL, C1) removed, so a terminal escape in a file or a
+    canned response never reaches the customer's screen."""
+    return _BODY_CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def is_blank(value: str) -> bool:
+    """True when ``value`` shows nothing: only spaces, line breaks, control or
+    zero-width characters."""
+    return not _BLANK.sub("", value)
+
+
 def _refuse(text: str) -> ComposeError:
     return ComposeError(f"{safe_line(text, 80) or '(empty)'} is not an e-mail address")
 

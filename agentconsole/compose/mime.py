@@ -25,7 +25,7 @@ from email.parser import BytesHeaderParser
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from agentconsole.compose.addresses import address_list, header_text, parse_address
+from agentconsole.compose.addresses import address_list, body_text, header_text, parse_address
 from agentconsole.compose.errors import ComposeError
 from agentconsole.files import FileRefused, read_limited, regular_size
 from agentconsole.limits import MAX_ATTACHMENT_BYTES
@@ -167,7 +167,8 @@ def build_email(
     if mail.references:
         message["References"] = " ".join(_one_id(ref) for ref in mail.references)
     # 7-bit clean on the wire: some relays and Sent folders still mangle 8-bit bodies.
-    message.set_content(mail.body, cte="quoted-printable" if mail.body.isascii() else "base64")
+    body = body_text(mail.body)
+    message.set_content(body, cte="quoted-printable" if body.isascii() else "base64")
     for attachment in attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
         message.add_attachment(

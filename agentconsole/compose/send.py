@@ -15,7 +15,8 @@ import time
 import zlib
 from dataclasses import dataclass, replace
 
-from agentconsole.compose.errors import ComposeError
+from agentconsole.compose.build import agent_text
+from agentconsole.compose.errors import ComposeError, DuplicateReply
 from agentconsole.compose.mime import (
     Outgoing,
     answered_ids,
@@ -28,10 +29,16 @@ from agentconsole.domain.outgoing import OutgoingMessage, Override, add_note, qu
 from agentconsole.ingest.message_insert import attachment_rows, message_row, search_text
 from agentconsole.ingest.prepare import prepare
 from agentconsole.mail.sources import Provenance
+from agentconsole.store.compose_reads import thread_message
+from agentconsole.store.db import write_txn
 from agentconsole.store.drafts import MODES, Draft
 from agentconsole.store.messages import MessageNotFound, raw_message
+from agentconsole.store.outbox import ticket_outbox
 from agentconsole.store.ticket_rows import ticket_customer
+from agentconsole.store.tickets import get_ticket
 
+DUPLICATE_WINDOW = 600
+"""Seconds in which the same words queued again on a ticket are taken for a mistake."""
 SOURCE = "compose"
 """The ``source`` of a message written in agentconsole (an import names its file)."""
 
@@ -126,6 +133,36 @@ def outgoing_message(
     )
 
 
+def _ago(seconds: int) -> str:
+    minutes = max(0, seconds) // 60
+    if minutes == 0:
+        return "less than a minute ago"
+    return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+
+
+def check_not_duplicate(
+    conn: sqlite3.Connection, message: OutgoingMessage, config: Config, now: int
+) -> None:
+    """DuplicateReply when a reply with the same written words (greeting, signature
+    and quote aside) was queued on the ticket in the last :data:`DUPLICATE_WINDOW`
+    seconds. Run inside the write transaction that queues, so that of several
+    commands run at once exactly one queues."""
+    ticket_id = message.row.ticket_id
+    if ticket_id is None:
+        return
+    words = agent_text(message.row.body_text, config)
+    for entry in reversed(ticket_outbox(conn, ticket_id)):
+        if entry.queued_at < now - DUPLICATE_WINDOW:
+            break
+        earlier = thread_message(conn, entry.message_id)
+        if agent_text(earlier.body_text, config) == words:
+            ref = get_ticket(conn, ticket_id).ref
+            raise DuplicateReply(
+                f"an identical reply to {ref} was queued {_ago(now - entry.queued_at)}"
+                f" ({entry.rfc_message_id}); send it again with --again"
+            )
+
+
 def record_draft(
     conn: sqlite3.Connection,
     draft: Draft,
@@ -133,22 +170,27 @@ def record_draft(
     *,
     actor: str,
     override: Override | None = None,
+    again: bool = False,
 ) -> Recorded:
     """Store the draft on its ticket: a note is added, a reply queued (the linter's
-    verdict is the caller's, :func:`agentconsole.compose.send_draft`)."""
+    verdict is the caller's, :func:`agentconsole.compose.send_draft`). DuplicateReply
+    when the same reply was just queued, unless ``again``."""
     now = int(time.time())
     message = outgoing_message(conn, draft, config, now=now)
     if draft.mode == "note":
         stored = add_note(conn, draft.ticket_id, message, actor=actor, draft_id=draft.id, now=now)
         return Recorded(stored)
-    queued = queue_reply(
-        conn,
-        draft.ticket_id,
-        message,
-        actor=actor,
-        status_after=config.status_after_reply,
-        draft_id=draft.id,
-        override=override,
-        now=now,
-    )
+    with write_txn(conn):  # BEGIN IMMEDIATE: the check and the queueing are one
+        if not again:
+            check_not_duplicate(conn, message, config, now)
+        queued = queue_reply(
+            conn,
+            draft.ticket_id,
+            message,
+            actor=actor,
+            status_after=config.status_after_reply,
+            draft_id=draft.id,
+            override=override,
+            now=now,
+        )
     return Recorded(queued.message_id, message.rfc_message_id, queued.outbox_id)
