@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from agentconsole.cli import Context, cli, pass_context
-from agentconsole.cli.outbox_cmd import WAITS
+from agentconsole.cli.outbox_cmd import WAITS, existing_conn
 from agentconsole.cli.output import counted, emit_json, fail
 from agentconsole.cli.ticket_arg import ticket_id_of
 from agentconsole.compose.addresses import parse_addresses
@@ -219,7 +219,7 @@ def reply_command(
         fail("give --file F or -, not both", 2)
     if note and cc:
         fail("a note is never sent: --cc does not go with --note", 2)
-    conn = ctx.conn()
+    conn = existing_conn(ctx)
     ticket_id = ticket_id_of(conn, ref, missing=2)
     try:
         ticket = get_ticket(conn, ticket_id)

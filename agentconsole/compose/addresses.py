@@ -1,7 +1,8 @@
 """Addresses and header text typed by an agent, made safe to put in a header.
 
 Whatever reaches a header is checked here first: an address must parse as exactly one
-``local@domain.tld`` (the stdlib's RFC 5322 parser, with no defect), and no field may
+``local@domain.tld`` (the stdlib's RFC 5322 parser, with no defect; an internationalised
+domain in IDNA form, the part before @ ASCII and kept as typed), and no field may
 smuggle a CR or LF into the header block (``x\\r\\nBcc: evil@x``). Free text (a subject,
 a display name) has its line breaks and control characters folded to spaces; an
 address with one is refused, since it cannot be what the agent meant.
@@ -58,12 +59,29 @@ def parse_addresses(text: str) -> list[Address]:
     except Exception:  # the stdlib parser raises on some malformed input ("a@")
         raise _refuse(text) from None
     addresses = list(getattr(header, "addresses", ()))
+    if any(not address.username.isascii() for address in addresses):
+        raise ComposeError(
+            f"{safe_line(text, 80)}: the part before @ must be ASCII"
+            " (a mailbox name in another script cannot be sent)"
+        )
     if header.defects or not addresses:
         raise _refuse(text)
     for address in addresses:
         if not address.username or not _DOMAIN.match(address.domain):
             raise _refuse(text)
-    return addresses
+    return [_ascii(address, text) for address in addresses]
+
+
+def _ascii(address: Address, text: str) -> Address:
+    """``address`` as it can go in a header: an internationalised domain (例子.中国) in
+    its IDNA form (xn--fsqu00a.xn--fiqs8s), the domain lower-cased, the part before @
+    kept exactly (a mailbox name may be case-sensitive). (A non-ASCII part before @
+    would need SMTPUTF8, which a reply cannot count on: refused by the caller.)"""
+    try:
+        domain = address.domain.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise _refuse(text) from None
+    return Address(display_name=address.display_name, username=address.username, domain=domain)
 
 
 def parse_address(text: str) -> Address:

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from agentconsole.compose.addresses import address_list, body_text, header_text, parse_address
 from agentconsole.compose.errors import ComposeError
-from agentconsole.files import FileRefused, read_limited, regular_size
-from agentconsole.limits import MAX_ATTACHMENT_BYTES
+from agentconsole.files import FileRefused, read_limited, regular_size, size_text
+from agentconsole.limits import MAX_ATTACHMENT_BYTES, MAX_MAIL_BYTES, MAX_RECIPIENTS
 
 MAX_REFERENCES = 20
 """References kept from the answered message (RFC 5322 suggests trimming the middle;
@@ -83,6 +83,15 @@ def check_attachment(path_text: str) -> AttachmentFile:
     if kind is None or encoding is not None:
         kind = "application/octet-stream"
     return AttachmentFile(path, path.name, size, kind)
+
+
+def check_mail_size(size: int) -> None:
+    """ComposeError when a mail of ``size`` bytes is more than servers accept."""
+    if size > MAX_MAIL_BYTES:
+        raise ComposeError(
+            f"the mail is too large to send: {human_size(size)} with its attachments"
+            f" (at most {size_text(MAX_MAIL_BYTES)} in all)"
+        )
 
 
 def human_size(size: int) -> str:
@@ -149,7 +158,13 @@ def build_email(
     sender = parse_address(mail.from_addr)
     to = address_list(mail.to)
     cc = address_list(mail.cc)
+    if len(to) + len(cc) > MAX_RECIPIENTS:
+        raise ComposeError(
+            f"too many recipients: {len(to) + len(cc)} in To and Cc"
+            f" (at most {MAX_RECIPIENTS} in one reply)"
+        )
     attachments = [check_attachment(path) for path in mail.attachments]
+    check_mail_size(len(mail.body.encode()) + sum(a.size for a in attachments))
     message = EmailMessage(policy=policy.SMTP)
     message["From"] = Address(
         display_name=header_text(mail.from_name), username=sender.username, domain=sender.domain

@@ -10,17 +10,20 @@ not a second reply. Recording it is the domain's
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 import zlib
 from dataclasses import dataclass, replace
 
+from agentconsole.compose.addresses import address_list
 from agentconsole.compose.build import agent_text
 from agentconsole.compose.errors import ComposeError, DuplicateReply
 from agentconsole.compose.mime import (
     Outgoing,
     answered_ids,
     build_email,
+    check_mail_size,
     email_bytes,
     thread_references,
 )
@@ -80,6 +83,13 @@ def _threading(conn: sqlite3.Connection, draft: Draft) -> tuple[str | None, tupl
     return answered, thread_references(answered, refs)
 
 
+def _pairs(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(name, address) of each recipient as the mail's header has it: the import's
+    reading of the header lower-cases whole addresses, but the part before @ may be
+    case-sensitive, and the outbox sends to these."""
+    return [(a.display_name, a.addr_spec) for a in address_list(values)]
+
+
 def outgoing_message(
     conn: sqlite3.Connection, draft: Draft, config: Config, *, now: int | None = None
 ) -> OutgoingMessage:
@@ -104,6 +114,7 @@ def outgoing_message(
     )
     message = build_email(mail, now=now)
     raw = email_bytes(message)
+    check_mail_size(len(raw))
     prepared = prepare(raw, Provenance("eml", path=SOURCE), config.identifier_patterns)
     parsed = prepared.parsed
     if parsed.status == "quarantined":  # our own bytes: never expected, never stored so
@@ -118,7 +129,14 @@ def outgoing_message(
         detail=f"written by {config.agent}",
         now=int(time.time() if now is None else now),
     )
-    row = replace(row, source=SOURCE, direction="note" if draft.mode == "note" else "out")
+    to, cc = _pairs(mail.to), _pairs(mail.cc)
+    row = replace(
+        row,
+        source=SOURCE,
+        direction="note" if draft.mode == "note" else "out",
+        to_json=json.dumps(to, ensure_ascii=False),
+        cc_json=json.dumps(cc, ensure_ascii=False),
+    )
     if prepared.large_raw is not None:
         prepared.large_raw.file.close()
     return OutgoingMessage(
@@ -129,7 +147,7 @@ def outgoing_message(
         search=search_text(prepared),
         attachments=tuple(attachment_rows(prepared)),
         named_ids=tuple(dict.fromkeys([*parsed.in_reply_to, *parsed.references])),
-        recipients=tuple(a for _, a in [*parsed.to, *parsed.cc]),
+        recipients=tuple(a for _, a in [*to, *cc]),
     )
 
 
