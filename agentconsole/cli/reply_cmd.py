@@ -19,7 +19,7 @@ from agentconsole.cli.outbox_cmd import WAITS, existing_conn
 from agentconsole.cli.output import counted, emit_json, fail
 from agentconsole.cli.ticket_arg import ticket_id_of
 from agentconsole.compose.addresses import parse_addresses
-from agentconsole.compose.build import new_draft
+from agentconsole.compose.build import new_draft, template_inputs
 from agentconsole.compose.checks import SendResult, send_draft
 from agentconsole.compose.errors import ComposeError, DuplicateReply
 from agentconsole.compose.mime import check_attachment, human_size
@@ -67,7 +67,8 @@ def _canned_text(ctx: Context, ticket_id: int, canned_id: str) -> str:
             customer = None
     try:
         response = load_library(ctx.config).get(canned_id)
-        return render(response, template_values(ticket, customer, ctx.config)).text
+        values = template_values(*template_inputs(ticket, customer), ctx.config)
+        return render(response, values).text
     except CannedError as exc:
         fail(str(exc), 2)
 

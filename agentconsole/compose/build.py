@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from agentconsole.compose.addresses import body_text, formatted, header_text
@@ -21,7 +21,7 @@ from agentconsole.config import Config
 from agentconsole.lint import detect_language
 from agentconsole.mail.quoting import own_text
 from agentconsole.mask import mask_sensitive
-from agentconsole.models import Ticket
+from agentconsole.models import Customer, Ticket
 from agentconsole.store.compose_reads import (
     ThreadMessage,
     message_to_answer,
@@ -85,6 +85,23 @@ def customer_name(ticket: Ticket, answered: ThreadMessage | None) -> str:
         if clean and "@" not in clean:
             return clean
     return ""
+
+
+def template_inputs(ticket: Ticket, customer: Customer | None) -> tuple[Ticket, Customer | None]:
+    """The ticket and customer a canned response is rendered from, with the names and
+    the subject on one line and their control characters gone, as the greeting shows
+    them: a customer named with a line break or a terminal escape must not put it in
+    the reply's body through ``{{ customer.name }}``."""
+    clean = replace(
+        ticket,
+        customer_name=customer_name(ticket, None),
+        subject=header_text(ticket.subject),
+    )
+    if customer is None:
+        return clean, None
+    return clean, replace(
+        customer, name=customer_name(replace(ticket, customer_name=customer.name), None)
+    )
 
 
 def greeting_for(ticket: Ticket, answered: ThreadMessage | None) -> Greeting:

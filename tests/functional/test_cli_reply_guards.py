@@ -4,6 +4,7 @@ reason, control characters in the body."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from tests.cli import run
 from tests.functional.test_cli_reply import GOOD_ZH, PHISHING_ZH, imported, outbox
+from tests.mailfactory import mail, word
 
 __all__ = ["imported"]
 
@@ -132,4 +134,35 @@ def test_control_characters_are_removed_from_the_body(
     assert part is not None
     body = part.get_content().replace("\r\n", "\n")
     assert "您的提现已[2J到账，请查收。\t谢谢\n\n感谢您的耐心等待！" in body
+    assert not any(ord(c) < 32 and c not in "\n\t" for c in body)
+
+
+def test_a_customer_name_with_control_characters_is_one_clean_line_in_a_template(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    config = Path(cli_env["AGENTCONSOLE_CONFIG"])
+    config.write_text('agent = "lin"\n', encoding="utf-8")
+    folder = config.parent / "canned"
+    folder.mkdir()
+    (folder / "named.md").write_text(
+        '+++\nid = "named-en"\ntitle = "Named"\nlang = "en"\ncategories = ["other"]\n+++\n'
+        'Thank you, {{ customer.name | default: "you" }}, your withdrawal arrived today.\n'
+        "\nKind regards,\n",
+        encoding="utf-8",
+    )
+    source = tmp_path / "in.eml"
+    source.write_bytes(
+        mail(
+            sender=word("Ann\r\nBcc: x\x1b[2J Lee") + " <ann@example.com>",
+            subject="Where is my withdrawal?",
+            body="Hello, my withdrawal has not arrived yet. Please help.",
+        )
+    )
+    run(cli_env, "import", str(source))
+    ref = json.loads(run(cli_env, "tickets", "--json").stdout)["tickets"][0]["ref"]
+    result = run(cli_env, "reply", ref, "--canned", "named-en", "--json", check=False)
+    body = json.loads(result.stdout)["body"]
+    assert body.startswith(
+        "Dear Ann Bcc: x [2J Lee,\n\nThank you, Ann Bcc: x [2J Lee, your withdrawal"
+    )
     assert not any(ord(c) < 32 and c not in "\n\t" for c in body)
