@@ -9,8 +9,11 @@ accepts only that login and password."""
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -54,7 +57,18 @@ def free_port() -> int:
 class SmtpServer:
     """An aiosmtpd server on loopback that a test can stop and start again."""
 
-    def __init__(self, *, user: str | None = None, password: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        tls: str | None = None,
+        cert: tuple[Path, Path] | None = None,
+    ) -> None:
+        """``tls`` is None (plain text), ``"tls"`` (TLS from the first byte) or
+        ``"starttls"``, with ``cert`` = (certificate, key) files."""
+        self.tls = tls
+        self.cert = cert
         self.port = free_port()
         self.handler = Handler()
         self.user = user
@@ -77,7 +91,16 @@ class SmtpServer:
     def start(self) -> SmtpServer:
         kwargs: dict[str, Any] = {}
         if self.password is not None:
-            kwargs = {"authenticator": self._authenticate, "auth_require_tls": False}
+            # aiosmtpd offers AUTH after STARTTLS only when asked to require TLS, and
+            # does not count TLS from the first byte as TLS: loopback, so allow it.
+            kwargs = {
+                "authenticator": self._authenticate,
+                "auth_require_tls": self.tls == "starttls",
+            }
+        if self.tls is not None and self.cert is not None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(str(self.cert[0]), str(self.cert[1]))
+            kwargs["ssl_context" if self.tls == "tls" else "tls_context"] = context
         self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
         self._controller.start()
         return self
@@ -91,3 +114,17 @@ class SmtpServer:
     def received(self) -> list[Received]:
         with self.handler.lock:
             return list(self.handler.received)
+
+
+def self_signed_cert(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and localhost, and its key, made with openssl; point
+    ``SSL_CERT_FILE`` at the certificate for a client to trust it."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost"]
+        + ["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key

@@ -20,7 +20,6 @@ from agentconsole.lint.model import LintContext
 _QUOTED = re.compile(r"^[ \t]*[>＞].*$", re.MULTILINE)
 _NON_NEWLINE = re.compile(r"[^\n]")
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
-_COMMAS = "，,、"
 
 
 @dataclass(frozen=True)
@@ -66,14 +65,6 @@ class Doc:
         text in one scan, then read only those words' clauses."""
         index = bisect_right(self._clause_starts, position) - 1
         return self.clauses[index] if index >= 0 else (0, 0)
-
-    def sentence_start(self, position: int) -> int:
-        """Where the sentence holding ``position`` starts: the start of its clause,
-        moved back over the clauses that only a comma separates from it."""
-        index = bisect_right(self._clause_starts, position) - 1
-        while index > 0 and self.text[self.clauses[index][0] - 1] in _COMMAS:
-            index -= 1
-        return self.clauses[index][0] if index >= 0 else 0
 
     def lines(self) -> list[tuple[int, int]]:
         """(start, end) of each of our own non-blank lines, stripped of edge spaces."""

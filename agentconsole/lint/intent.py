@@ -1,7 +1,7 @@
 """Reading intent for AC201: does a request for a secret ask the customer to give it to
 us, or warn them not to?
 
-Three questions, each answered from word lists in ``data/lint/security.toml``:
+Two questions, each answered from word lists in ``data/lint/security.toml``:
 
 - Scope of a negation. A negation ("绝不会", "never", "do not") governs the request
   when it stands before it in the same sentence and nothing but adverbials lies
@@ -14,29 +14,27 @@ Three questions, each answered from word lists in ``data/lint/security.toml``:
 - Who receives it. "Enter/submit the code in the app" asks the customer to use the
   secret where it belongs; only a request that names us (我们, 客服, us, reply) inside
   a clause that names the app is one to give it to us.
-- Phrases are cut at commas (Chinese and Latin), sentences at sentence punctuation;
-  the enumeration comma 、 cuts neither ("通过邮件、电话或短信" is one adverbial).
+
+Phrases are cut at commas (Chinese and Latin), sentences at sentence punctuation; the
+enumeration comma 、 cuts neither ("通过邮件、电话或短信" is one adverbial).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from agentconsole.lint.language import terms
 
 _COMMA = re.compile(r"[，,]")
+_SENTENCE_END = re.compile(r"[。！？；\n!?;]|[.](?=\s|$)")
+SCOPE = 160
+"""How far back (in characters) a negation may stand from the request it governs."""
 _EDGE = " \t\u3000（）()[]【】「」『』\"'“”‘’:：-—"
 
 
 def _compile(words: tuple[str, ...], *, anchored: bool = False) -> re.Pattern[str]:
     pattern = terms(words)
     return re.compile(f"^(?:{pattern})" if anchored else pattern, re.IGNORECASE)
-
-
-def _phrase_at(cuts: list[int], position: int) -> int:
-    """The index of the phrase holding ``position``, given where each phrase starts."""
-    return bisect_right(cuts, position) - 1
 
 
 class IntentReader:
@@ -57,25 +55,36 @@ class IntentReader:
         piece = piece.strip(_EDGE)
         return not piece or self.adverbials.match(piece) is not None
 
-    def governed(self, text: str, sentence: int, first: int, last: int, ask: int) -> bool:
+    def governed(self, text: str, first: int, last: int, ask: int) -> bool:
         """True when a negation or warning cue makes the request ``text[first:last]``
         (the request word, at ``ask``, and the secret's name) advice rather than a
-        request. A cue inside the request governs it; one before it (back to the
-        sentence's start, ``sentence``), by the scope rules above, measured to the
-        request word."""
-        start = sentence
-        cuts = [start] + [m.end() for m in _COMMA.finditer(text, start, last)]
-        ask_phrase = _phrase_at(cuts, ask)
-        for kind, pattern in (("negation", self.negations), ("warning", self.warnings)):
-            for cue in pattern.finditer(text, start, last):
-                if cue.start() >= first:
+        request: a cue inside the request; a cue before it in its phrase, unless that
+        cue is part of a condition; a negation in an earlier phrase of the sentence
+        (at most SCOPE characters back) that only adverbials separate from it. The
+        walk back stops at the first phrase that is not an adverbial, so a hostile
+        text of a thousand negated requests stays linear."""
+        if self.negations.search(text, first, last) or self.warnings.search(text, first, last):
+            return True
+        start = max(0, first - SCOPE)
+        for end in _SENTENCE_END.finditer(text, start, first):
+            start = end.end()
+        cuts = [start] + [m.end() for m in _COMMA.finditer(text, start, ask)]
+        phrase = cuts[-1]
+        for pattern in (self.negations, self.warnings):
+            for cue in pattern.finditer(text, phrase, last):  # "不需要" overlaps "需要您的"
+                if cue.start() >= first or self._same_phrase(text, phrase, cue, ask):
                     return True
-                cue_phrase = _phrase_at(cuts, cue.start())
-                if cue_phrase == ask_phrase:
-                    if self._same_phrase(text, cuts[cue_phrase], cue, ask):
-                        return True
-                elif kind == "negation" and self._carries(text, cuts, cue, first, ask):
+        between = text[phrase : min(first, ask)]
+        for index in range(len(cuts) - 2, -1, -1):
+            if not self._adverbial(between):
+                return False
+            phrase_start, phrase_end = cuts[index], cuts[index + 1] - 1
+            for cue in self.negations.finditer(text, phrase_start, phrase_end):
+                if self._adverbial(text[cue.end() : phrase_end]) and not (
+                    self.subordinators.search(text, phrase_start, cue.start())
+                ):
                     return True
+            between = text[phrase_start:phrase_end]
         return False
 
     def _same_phrase(self, text: str, phrase_start: int, cue: re.Match[str], ask: int) -> bool:
@@ -84,21 +93,6 @@ class IntentReader:
         please send us ...")."""
         subordinate = self.subordinators.search(text, phrase_start, cue.start()) is not None
         return not (subordinate and self.imperatives.search(text, cue.end(), ask))
-
-    def _carries(
-        self, text: str, cuts: list[int], cue: re.Match[str], first: int, ask: int
-    ) -> bool:
-        """A negation in an earlier phrase reaches the request over commas only from a
-        main clause whose verb is still to come, across adverbials alone."""
-        cue_phrase = _phrase_at(cuts, cue.start())
-        request_phrase = _phrase_at(cuts, ask)
-        phrase_start = cuts[cue_phrase]
-        if self.subordinators.search(text, phrase_start, cue.start()):
-            return False
-        pieces = [text[cue.end() : cuts[cue_phrase + 1] - 1]]
-        pieces += [text[cuts[i] : cuts[i + 1] - 1] for i in range(cue_phrase + 1, request_phrase)]
-        pieces.append(text[cuts[request_phrase] : min(first, ask)])
-        return all(self._adverbial(piece) for piece in pieces)
 
     def to_app(self, text: str, start: int, end: int) -> bool:
         """True when the clause ``text[start:end]`` has the customer use a secret in

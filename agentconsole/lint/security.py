@@ -15,6 +15,7 @@ password ("set a new password", "设置新密码") is not giving one.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,6 +46,8 @@ _CODE_SHAPE = (
 _SHAPES = {"code": (_CODE_SHAPE, "短0-9")}
 
 
+_SOMEONE_ASKS = re.compile(r"(?<![A-Za-z])(?:ask|request|demand)(?:s|ed|ing)?(?![A-Za-z])", re.I)
+_AHEAD = 3
 _PRONOUN = re.compile(r"\s+(?:it|them)(?![A-Za-z0-9])", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
 _MASKED = frozenset("*•●·xX")
@@ -92,6 +95,7 @@ class SecurityChecker:
             re.IGNORECASE,
         )
         self.benign_after = re.compile(r"\s*" + terms(words["not_secret_after"]), re.IGNORECASE)
+        self.not_requested = re.compile(r"\s*" + terms(words["not_requested_after"]), re.IGNORECASE)
         self.password = re.compile(
             f"({terms(words['secret_password'])}){_ANNOUNCE}([!-~]{{3,64}})", re.IGNORECASE
         )
@@ -110,10 +114,18 @@ class SecurityChecker:
     def _reaches(text: str, ask: re.Match[str], noun: re.Match[str]) -> bool:
         """Whether ``ask`` can be asking for ``noun``: a Chinese request on either side,
         an English one before it, or after it when "it"/"them" takes the noun up again
-        ("enter the code in the app and send it to us")."""
+        ("enter the code in the app and send it to us"). Past a comma, "it" is the
+        secret only when nobody else asked for it there first ("If an e-mail asks for
+        your PIN, forward it to us": "it" is the e-mail)."""
         if not ask.group(0)[0].isascii() or ask.start() < noun.start():
             return True
-        return _PRONOUN.match(text, ask.end()) is not None
+        if _PRONOUN.match(text, ask.end()) is None:
+            return False
+        comma = text.rfind(",", noun.end(), ask.start())
+        if comma < 0:
+            return True
+        phrase = text.rfind(",", 0, noun.start()) + 1
+        return _SOMEONE_ASKS.search(text, phrase, noun.start()) is None
 
     def _asks(self, doc: Doc, clause: tuple[int, int], nouns: list[re.Match[str]]) -> Iterator[Hit]:
         text = doc.text
@@ -124,16 +136,20 @@ class SecurityChecker:
         if self.intent.to_app(text, start, end):
             return
         partial = self.partial.search(text, start, end) is not None
+        starts = [a.start() for a in asks]
         for noun in nouns:
             if partial and noun.lastgroup in _PARTIAL_KINDS:
                 continue
-            usable = [a for a in asks if self._reaches(text, a, noun)]
+            # The nearest request before the secret, and the next few after it (an
+            # English one there may not reach it): a long clause stays linear.
+            index = bisect_left(starts, noun.start())
+            nearby = asks[max(0, index - 1) : index + _AHEAD]
+            usable = [a for a in nearby if self._reaches(text, a, noun)]
             if not usable:
                 continue
             ask = min(usable, key=lambda a: abs(a.start() - noun.start()))
             first, last = min(ask.start(), noun.start()), max(ask.end(), noun.end())
-            sentence = doc.sentence_start(first)
-            if self.intent.governed(text, sentence, first, last, ask.start()):
+            if self.intent.governed(text, first, last, ask.start()):
                 continue
             yield Hit("AC201", first, last, values={"secret": noun.group(0)})
             return
@@ -142,7 +158,9 @@ class SecurityChecker:
         text = doc.text
         by_clause: dict[tuple[int, int], list[re.Match[str]]] = {}
         for noun in self.nouns.finditer(text):
-            if not self._benign(text, *noun.span()):
+            if not self._benign(text, *noun.span()) and not self.not_requested.match(
+                text, noun.end()
+            ):
                 by_clause.setdefault(doc.clause_at(noun.start()), []).append(noun)
         for clause, nouns in by_clause.items():
             yield from self._asks(doc, clause, nouns)

@@ -136,7 +136,9 @@ class CannedPicker(ModalScreen[Rendered | None]):
         problems = message.source.library.problems
         if problems:
             self.notify(
-                f"{len(problems)} canned response files could not be read: {problems[0]}",
+                safe_line(
+                    f"{len(problems)} canned response files could not be read: {problems[0]}"
+                ),
                 severity="warning",
                 markup=False,
             )

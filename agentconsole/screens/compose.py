@@ -70,8 +70,10 @@ def split_addresses(text: str) -> tuple[str, ...]:
 
 
 class ComposeScreen(CheckedSending):
+    """Write one reply or note; :attr:`sent` says, once dismissed, whether it left."""
+
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {CannedCommands}
-    """Write one reply or note; dismissed with ``"sent"`` after sending, else None."""
+    """The canned responses join the command palette while the pane is open."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="compose.close", tooltip="Close; the draft is kept"),

@@ -12,6 +12,7 @@ from agentconsole.compose.mime import AttachmentFile
 from agentconsole.lint import Finding
 from agentconsole.models import Ticket
 from agentconsole.store.drafts import Draft
+from agentconsole.store.outbox import OutboxEntry
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,11 @@ class DraftOpened(Message):
 
 
 class DraftsFound(Message):
-    def __init__(self, drafts: list[Draft]) -> None:
+    """What waits for a ticket: drafts, and its mail not delivered yet."""
+
+    def __init__(self, drafts: list[Draft], undelivered: list[OutboxEntry]) -> None:
         self.drafts = drafts
+        self.undelivered = undelivered
         super().__init__()
 
 

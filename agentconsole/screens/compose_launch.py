@@ -16,14 +16,16 @@ from agentconsole.screens.compose import MODE_TITLES, ComposeScreen
 from agentconsole.screens.compose_events import DraftOpened, DraftsFound
 from agentconsole.screens.workers import console_worker
 from agentconsole.service import TicketDetail
+from agentconsole.textsafe import safe_line
 
 MODE_KEYS = {"reply": "R", "reply_all": "A", "forward": "F", "note": "I"}
 
 
 class ComposeLauncher(ConsoleScreen):
     """What the ticket view needs to start writing: open the draft waiting for a mode
-    (one per mode and ticket: a reply and a note can be under way at once) or a new
-    one, and say when a ticket is opened that a draft waits for it."""
+        (one per mode and ticket: a reply and a note can be under way at once) or a new
+        one, and say when a ticket is opened that a draft waits for it, or a reply that has
+    not left yet."""
 
     ticket_id: int
     detail: TicketDetail | None
@@ -50,7 +52,7 @@ class ComposeLauncher(ConsoleScreen):
     def composed(self, sent: bool) -> None:
         """Back from the pane: a draft kept waits for the ticket; a reply or note sent
         is on it now (the thread is drawn again to show it)."""
-        self.look_for_drafts(self.ticket_id)
+        self.look_for_drafts(self.ticket_id, outbox=False)  # a send said so itself
         if sent:
             self.detail = None
             self.reload_ticket()
@@ -60,8 +62,12 @@ class ComposeLauncher(ConsoleScreen):
         raise NotImplementedError
 
     @console_worker("look for drafts", group="drafts", exclusive=True)
-    def look_for_drafts(self, ticket_id: int) -> None:
-        self.post_message(DraftsFound(self.console.service.drafts_for(ticket_id)))
+    def look_for_drafts(self, ticket_id: int, outbox: bool = True) -> None:
+        service = self.console.service
+        undelivered = (
+            [e for e in service.outbox_for(ticket_id) if e.status != "sent"] if outbox else []
+        )
+        self.post_message(DraftsFound(service.drafts_for(ticket_id), undelivered))
 
     def on_drafts_found(self, message: DraftsFound) -> None:
         for draft in message.drafts:
@@ -70,5 +76,18 @@ class ComposeLauncher(ConsoleScreen):
             self.notify(
                 f"A draft ({kind}, saved {saved}) waits: {MODE_KEYS[draft.mode]} continues it",
                 title="Draft",
+                markup=False,
+            )
+        for entry in message.undelivered:
+            queued = time.strftime("%H:%M", time.localtime(entry.queued_at))
+            state = (
+                "waits in the outbox until a mail account is set up"
+                if entry.status == "queued" and not entry.next_attempt_at
+                else entry.describe()
+            )
+            self.notify(
+                safe_line(f"The reply queued {queued} {state}"),
+                title="Outbox",
+                severity="error" if entry.status == "failed" else "information",
                 markup=False,
             )

@@ -51,7 +51,9 @@ def network_error(
         return ServerError("dns", f"DNS: cannot resolve the {protocol} host {host!r}")
     if isinstance(exc, ConnectionRefusedError):
         return ServerError("refused", f"connection refused by the {where} (nothing listens)")
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+        # smtplib turns a reply that never came into SMTPServerDisconnected, raised
+        # while handling the timeout
         return ServerError("timeout", f"no answer from the {where} within {timeout:g} s")
     if isinstance(exc, ssl.SSLCertVerificationError):
         reason = exc.verify_message or exc.reason or "certificate not trusted"

@@ -15,8 +15,9 @@ row in ``sending``; the next run puts rows stuck there for :data:`STALE_SECONDS`
 in the queue: at worst one duplicate with the same Message-ID (it threads as the same
 message), never a lost reply.
 
-We never send to one of our own support addresses: a reply addressed there would be
-imported again as a customer message and could loop; it fails with that reason.
+We never send to one of our own support addresses or to the address we send from: a
+reply addressed there would come back in as mail and could loop; it fails with that
+reason.
 """
 
 from __future__ import annotations
@@ -149,8 +150,10 @@ def _send_due(
             return
 
 
-def _ours(claim: OutboxClaim, config: Config) -> list[str]:
-    return [a for a in claim.recipients if config.is_ours(a)]
+def _ours(claim: OutboxClaim, account: Account, config: Config) -> list[str]:
+    """Recipients that are us: a support address, or the address we send from."""
+    sender = account.from_address.lower()
+    return [a for a in claim.recipients if config.is_ours(a) or a.lower() == sender]
 
 
 def _send_one(
@@ -173,7 +176,7 @@ def _send_one(
         due = reply_deferred(conn, claim, error=reason, now=int(clock()))
         return _delivery(claim, "queued", reason, due), lost
 
-    ours = _ours(claim, config)
+    ours = _ours(claim, account, config)
     if ours:
         return failed(
             f"not sent: {', '.join(ours)} is one of our own support addresses (mail loop)"

@@ -13,7 +13,7 @@ import pytest
 from tests.cli import run
 from tests.imapserver import ImapServer
 from tests.keyring_backend import KEYRING_FILE_ENV
-from tests.smtpserver import SmtpServer, free_port
+from tests.smtpserver import SmtpServer, free_port, self_signed_cert
 
 PASSWORD = "Pw-9f3K-zebra-湖"
 """Distinctive, so a grep of every file and every output finds it if it leaked."""
@@ -436,3 +436,53 @@ def test_on_a_terminal_add_asks_for_everything(
         "agentconsole/desk:agent@okwallet.example": PASSWORD
     }
     assert PASSWORD not in out.decode() + err.decode()
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return self_signed_cert(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.mark.parametrize("security", ["tls", "starttls"])
+def test_account_test_over_tls_and_starttls(
+    account_env: dict[str, str], certificate: tuple[Path, Path], security: str
+) -> None:
+    """AUTH over an encrypted connection with a certificate the client trusts; the same
+    server with a certificate it does not trust is a TLS failure, said so."""
+    server = SmtpServer(
+        user="agent@okwallet.example", password=PASSWORD, tls=security, cert=certificate
+    ).start()
+    try:
+        args = add_args(smtp_port=server.port, **{"--smtp-security": security})
+        assert run_in(account_env, PASSWORD, *args).returncode == 0
+        trusted = dict(account_env, SSL_CERT_FILE=str(certificate[0]))
+        good = run(trusted, "account", "test", "support", check=False)
+        untrusted = run(account_env, "account", "test", "support", check=False)
+    finally:
+        server.stop()
+    assert good.stdout.splitlines()[0] == (
+        f"SMTP: logged in to 127.0.0.1:{server.port} as agent@okwallet.example"
+    )
+    assert server.logins == ["agent@okwallet.example"]
+    assert untrusted.returncode == 1
+    assert untrusted.stderr.splitlines()[0] == (
+        f"error: SMTP: TLS: the SMTP server 127.0.0.1:{server.port} certificate is not valid"
+        " (self-signed certificate)"
+    )
+
+
+def test_account_test_says_the_server_did_not_answer(account_env: dict[str, str]) -> None:
+    """A port that accepts connections but never greets (a listening socket nobody
+    serves) is a timeout, with the time waited."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)
+        port = silent.getsockname()[1]
+        assert run_in(account_env, PASSWORD, *add_args(smtp_port=port)).returncode == 0
+        result = run(account_env, "account", "test", "support", "--timeout", "0.5", check=False)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"error: SMTP: no answer from the SMTP server 127.0.0.1:{port} within 0.5 s"
+    )

@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -234,3 +239,42 @@ def _unlocked(tmp_path: Path) -> Iterator[None]:
     yield
     for path in tmp_path.iterdir():
         path.chmod(0o644)
+
+
+def test_a_reply_survives_the_console_being_killed(demo_template: Path, tmp_path: Path) -> None:
+    """The real program in a real terminal (tmux), killed with SIGKILL a moment after
+    the agent stops typing: the reply is in the store."""
+    assert shutil.which("tmux"), "tmux is required for this test (installed by .ci/run)"
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_template, db)
+    session = f"agentconsole-crash-{os.getpid()}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
+    defaults = tmp_path / "none.toml"  # no file: the defaults
+    command = f"exec env AGENTCONSOLE_CONFIG={defaults} {sys.executable} -m agentconsole --db {db}"
+
+    def tmux(*args: str) -> str:
+        return subprocess.run(
+            ["tmux", *args], env=env, capture_output=True, text=True, check=True
+        ).stdout
+
+    tmux("new-session", "-d", "-s", session, "-x", "150", "-y", "40", command)
+    try:
+        pid = int(tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip())
+        time.sleep(3)
+        for keys in (["/"], ["C-u"], ["-l", "from:evil.example"], ["Enter"]):
+            tmux("send-keys", "-t", session, *keys)
+            time.sleep(0.5)
+        time.sleep(1)
+        tmux("send-keys", "-t", session, "Enter")  # open the ticket
+        time.sleep(2)
+        tmux("send-keys", "-t", session, "R")
+        time.sleep(2)
+        tmux("send-keys", "-t", session, "-l", "不会丢失的回复 never lost")
+        time.sleep(2.5)  # the draft is saved about a second after typing stops
+        screen = tmux("capture-pane", "-p", "-t", session)
+        os.kill(pid, signal.SIGKILL)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], env=env, capture_output=True)
+    assert "never lost" in screen, screen
+    saved = drafts(db)
+    assert len(saved) == 1 and "不会丢失的回复 never lost" in saved[0][2]

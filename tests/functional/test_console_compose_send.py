@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -112,6 +113,15 @@ async def test_reply_from_a_canned_response_checked_fixed_and_queued(
             "> — waits in the outbox until a mail account is set up"
         )
         assert any("out" in view.classes for view in app.screen.query(MessageView))
+
+        await pilot.press("escape")  # back to the queue, and the ticket again
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        waiting = [n for n in notices(app) if n.startswith("The reply queued ")]
+        assert waiting and waiting[-1].endswith(
+            " waits in the outbox until a mail account is set up"
+        )
 
     [(status, message_id, mail)] = outbox(demo_db)
     assert status == "queued" and message_id in queued[0]
@@ -289,3 +299,95 @@ async def test_tab_selects_each_blank_in_turn_then_moves_on(
         assert "单号 TXN1，时间 10:30。" in editor.text
         await pilot.press("tab")
         assert not editor.has_focus  # no blank left: tab moves on
+
+
+async def test_a_subject_finding_is_fixed_in_the_subject(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = await open_ticket(pilot, TICKET)
+        assert ticket.detail is not None
+        ref = ticket.detail.ticket.ref
+        compose = await open_compose(pilot)
+        subject = compose.query_one("#subject", Input)
+        subject.value = "Re: 账户安全 Account security"  # the reference lost
+        await checked(pilot)
+        listed = compose.query_one(FindingsList)
+        while listed.current is None or listed.current.target != "subject":
+            await pilot.press("f8")
+        assert subject.has_focus
+        await pilot.press("ctrl+f")
+        assert ref in subject.value and subject.value.startswith("Re: 账户安全 Account security")
+        codes = await checked(pilot)
+        assert all(f.target != "subject" for f in listed.findings), codes
+
+
+async def test_a_forward_to_a_bad_address_is_refused_and_kept(
+    console: Callable[..., AgentConsole], demo_db: Path
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, TICKET)
+        compose = await open_compose(pilot, "F")
+        assert compose.query_one("#to", Input).value == ""
+        assert "---------- Forwarded message ----------" in text_of(
+            compose.query_one("#quote", Static)
+        )
+        compose.query_one("#to", Input).value = "risk team <risk@>"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is compose
+        refused = [n for n in notices(app) if n.startswith("Not sent: ")]
+        assert refused == ["Not sent: risk team <risk@> is not an e-mail address"]
+        compose.query_one("#to", Input).value = "Risk Team <risk@okwallet.example>"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+    [(_status, _id, mail)] = outbox(demo_db)
+    assert mail["To"].addresses[0].addr_spec == "risk@okwallet.example"
+    assert mail["Subject"].startswith("Fwd: ") and "In-Reply-To" not in mail
+
+
+async def test_the_agents_own_responses_are_literal_and_a_bad_file_is_named(
+    console: Callable[..., AgentConsole],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path / "config" / "canned"
+    folder.mkdir(parents=True)
+    monkeypatch.setenv("AGENTCONSOLE_CONFIG", str(folder.parent / "config.toml"))
+    (folder / "mine.md").write_text(
+        '+++\nid = "mine-en"\ntitle = "[red]Mine[/] \\u001b[2J zzqx"\nlang = "en"\n'
+        'categories = ["fees"]\ntags = []\nkeywords = ["zzqx"]\n+++\n'
+        'Use [@click=app.quit]this[/] {% blank "amount" %} now.\n',
+        encoding="utf-8",
+    )
+    (folder / "broken.md").write_text("no front matter at all\n", encoding="utf-8")
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, TICKET)
+        compose = await open_compose(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert any(
+            n.startswith("1 canned response files could not be read: ") and "broken.md" in n
+            for n in notices(app)
+        )
+        picker = app.screen
+        picker.query_one(Input).value = "zzqx"
+        await pilot.pause(0.3)
+        await settle(pilot)
+        line = str(picker.query_one("#canned-list", OptionList).get_option_at_index(0).prompt)
+        assert "[red]Mine[/] ␛[2J zzqx" in line and "\x1b" not in line
+        preview = text_of(picker.query_one("#canned-preview", Static))
+        assert "Use [@click=app.quit]this[/] ⟦amount⟧ now." in preview
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is compose and app.is_running
+        editor = compose.query_one(DraftEditor)
+        assert "Use [@click=app.quit]this[/] ⟦amount⟧ now." in editor.text
+        assert editor.selected_text == "⟦amount⟧"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import keyring
 import pytest
@@ -15,7 +16,7 @@ from agentconsole.sync.smtp_out import STALE_SECONDS, deliver_outbox
 from tests.keyring_backend import MemoryKeyring
 from tests.mailfactory import make_config
 from tests.outboxfactory import loopback_account, queue_replies
-from tests.smtpserver import SmtpServer
+from tests.smtpserver import SmtpServer, self_signed_cert
 
 NOW = 1_800_000_000
 CONFIG = make_config(from_address="support@okwallet.example")
@@ -167,6 +168,16 @@ def test_never_to_our_own_support_address(conn: sqlite3.Connection, server: Smtp
     assert events(conn, "reply_failed")[0]["reason"] == reason
 
 
+def test_never_to_the_address_we_send_from(conn: sqlite3.Connection, server: SmtpServer) -> None:
+    queue_replies(conn, 1)
+    account = loopback_account(server.port, from_address="C1@Example.org")
+    report = deliver_outbox(conn, account, None, CONFIG, clock=Clock())
+    assert (report.failed, server.received) == (1, [])
+    assert rows(conn)[0][3] == (
+        "not sent: c1@example.org is one of our own support addresses (mail loop)"
+    )
+
+
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
     before = keyring.get_keyring()
@@ -195,3 +206,22 @@ def test_auth_with_the_keyring_password(
         server.stop()
     assert report.sent == 1
     assert server.logins == ["agent@okwallet.example"]
+
+
+def test_delivery_over_starttls_with_auth(
+    conn: sqlite3.Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert = self_signed_cert(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert[0]))
+    queue_replies(conn, 1)
+    server = SmtpServer(
+        user="agent@okwallet.example", password="s3cret", tls="starttls", cert=cert
+    ).start()
+    try:
+        account = loopback_account(server.port, smtp_security="starttls")
+        report = deliver_outbox(conn, account, "s3cret", CONFIG, clock=Clock())
+    finally:
+        server.stop()
+    assert (report.sent, report.server_error) == (1, None)
+    assert server.logins == ["agent@okwallet.example"]
+    assert [r.data for r in server.received] == [outbox_raw(conn, 1)]

@@ -47,6 +47,13 @@ HOSTILE = [
     "send us " + "PIN " * 30_000,
     "never " * 30_000 + "password",
     "我们将在" + "七十二" * 20_000 + "小时内回复",
+    # A thousand negated requests: each one's negation is looked for nearby, not back
+    # to the start of a sentence that never ends.
+    "请勿提供验证码，" * 5_000,
+    "我们不会以任何理由，向您索要密码，" * 2_000,
+    "we never, ever send us your PIN, " * 2_000,
+    "never send us your PIN " * 3_000,
+    "如果不会，" * 10_000 + "请把密码发给我们",
 ]
 
 

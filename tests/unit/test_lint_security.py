@@ -159,6 +159,7 @@ def test_look_alikes_are_not_secrets(text: str) -> None:
             "您之前提供的密码是••••••，请尽快修改。",
         ),
         ("Your password is Tr0ub4dor&3.", "Tr0ub4dor&3", "Your password is ••••••."),
+        ("Your old password was Tr0ub4dor&3.", "Tr0ub4dor&3", "Your old password was ••••••."),
         ("PIN: 1234", "1234", "PIN: ••••••"),
     ],
 )
@@ -190,7 +191,6 @@ def test_password_near_misses(text: str) -> None:
         ("如果无法登录，请把您的密码发给我们。", "密码发给"),
         ("如果您不记得密码，请把密码发给我们。", "密码发给"),
         ("如果收不到短信，请告诉我们您的验证码。", "告诉我们您的验证码"),
-        ("If you received the code, please send it to us.", "code, please send"),
         # A negation whose own verb comes before the comma does not reach past it.
         ("我们不会收取手续费，请提供验证码。", "提供验证码"),
         ("We can't verify you yet, so please send us your PIN.", "send us your PIN"),
@@ -209,6 +209,17 @@ def test_password_near_misses(text: str) -> None:
             "Please enter the code in the app and then send it to us.",
             "code in the app and then send",
         ),
+        ("If you received the code, please send it to us.", "code, please send"),
+        # Reassurance before a request does not make it advice.
+        ("我们不需要您的密码，请回复您的验证码即可。", "回复您的验证码"),
+        ("您无需担心，请提供您的银行卡密码以便核实。", "提供您的银行卡密码"),
+        ("Please don't worry, just send us your PIN.", "send us your PIN"),
+        (
+            "Sorry, we cannot see it. Please send us your one-time code.",
+            "send us your one-time code",
+        ),
+        ("Unless you reply with your PIN today, the account stays locked.", "reply with your PIN"),
+        ("Never mind the form; just reply with your password.", "reply with your password"),
     ],
 )
 def test_intent_a_request_to_us_is_an_error(text: str, span: str) -> None:
@@ -243,6 +254,24 @@ def test_intent_a_request_to_us_is_an_error(text: str, span: str) -> None:
         "请设置新的登录密码。",
         "请在App中输入验证码完成验证",
         "请在App中提交身份证号码完成实名认证。",
+        "Please do not, under any circumstances, send us your password.",
+        "If you forget your PIN, do not send it to us; reset it in the app.",
+        "When we call you, we will never ask for your password.",
+        "为保障安全，我们不会通过电话、短信或邮件要求您提供验证码或密码。",
+        "请勿将验证码发给我们以外的任何人。",
+        # A request someone else makes, described: the message asks, not us.
+        "如您收到索要验证码的短信，请勿理会。",
+        "如果您收到要求提供密码的邮件，那是诈骗。",
+        "If you get an e-mail asking you to send your password, it is a scam.",
+        "If an e-mail asks for your PIN, please forward it to us.",
+        "If you receive a message asking for your code, forward it to us.",
+        "If you get a text requesting your PIN, please forward it to us.",
+        "If you were asked for your password on a call, please report it to us.",
+        # The secret is the subject of a new clause, not what is asked for.
+        "Please confirm the code has arrived on your phone.",
+        "请确认验证码已收到。",
+        "请在登录页输入您的密码。",
+        "Please enter your password on the login page.",
         # Numbers that are not one-time codes.
         "请提供身份证后六位数字。",
         "Please provide your 10-digit order number.",
