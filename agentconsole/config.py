@@ -22,6 +22,7 @@ import platformdirs
 
 from agentconsole.configfile import ConfigValueError, config_values
 from agentconsole.datafiles import data_dir
+from agentconsole.files import FileRefused, read_limited
 
 APP = "agentconsole"
 DATA_DIR = data_dir()
@@ -108,10 +109,15 @@ class Config:
         return address.lower() in self.support_addresses
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A config file is a page of settings; ``--config /dev/zero`` must not be read on."""
+
+
 def _load_toml(path: Path) -> dict[str, Any]:
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_limited(path, MAX_CONFIG_BYTES, "a config file").decode())
+    except FileRefused as exc:
+        raise ConfigError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
     except UnicodeDecodeError as exc:

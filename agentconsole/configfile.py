@@ -166,6 +166,31 @@ def _status_after_reply(value: str) -> str:
     return value
 
 
+def _from_address(value: str) -> str:
+    """One plain address (``support@okwallet.example``), checked now: a wrong one would
+    only show when a reply is built, far from the file and key that set it."""
+    from email.policy import default
+
+    if not value:
+        return value
+    problem = ConfigValueError(
+        f"compose.from_address: {value!r} is not one e-mail address (e.g. support@okwallet.example)"
+    )
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in value):
+        raise problem
+    try:
+        header = default.header_factory("From", value)
+    except Exception:  # the stdlib parser raises on some malformed input ("a@")
+        raise problem from None
+    addresses = list(getattr(header, "addresses", ()))
+    if header.defects or len(addresses) != 1:
+        raise problem
+    [address] = addresses
+    if not address.username or "." not in address.domain or address.display_name:
+        raise problem
+    return value
+
+
 _LINT_SWITCHES = ("error", "warning", "info", "off")
 
 
@@ -203,6 +228,7 @@ _RULES: dict[str, Callable[[Any], Any]] = {
     "views": _views,
     "mailbox.support_addresses": _addresses,
     "compose.status_after_reply": _status_after_reply,
+    "compose.from_address": _from_address,
     "lint.rules": _lint_switches,
     "lint.allowed_domains": _domains,
 }

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from agentconsole.attachments import save_all
 from agentconsole.compose import drafts as draft_store
-from agentconsole.compose.build import new_draft
+from agentconsole.compose.build import new_draft, template_inputs
 from agentconsole.compose.checks import SendResult, lint_draft, send_draft
 from agentconsole.compose.mime import AttachmentFile, check_attachment
 from agentconsole.config import Config
@@ -281,4 +281,4 @@ class ConsoleService:
         conn = self.conn()
         ticket = get_ticket(conn, ticket_id)
         customer = get_customer(conn, ticket.customer_id) if ticket.customer_id else None
-        return ticket, template_values(ticket, customer, self.config)
+        return ticket, template_values(*template_inputs(ticket, customer), self.config)

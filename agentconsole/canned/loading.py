@@ -27,6 +27,7 @@ from pathlib import Path
 from agentconsole.canned.model import LANGS, CannedError, CannedResponse
 from agentconsole.canned.search import sort_key
 from agentconsole.canned.templating import compile_body
+from agentconsole.files import FileRefused, read_limited
 from agentconsole.models import CATEGORIES
 
 FENCE = "+++"
@@ -158,9 +159,9 @@ def read_text(path: Path) -> str:
     """A response file's text (UTF-8, a BOM and CRLF line ends allowed). A file over
     256 KB is not a reply fragment: refused before it is read whole."""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise CannedError(f"larger than {MAX_BYTES // 1024} KB", path=path)
-        text = path.read_bytes().decode("utf-8")
+        text = read_limited(path, MAX_BYTES, "a canned response").decode("utf-8")
+    except FileRefused as exc:
+        raise CannedError(exc.reason, path=path) from None
     except UnicodeDecodeError as exc:
         raise CannedError(f"not UTF-8 (byte {exc.start})", path=path, line=1) from None
     except OSError as exc:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from pathlib import Path
 
 import click
 
 from agentconsole.cli import Context, cli, pass_context
 from agentconsole.cli.output import emit_json, fail
 from agentconsole.config import ConfigError
+from agentconsole.files import FileRefused, read_limited, read_stream
+from agentconsole.limits import MAX_TEXT_BYTES
 from agentconsole.lint import (
     Finding,
     LintContext,
@@ -29,7 +30,13 @@ def _read(source: str) -> str:
     file, or one that is not UTF-8, is bad input (exit 2)."""
     name = "standard input" if source == "-" else source
     try:
-        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        data = (
+            read_stream(sys.stdin.buffer, MAX_TEXT_BYTES, "a reply's text")
+            if source == "-"
+            else read_limited(source, MAX_TEXT_BYTES, "a reply's text")
+        )
+    except FileRefused as exc:
+        fail(str(exc), 2)
     except FileNotFoundError:
         fail(f"{source}: no such file", 2)
     except IsADirectoryError:

@@ -3,18 +3,30 @@ still being written. Read commands: they load neither the console nor the import
 
 from __future__ import annotations
 
+import sqlite3
 import time
 
 import click
 
 from agentconsole.cli import Context, cli, pass_context
 from agentconsole.cli.output import age, cell, counted, emit_json, fail, fail_empty, table
+from agentconsole.config import default_db_path
 from agentconsole.store.drafts import Draft, all_drafts
 from agentconsole.store.outbox import OutboxEntry, list_outbox
 from agentconsole.store.tickets import ticket_refs
 
 WAITS = "waits in the outbox: send it with `agentconsole outbox --deliver` (needs an account)"
 """What ``outbox`` and ``reply`` say of queued mail."""
+
+
+def existing_conn(ctx: Context) -> sqlite3.Connection:
+    """The database, which must exist: a mistyped --db names no mail to list or answer,
+    and must not leave an empty store behind. (Only the default location is created
+    on first use, as for every command.)"""
+    path = ctx.db_path
+    if not path.exists() and path != default_db_path():
+        fail(f"{path}: no such database", 2)
+    return ctx.conn()
 
 
 def _entry_json(entry: OutboxEntry) -> dict[str, object]:
@@ -65,7 +77,7 @@ def outbox_command(ctx: Context, as_json: bool, deliver: bool, account_name: str
         return
     if account_name is not None:
         fail("--account goes with --deliver", 2)
-    entries = list_outbox(ctx.conn())
+    entries = list_outbox(existing_conn(ctx))
     waiting = sum(1 for e in entries if e.status == "queued")
     if as_json:
         emit_json({"outbox": [_entry_json(e) for e in entries], "waiting": waiting})
@@ -122,7 +134,7 @@ def drafts_command(ctx: Context, as_json: bool) -> None:
       agentconsole drafts
       agentconsole drafts --json
     """
-    drafts = all_drafts(ctx.conn())
+    drafts = all_drafts(existing_conn(ctx))
     refs = ticket_refs(ctx.conn(), {d.ticket_id for d in drafts})
     if as_json:
         emit_json({"drafts": [_draft_json(d, refs.get(d.ticket_id, "")) for d in drafts]})

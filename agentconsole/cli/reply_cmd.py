@@ -15,15 +15,17 @@ from pathlib import Path
 import click
 
 from agentconsole.cli import Context, cli, pass_context
-from agentconsole.cli.outbox_cmd import WAITS
+from agentconsole.cli.outbox_cmd import WAITS, existing_conn
 from agentconsole.cli.output import counted, emit_json, fail
 from agentconsole.cli.ticket_arg import ticket_id_of
 from agentconsole.compose.addresses import parse_addresses
-from agentconsole.compose.build import new_draft
+from agentconsole.compose.build import new_draft, template_inputs
 from agentconsole.compose.checks import SendResult, send_draft
-from agentconsole.compose.errors import ComposeError
+from agentconsole.compose.errors import ComposeError, DuplicateReply
 from agentconsole.compose.mime import check_attachment, human_size
 from agentconsole.config import Config
+from agentconsole.files import FileRefused, read_limited, read_stream
+from agentconsole.limits import MAX_TEXT_BYTES
 from agentconsole.lint import Finding
 from agentconsole.store.drafts import Draft
 from agentconsole.store.tickets import TicketNotFound, get_ticket
@@ -33,7 +35,12 @@ from agentconsole.textsafe import safe_line
 def _read_text(source: str) -> str:
     """The reply's text from a file, or from standard input for ``-``."""
     try:
-        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        if source == "-":
+            data = read_stream(sys.stdin.buffer, MAX_TEXT_BYTES, "a reply's text")
+        else:
+            data = read_limited(Path(source).expanduser(), MAX_TEXT_BYTES, "a reply's text")
+    except FileRefused as exc:
+        fail(str(exc), 2)
     except IsADirectoryError:
         fail(f"{source}: is a directory, not a text file", 2)
     except OSError as exc:
@@ -63,7 +70,8 @@ def _canned_text(ctx: Context, ticket_id: int, canned_id: str) -> str:
     except CannedError as exc:
         fail(str(exc), 2)
     try:  # the response file's fault, not the command's: exit 1, as canned render
-        return render(response, template_values(ticket, customer, ctx.config)).text
+        values = template_values(*template_inputs(ticket, customer), ctx.config)
+        return render(response, values).text
     except CannedError as exc:
         fail(str(exc))
 
@@ -169,6 +177,9 @@ def _draft(
     metavar="REASON",
     help="Send despite error findings; REASON is recorded on the ticket.",
 )
+@click.option(
+    "--again", is_flag=True, help="Queue it even if the same reply was queued minutes ago."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @pass_context
 def reply_command(
@@ -181,6 +192,7 @@ def reply_command(
     cc: tuple[str, ...],
     attach: tuple[str, ...],
     override_lint: str | None,
+    again: bool,
     as_json: bool,
 ) -> None:
     """Reply to ticket REF: the text from --file, standard input (-) or --canned,
@@ -191,8 +203,11 @@ def reply_command(
     when one is an error, unless --override-lint REASON says why it must go anyway.
     Otherwise it is stored on the ticket, queued in the outbox, and its Message-ID
     printed. --note adds an internal note instead (never sent, not linted).
+    The same words queued on the ticket in the last 10 minutes are refused (exit 1)
+    unless --again says they must go twice.
     Exits 2 on bad input (unknown ticket, unreadable file, bad address, unknown
-    canned response).
+    canned response, an empty reply or override reason, a mail over 25 MB or 50
+    recipients).
 
     \b
     Examples:
@@ -208,7 +223,7 @@ def reply_command(
         fail("give --file F or -, not both", 2)
     if note and cc:
         fail("a note is never sent: --cc does not go with --note", 2)
-    conn = ctx.conn()
+    conn = existing_conn(ctx)
     ticket_id = ticket_id_of(conn, ref, missing=2)
     try:
         ticket = get_ticket(conn, ticket_id)
@@ -219,8 +234,15 @@ def reply_command(
     draft = _draft(ctx, ticket_id, text, note, cc, files)
     try:
         result = send_draft(
-            conn, draft, ctx.config, actor=ctx.config.agent, override_reason=override_lint
+            conn,
+            draft,
+            ctx.config,
+            actor=ctx.config.agent,
+            override_reason=override_lint,
+            again=again,
         )
+    except DuplicateReply as exc:
+        fail(str(exc), 1)
     except ComposeError as exc:
         fail(str(exc), 2)
     _report(result, draft, ticket.ref, as_json)

@@ -12,16 +12,16 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from agentconsole.compose.addresses import formatted, header_text
+from agentconsole.compose.addresses import body_text, formatted, header_text
 from agentconsole.compose.errors import ComposeError
 from agentconsole.config import Config
 from agentconsole.lint import detect_language
 from agentconsole.mail.quoting import own_text
 from agentconsole.mask import mask_sensitive
-from agentconsole.models import Ticket
+from agentconsole.models import Customer, Ticket
 from agentconsole.store.compose_reads import (
     ThreadMessage,
     message_to_answer,
@@ -85,6 +85,23 @@ def customer_name(ticket: Ticket, answered: ThreadMessage | None) -> str:
         if clean and "@" not in clean:
             return clean
     return ""
+
+
+def template_inputs(ticket: Ticket, customer: Customer | None) -> tuple[Ticket, Customer | None]:
+    """The ticket and customer a canned response is rendered from, with the names and
+    the subject on one line and their control characters gone, as the greeting shows
+    them: a customer named with a line break or a terminal escape must not put it in
+    the reply's body through ``{{ customer.name }}``."""
+    clean = replace(
+        ticket,
+        customer_name=customer_name(ticket, None),
+        subject=header_text(ticket.subject),
+    )
+    if customer is None:
+        return clean, None
+    return clean, replace(
+        customer, name=customer_name(replace(ticket, customer_name=customer.name), None)
+    )
 
 
 def greeting_for(ticket: Ticket, answered: ThreadMessage | None) -> Greeting:
@@ -159,6 +176,29 @@ def written_part(body: str) -> str:
     return body[: found.start()] if found else body
 
 
+_OWN_GREETING_MAX = 80
+"""A first paragraph longer than this is the agent's words, not a greeting line."""
+
+
+def agent_text(body: str, config: Config) -> str:
+    """What the agent wrote in a reply's body: the written part (above the quote)
+    without a greeting line of its own at the top and the signature at the bottom. A
+    reply where this is blank says nothing; two replies where it is equal say the same."""
+    text = written_part(body).strip()
+    first, _, rest = text.partition("\n\n")
+    if (
+        _GREETING.match(first)
+        and "\n" not in first
+        and len(first) <= _OWN_GREETING_MAX
+        and first.rstrip()[-1:] in (",", "，", ":", "：")
+    ):
+        text = rest.strip()
+    sign = signature(config).strip()
+    if sign and text.endswith(sign):
+        text = text[: -len(sign)].strip()
+    return text
+
+
 def reply_body(text: str, *, greeting: Greeting | None, sign: str | None, quote: str | None) -> str:
     """Greeting, the agent's text (an empty paragraph to type in when there is none),
     signature and quote, a blank line apart. A text that starts with its own greeting
@@ -223,7 +263,7 @@ def new_draft(
     if mode not in MODES:
         raise ComposeError(f"unknown draft mode {mode!r} (one of: {', '.join(MODES)})")
     ticket = get_ticket(conn, ticket_id)
-    text = canned_text or ""
+    text = body_text(canned_text or "")
     now = int(time.time())
     if mode == "note":
         return Draft(

@@ -10,7 +10,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from agentconsole.compose.build import greeting_for, written_part
+from agentconsole.compose.addresses import is_blank
+from agentconsole.compose.build import agent_text, greeting_for, written_part
+from agentconsole.compose.errors import ComposeError
 from agentconsole.compose.send import record_draft
 from agentconsole.config import Config
 from agentconsole.domain.outgoing import Override
@@ -18,6 +20,9 @@ from agentconsole.lint import Finding, LintContext, RuleSet, has_blocking, lint_
 from agentconsole.store.compose_reads import thread_message
 from agentconsole.store.drafts import Draft
 from agentconsole.store.tickets import get_ticket
+
+EMPTY = "nothing to send: the reply is empty"
+EMPTY_REASON = "the override reason is empty"
 
 
 @dataclass(frozen=True)
@@ -76,9 +81,19 @@ def send_draft(
     actor: str,
     override_reason: str | None,
     rules: RuleSet | None = None,
+    again: bool = False,
 ) -> SendResult:
     """Lint the draft, then queue it (a note: store it) unless an error finding blocks
-    it and no reason overrides it; blocked, nothing is written."""
+    it and no reason overrides it; blocked, nothing is written. ComposeError when the
+    agent wrote nothing (a greeting and a signature are not a reply), when the
+    override's reason is blank, or when the same reply was just queued
+    (:class:`DuplicateReply`, unless ``again``)."""
+    if override_reason is not None and is_blank(override_reason):
+        raise ComposeError(EMPTY_REASON)
+    if draft.mode == "note" and is_blank(draft.body):
+        raise ComposeError(EMPTY)
+    if draft.mode in ("reply", "reply_all") and is_blank(agent_text(draft.body, config)):
+        raise ComposeError(EMPTY)
     findings = lint_draft(draft, conn, config, rules)
     reason = (override_reason or "").strip()
     blocked = has_blocking(findings)
@@ -88,5 +103,5 @@ def send_draft(
     if blocked:
         codes = tuple(dict.fromkeys(f.code for f in findings if f.severity == "error"))
         override = Override(reason, codes)
-    done = record_draft(conn, draft, config, actor=actor, override=override)
+    done = record_draft(conn, draft, config, actor=actor, override=override, again=again)
     return SendResult(list(findings), done.queued, done.message_id, done.outbox_id, done.stored_id)

@@ -25,15 +25,14 @@ from email.parser import BytesHeaderParser
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from agentconsole.compose.addresses import address_list, header_text, parse_address
+from agentconsole.compose.addresses import address_list, body_text, header_text, parse_address
 from agentconsole.compose.errors import ComposeError
+from agentconsole.files import FileRefused, read_limited, regular_size, size_text
+from agentconsole.limits import MAX_ATTACHMENT_BYTES, MAX_MAIL_BYTES, MAX_RECIPIENTS
 
 MAX_REFERENCES = 20
 """References kept from the answered message (RFC 5322 suggests trimming the middle;
 mail programs need the first and the last few to thread)."""
-MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
-"""What common mail servers accept for a whole message; a bigger file is refused here
-rather than bounced later."""
 _MSGID = re.compile(r"<[^<>\s]+>")
 
 
@@ -65,29 +64,34 @@ class Outgoing:
 
 def check_attachment(path_text: str) -> AttachmentFile:
     """The file at ``path_text`` if it can be attached; ComposeError naming it if it is
-    missing, a directory, unreadable or too large. Never a silent skip."""
+    missing, a directory, not a regular file (a device, a pipe), unreadable, empty or
+    too large. Never a silent skip."""
     path = Path(path_text).expanduser()
     try:
-        if path.is_dir():
-            raise ComposeError(f"{path}: is a directory, not a file to attach")
-        size = path.stat().st_size
-        with open(path, "rb"):
-            pass
-    except ComposeError:
-        raise
+        size = regular_size(path, MAX_ATTACHMENT_BYTES, "an attachment")
+    except FileRefused as exc:
+        raise ComposeError(str(exc)) from None
     except FileNotFoundError:
         raise ComposeError(f"{path}: no such file to attach") from None
+    except IsADirectoryError:
+        raise ComposeError(f"{path}: is a directory, not a file to attach") from None
     except OSError as exc:
         raise ComposeError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ComposeError(
-            f"{path}: {human_size(size)} is too large to send (at most"
-            f" {human_size(MAX_ATTACHMENT_BYTES)})"
-        )
+    if size == 0:
+        raise ComposeError(f"{path}: is empty, nothing to attach")
     kind, encoding = mimetypes.guess_type(path.name)
     if kind is None or encoding is not None:
         kind = "application/octet-stream"
     return AttachmentFile(path, path.name, size, kind)
+
+
+def check_mail_size(size: int) -> None:
+    """ComposeError when a mail of ``size`` bytes is more than servers accept."""
+    if size > MAX_MAIL_BYTES:
+        raise ComposeError(
+            f"the mail is too large to send: {human_size(size)} with its attachments"
+            f" (at most {size_text(MAX_MAIL_BYTES)} in all)"
+        )
 
 
 def human_size(size: int) -> str:
@@ -101,7 +105,9 @@ def human_size(size: int) -> str:
 
 def _read(attachment: AttachmentFile) -> bytes:
     try:
-        return attachment.path.read_bytes()
+        return read_limited(attachment.path, MAX_ATTACHMENT_BYTES, "an attachment")
+    except FileRefused as exc:
+        raise ComposeError(str(exc)) from None
     except OSError as exc:
         raise ComposeError(f"{attachment.path}: cannot be read ({exc.strerror or exc})") from None
 
@@ -152,7 +158,13 @@ def build_email(
     sender = parse_address(mail.from_addr)
     to = address_list(mail.to)
     cc = address_list(mail.cc)
+    if len(to) + len(cc) > MAX_RECIPIENTS:
+        raise ComposeError(
+            f"too many recipients: {len(to) + len(cc)} in To and Cc"
+            f" (at most {MAX_RECIPIENTS} in one reply)"
+        )
     attachments = [check_attachment(path) for path in mail.attachments]
+    check_mail_size(len(mail.body.encode()) + sum(a.size for a in attachments))
     message = EmailMessage(policy=policy.SMTP)
     message["From"] = Address(
         display_name=header_text(mail.from_name), username=sender.username, domain=sender.domain
@@ -170,7 +182,8 @@ def build_email(
     if mail.references:
         message["References"] = " ".join(_one_id(ref) for ref in mail.references)
     # 7-bit clean on the wire: some relays and Sent folders still mangle 8-bit bodies.
-    message.set_content(mail.body, cte="quoted-printable" if mail.body.isascii() else "base64")
+    body = body_text(mail.body)
+    message.set_content(body, cte="quoted-printable" if body.isascii() else "base64")
     for attachment in attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
         message.add_attachment(

@@ -10,16 +10,20 @@ not a second reply. Recording it is the domain's
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 import zlib
 from dataclasses import dataclass, replace
 
-from agentconsole.compose.errors import ComposeError
+from agentconsole.compose.addresses import address_list
+from agentconsole.compose.build import agent_text
+from agentconsole.compose.errors import ComposeError, DuplicateReply
 from agentconsole.compose.mime import (
     Outgoing,
     answered_ids,
     build_email,
+    check_mail_size,
     email_bytes,
     thread_references,
 )
@@ -28,10 +32,16 @@ from agentconsole.domain.outgoing import OutgoingMessage, Override, add_note, qu
 from agentconsole.ingest.message_insert import attachment_rows, message_row, search_text
 from agentconsole.ingest.prepare import prepare
 from agentconsole.mail.sources import Provenance
+from agentconsole.store.compose_reads import thread_message
+from agentconsole.store.db import write_txn
 from agentconsole.store.drafts import MODES, Draft
 from agentconsole.store.messages import MessageNotFound, raw_message
+from agentconsole.store.outbox import ticket_outbox
 from agentconsole.store.ticket_rows import ticket_customer
+from agentconsole.store.tickets import get_ticket
 
+DUPLICATE_WINDOW = 600
+"""Seconds in which the same words queued again on a ticket are taken for a mistake."""
 SOURCE = "compose"
 """The ``source`` of a message written in agentconsole (an import names its file)."""
 
@@ -73,6 +83,13 @@ def _threading(conn: sqlite3.Connection, draft: Draft) -> tuple[str | None, tupl
     return answered, thread_references(answered, refs)
 
 
+def _pairs(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(name, address) of each recipient as the mail's header has it: the import's
+    reading of the header lower-cases whole addresses, but the part before @ may be
+    case-sensitive, and the outbox sends to these."""
+    return [(a.display_name, a.addr_spec) for a in address_list(values)]
+
+
 def outgoing_message(
     conn: sqlite3.Connection, draft: Draft, config: Config, *, now: int | None = None
 ) -> OutgoingMessage:
@@ -97,6 +114,7 @@ def outgoing_message(
     )
     message = build_email(mail, now=now)
     raw = email_bytes(message)
+    check_mail_size(len(raw))
     prepared = prepare(raw, Provenance("eml", path=SOURCE), config.identifier_patterns)
     parsed = prepared.parsed
     if parsed.status == "quarantined":  # our own bytes: never expected, never stored so
@@ -111,7 +129,14 @@ def outgoing_message(
         detail=f"written by {config.agent}",
         now=int(time.time() if now is None else now),
     )
-    row = replace(row, source=SOURCE, direction="note" if draft.mode == "note" else "out")
+    to, cc = _pairs(mail.to), _pairs(mail.cc)
+    row = replace(
+        row,
+        source=SOURCE,
+        direction="note" if draft.mode == "note" else "out",
+        to_json=json.dumps(to, ensure_ascii=False),
+        cc_json=json.dumps(cc, ensure_ascii=False),
+    )
     if prepared.large_raw is not None:
         prepared.large_raw.file.close()
     return OutgoingMessage(
@@ -122,8 +147,38 @@ def outgoing_message(
         search=search_text(prepared),
         attachments=tuple(attachment_rows(prepared)),
         named_ids=tuple(dict.fromkeys([*parsed.in_reply_to, *parsed.references])),
-        recipients=tuple(a for _, a in [*parsed.to, *parsed.cc]),
+        recipients=tuple(a for _, a in [*to, *cc]),
     )
+
+
+def _ago(seconds: int) -> str:
+    minutes = max(0, seconds) // 60
+    if minutes == 0:
+        return "less than a minute ago"
+    return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+
+
+def check_not_duplicate(
+    conn: sqlite3.Connection, message: OutgoingMessage, config: Config, now: int
+) -> None:
+    """DuplicateReply when a reply with the same written words (greeting, signature
+    and quote aside) was queued on the ticket in the last :data:`DUPLICATE_WINDOW`
+    seconds. Run inside the write transaction that queues, so that of several
+    commands run at once exactly one queues."""
+    ticket_id = message.row.ticket_id
+    if ticket_id is None:
+        return
+    words = agent_text(message.row.body_text, config)
+    for entry in reversed(ticket_outbox(conn, ticket_id)):
+        if entry.queued_at < now - DUPLICATE_WINDOW:
+            break
+        earlier = thread_message(conn, entry.message_id)
+        if agent_text(earlier.body_text, config) == words:
+            ref = get_ticket(conn, ticket_id).ref
+            raise DuplicateReply(
+                f"an identical reply to {ref} was queued {_ago(now - entry.queued_at)}"
+                f" ({entry.rfc_message_id}); send it again with --again"
+            )
 
 
 def record_draft(
@@ -133,22 +188,27 @@ def record_draft(
     *,
     actor: str,
     override: Override | None = None,
+    again: bool = False,
 ) -> Recorded:
     """Store the draft on its ticket: a note is added, a reply queued (the linter's
-    verdict is the caller's, :func:`agentconsole.compose.send_draft`)."""
+    verdict is the caller's, :func:`agentconsole.compose.send_draft`). DuplicateReply
+    when the same reply was just queued, unless ``again``."""
     now = int(time.time())
     message = outgoing_message(conn, draft, config, now=now)
     if draft.mode == "note":
         stored = add_note(conn, draft.ticket_id, message, actor=actor, draft_id=draft.id, now=now)
         return Recorded(stored)
-    queued = queue_reply(
-        conn,
-        draft.ticket_id,
-        message,
-        actor=actor,
-        status_after=config.status_after_reply,
-        draft_id=draft.id,
-        override=override,
-        now=now,
-    )
+    with write_txn(conn):  # BEGIN IMMEDIATE: the check and the queueing are one
+        if not again:
+            check_not_duplicate(conn, message, config, now)
+        queued = queue_reply(
+            conn,
+            draft.ticket_id,
+            message,
+            actor=actor,
+            status_after=config.status_after_reply,
+            draft_id=draft.id,
+            override=override,
+            now=now,
+        )
     return Recorded(queued.message_id, message.rfc_message_id, queued.outbox_id)

@@ -391,3 +391,20 @@ async def test_the_agents_own_responses_are_literal_and_a_bad_file_is_named(
         editor = compose.query_one(DraftEditor)
         assert "Use [@click=app.quit]this[/] ⟦amount⟧ now." in editor.text
         assert editor.selected_text == "⟦amount⟧"
+
+
+async def test_an_empty_reply_is_refused_and_kept(
+    console: Callable[..., AgentConsole], demo_db: Path
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, TICKET)
+        compose = await open_compose(pilot)
+        await pilot.press(*"   ")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is compose
+        refused = [n for n in notices(app) if n.startswith("Not sent: ")]
+        assert refused == ["Not sent: nothing to send: the reply is empty"]
+    assert outbox(demo_db) == []

@@ -123,7 +123,10 @@ def test_the_status_after_a_reply_follows_the_config(conn: sqlite3.Connection, t
     for setting, expected in (("unchanged", "new"), ("solved", "solved")):
         config = make_config(status_after_reply=setting)
         record_draft(
-            conn, new_draft(conn, ticket, "reply", config, canned_text="x"), config, actor="lin"
+            conn,
+            new_draft(conn, ticket, "reply", config, canned_text=f"x {setting}"),
+            config,
+            actor="lin",
         )
         assert get_ticket(conn, ticket).status == expected
     assert get_ticket(conn, ticket).solved_at is not None
@@ -240,9 +243,11 @@ def test_a_blocked_send_changes_nothing_and_an_override_is_recorded(
     before, state = counts(conn), get_ticket(conn, ticket)
     findings = lint_draft(draft, conn, config)
     assert "AC201" in [f.code for f in findings if f.severity == "error"]
-    for reason in (None, "", "   "):
-        blocked = send_draft(conn, draft, config, actor="lin", override_reason=reason)
-        assert (blocked.queued, blocked.stored_id, blocked.findings) == (False, None, findings)
+    blocked = send_draft(conn, draft, config, actor="lin", override_reason=None)
+    assert (blocked.queued, blocked.stored_id, blocked.findings) == (False, None, findings)
+    for reason in ("", "   ", "\u200b"):
+        with pytest.raises(ComposeError, match="^the override reason is empty$"):
+            send_draft(conn, draft, config, actor="lin", override_reason=reason)
     assert counts(conn) == before and get_ticket(conn, ticket) == state
     sent = send_draft(conn, draft, config, actor="lin", override_reason="customer asked")
     assert sent.queued and sent.findings == findings
@@ -258,3 +263,13 @@ def test_a_note_is_never_linted(conn: sqlite3.Connection, ticket: int) -> None:
     draft = new_draft(conn, ticket, "note", config, canned_text="请提供验证码 (客户原话)")
     assert lint_draft(draft, conn, config) == []
     assert send_draft(conn, draft, config, actor="lin", override_reason=None).stored_id == 2
+
+
+def test_the_core_refuses_an_empty_reply_or_note(conn: sqlite3.Connection, ticket: int) -> None:
+    config = make_config()
+    before = counts(conn)
+    for mode, text in (("reply", ""), ("reply", " \n\u200b"), ("note", "\t\n")):
+        draft = new_draft(conn, ticket, mode, config, canned_text=text)
+        with pytest.raises(ComposeError, match="^nothing to send: the reply is empty$"):
+            send_draft(conn, draft, config, actor="lin", override_reason=None)
+    assert counts(conn) == before

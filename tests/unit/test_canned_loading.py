@@ -191,5 +191,5 @@ def test_a_folder_named_like_a_file_and_a_huge_file_are_reported(tmp_path: Path)
     assert [r.id for r in loaded] == ["ok"]
     assert [str(p) for p in problems] == [
         f"{tmp_path}/dir.md: cannot be read (Is a directory)",
-        f"{tmp_path}/huge.md: larger than 256 KB",
+        f"{tmp_path}/huge.md: larger than 256 KB, the limit for a canned response",
     ]
