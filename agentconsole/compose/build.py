@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 from agentconsole.compose.addresses import formatted, header_text
 from agentconsole.compose.errors import ComposeError
 from agentconsole.config import Config
-from agentconsole.lint import detect_language
+from agentconsole.lint.context import customer_name, customer_sample
+from agentconsole.lint.context import reply_language as reply_language  # the canned picker's
 from agentconsole.mail.quoting import own_text
 from agentconsole.mask import mask_sensitive
 from agentconsole.models import Ticket
@@ -46,8 +47,6 @@ _QUOTE_START = re.compile(
     r"^(?:On .{5,200} wrote:|在.{2,100}写道[:：]|---------- Forwarded message ----------)$",
     re.MULTILINE,
 )
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,38 +63,13 @@ class Greeting:
         return f"Dear {self.name}," if self.name else "Dear customer,"
 
 
-def reply_language(text: str) -> str:
-    """``zh`` or ``en``: the linter's verdict on the customer's text; a mixed one goes
-    to the language with more of it (a Chinese character weighed against two Latin
-    letters, as the linter weighs them)."""
-    detected = detect_language(text)
-    if detected != "mixed":
-        return detected
-    return "zh" if len(_CJK.findall(text)) * 2 >= len(_LATIN.findall(text)) else "en"
-
-
-def customer_name(ticket: Ticket, answered: ThreadMessage | None) -> str:
-    """The customer's whole name as they are known: the customer record's, else the
-    name on their mail; never an address, never split."""
-    candidates = [ticket.customer_name]
-    if answered is not None and answered.direction == "in":
-        candidates.append(answered.from_name)
-    for name in candidates:
-        clean = header_text(name).strip("\"' ")
-        if clean and "@" not in clean:
-            return clean
-    return ""
-
-
 def greeting_for(ticket: Ticket, answered: ThreadMessage | None) -> Greeting:
     """The greeting in the language of the customer's last message (without what it
-    quotes), or of their name when there is no message from them."""
-    name = customer_name(ticket, answered)
-    if answered is not None and answered.direction == "in":
-        sample = own_text(answered.body_text) or answered.subject
-    else:
-        sample = name or ticket.subject
-    return Greeting(name, reply_language(sample))
+    quotes), or of their name when there is no message from them; to the
+    customer by name unless the name is unfit to greet by (:func:`greeting_name`)."""
+    return Greeting(
+        customer_name(ticket, answered), reply_language(customer_sample(ticket, answered))
+    )
 
 
 def reply_subject(subject: str, ref: str, mode: str) -> str:
