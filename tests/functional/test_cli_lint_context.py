@@ -150,3 +150,13 @@ def test_ac602_messages_and_the_target_from_the_config(env: dict[str, str], tmp_
     result = run(env, "lint", _file(tmp_path, PROMISE_ZH), check=False)
     assert result.returncode == 2
     assert result.stderr == (f"error: {config}: lint.reply_target_hours must be 1 to 8760, not 0\n")
+
+
+def test_readme_canned_reply_ends_with_a_closing_and_no_ac103(env: dict[str, str]) -> None:
+    result = run(env, "reply", MIXED_REF, "--canned", "transaction-details-zh", "--json")
+    replied = json.loads(result.stdout)
+    assert (replied["queued"], replied["findings"]) == (True, [])
+    assert "收到后我们会马上为您核查。\n\n祝好！\nlin\nOKWallet 客服\n\n在 " in replied["body"]
+    result = run(env, "reply", MIXED_REF, "--canned", "transaction-details-zh")
+    assert result.stderr == ""
+    assert result.stdout.startswith("queued <")
