@@ -82,6 +82,9 @@ class Config:
         default=("okwallet.example",), metadata={"key": "lint.allowed_domains"}
     )
     lint_rules: dict[str, str] = field(default_factory=dict, metadata={"key": "lint.rules"})
+    # The first-response target a reply may promise (AC602) until tickets carry SLA
+    # policies: mail is answered within 24 hours.
+    reply_target_hours: int = field(default=24, metadata={"key": "lint.reply_target_hours"})
     # Words added to the linter's lists ("blame" = ["..."]); see data/lint/*.toml.
     lint_words: dict[str, tuple[str, ...]] = field(
         default_factory=dict, metadata={"key": "lint.words"}

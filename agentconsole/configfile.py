@@ -221,6 +221,18 @@ def _domains(value: tuple[str, ...]) -> tuple[str, ...]:
     return domains
 
 
+MAX_TARGET_HOURS = 24 * 365
+"""A year: a longer reply target is surely a typo."""
+
+
+def _target_hours(value: int) -> int:
+    if not 1 <= value <= MAX_TARGET_HOURS:
+        raise ConfigValueError(
+            f"lint.reply_target_hours must be 1 to {MAX_TARGET_HOURS}, not {value}"
+        )
+    return value
+
+
 # Rules beyond the type, by key.
 _RULES: dict[str, Callable[[Any], Any]] = {
     "keymap": _keymap,
@@ -231,6 +243,7 @@ _RULES: dict[str, Callable[[Any], Any]] = {
     "compose.from_address": _from_address,
     "lint.rules": _lint_switches,
     "lint.allowed_domains": _domains,
+    "lint.reply_target_hours": _target_hours,
 }
 
 

@@ -52,7 +52,7 @@ def _read(source: str) -> str:
 def _ticket_context(ctx: Context, ref: str, subject: str | None, attachments: bool) -> LintContext:
     from agentconsole.cli.ticket_arg import ticket_id_of
     from agentconsole.lint.context import ticket_context
-    from agentconsole.store.messages import ticket_messages
+    from agentconsole.store.compose_reads import message_to_answer
     from agentconsole.store.tickets import TicketNotFound, get_ticket
 
     conn = ctx.conn()
@@ -60,9 +60,9 @@ def _ticket_context(ctx: Context, ref: str, subject: str | None, attachments: bo
         ticket = get_ticket(conn, ticket_id_of(conn, ref, missing=2))
     except TicketNotFound as exc:
         fail(str(exc), 2)
-    messages = ticket_messages(conn, ticket.id)
+    answered = message_to_answer(conn, ticket.id)
     return ticket_context(
-        ticket, messages, ctx.config, subject=subject, has_attachments=attachments
+        ticket, answered, ctx.config, subject=subject, has_attachments=attachments
     )
 
 
@@ -115,7 +115,10 @@ def lint_command(
         context = _ticket_context(ctx, ref, subject, attachments)
     else:
         context = LintContext(
-            subject=subject, has_attachments=attachments, allowed_domains=ctx.config.allowed_domains
+            subject=subject,
+            has_attachments=attachments,
+            first_response_hours=float(ctx.config.reply_target_hours),
+            allowed_domains=ctx.config.allowed_domains,
         )
     if customer_name is not None:
         context = dataclasses.replace(context, customer_name=customer_name)

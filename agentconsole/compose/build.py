@@ -17,8 +17,12 @@ from datetime import UTC, datetime
 
 from agentconsole.compose.addresses import body_text, formatted, header_text
 from agentconsole.compose.errors import ComposeError
-from agentconsole.config import Config
-from agentconsole.lint import detect_language
+from agentconsole.config import Config, ConfigError
+from agentconsole.lint import detect_language, load_rules
+from agentconsole.lint.context import customer_name, customer_sample
+from agentconsole.lint.context import reply_language as reply_language  # the canned picker's
+from agentconsole.lint.courtesy import CourtesyChecker
+from agentconsole.lint.engine import default_rules
 from agentconsole.mail.quoting import own_text
 from agentconsole.mask import mask_sensitive
 from agentconsole.models import Customer, Ticket
@@ -30,8 +34,13 @@ from agentconsole.store.compose_reads import (
 from agentconsole.store.drafts import MODES, Draft
 from agentconsole.store.tickets import get_ticket
 
-COMPANY = "OKWallet Support"
-"""The second line of the default signature."""
+TEAM = {"en": "OKWallet Support", "zh": "OKWallet 客服"}
+"""The last line of the default signature, by the reply's language."""
+CLOSING = {"en": "Kind regards,", "zh": "祝好！"}
+"""The default signature's first line."""
+_SIGNATURE_LINES = 2
+"""AC103 reads a reply's last four lines; the default signature's name and team lines
+below the agent's text leave two of them to the text."""
 
 _PREFIX = re.compile(
     r"^\s*(?:(?:re|fwd?|aw|sv|antw|wg)\s*(?:\[\d+\])?\s*[:：]|"
@@ -46,8 +55,6 @@ _QUOTE_START = re.compile(
     r"^(?:On .{5,200} wrote:|在.{2,100}写道[:：]|---------- Forwarded message ----------)$",
     re.MULTILINE,
 )
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,29 +69,6 @@ class Greeting:
         if self.lang == "zh":
             return f"您好，{self.name}：" if self.name else "您好："
         return f"Dear {self.name}," if self.name else "Dear customer,"
-
-
-def reply_language(text: str) -> str:
-    """``zh`` or ``en``: the linter's verdict on the customer's text; a mixed one goes
-    to the language with more of it (a Chinese character weighed against two Latin
-    letters, as the linter weighs them)."""
-    detected = detect_language(text)
-    if detected != "mixed":
-        return detected
-    return "zh" if len(_CJK.findall(text)) * 2 >= len(_LATIN.findall(text)) else "en"
-
-
-def customer_name(ticket: Ticket, answered: ThreadMessage | None) -> str:
-    """The customer's whole name as they are known: the customer record's, else the
-    name on their mail; never an address, never split."""
-    candidates = [ticket.customer_name]
-    if answered is not None and answered.direction == "in":
-        candidates.append(answered.from_name)
-    for name in candidates:
-        clean = header_text(name).strip("\"' ")
-        if clean and "@" not in clean:
-            return clean
-    return ""
 
 
 def template_inputs(ticket: Ticket, customer: Customer | None) -> tuple[Ticket, Customer | None]:
@@ -106,13 +90,11 @@ def template_inputs(ticket: Ticket, customer: Customer | None) -> tuple[Ticket, 
 
 def greeting_for(ticket: Ticket, answered: ThreadMessage | None) -> Greeting:
     """The greeting in the language of the customer's last message (without what it
-    quotes), or of their name when there is no message from them."""
-    name = customer_name(ticket, answered)
-    if answered is not None and answered.direction == "in":
-        sample = own_text(answered.body_text) or answered.subject
-    else:
-        sample = name or ticket.subject
-    return Greeting(name, reply_language(sample))
+    quotes), or of their name when there is no message from them; to the
+    customer by name unless the name is unfit to greet by (:func:`greeting_name`)."""
+    return Greeting(
+        customer_name(ticket, answered), reply_language(customer_sample(ticket, answered))
+    )
 
 
 def reply_subject(subject: str, ref: str, mode: str) -> str:
@@ -130,11 +112,26 @@ def reply_subject(subject: str, ref: str, mode: str) -> str:
     return ("Fwd: " if mode == "forward" else "Re: ") + base
 
 
-def signature(config: Config) -> str:
-    """The configured signature, else the agent's name and the company's."""
+def signature(config: Config, lang: str) -> str:
+    """The configured signature, else the agent's name and the team's (in the reply's
+    language)."""
     if config.signature.strip():
         return config.signature.strip("\n")
-    return f"{config.agent_name or config.agent}\n{COMPANY}"
+    return f"{config.agent_name or config.agent}\n{TEAM[lang]}"
+
+
+def closing(config: Config, lang: str, text: str) -> str:
+    """The closing line above the default signature ("Kind regards," / "祝好！"), so
+    that a reply ends as AC103 wants; "" when the agent's text already ends with thanks
+    or a closing of its own, or the configured signature is the agent's own ending."""
+    if config.signature.strip():
+        return ""
+    try:
+        rules = load_rules(config)
+    except ConfigError:  # the lint config is refused when the draft is linted
+        rules = default_rules()
+    courtesy = next(c for c in rules.checkers if isinstance(c, CourtesyChecker))
+    return "" if courtesy.closes(text, _SIGNATURE_LINES) else CLOSING[lang]
 
 
 def _stamp(date: int | None) -> str:
@@ -199,18 +196,25 @@ def agent_text(body: str, config: Config) -> str:
     return text
 
 
-def reply_body(text: str, *, greeting: Greeting | None, sign: str | None, quote: str | None) -> str:
+def reply_body(
+    text: str,
+    *,
+    greeting: Greeting | None,
+    sign: str | None,
+    quote: str | None,
+    closing: str = "",
+) -> str:
     """Greeting, the agent's text (an empty paragraph to type in when there is none),
-    signature and quote, a blank line apart. A text that starts with its own greeting
-    (a canned response usually does) or already carries the signature is not given
-    another."""
+    the closing line over the signature, and the quote, a blank line apart. A text that
+    starts with its own greeting (a canned response usually does) or already carries
+    the signature is not given another."""
     text = text.strip("\n")
     parts: list[str] = []
     if greeting is not None and not _GREETING.match(text):
         parts.append(greeting.line)
     parts.append(text)
     if sign and sign.strip() not in text:
-        parts.append(sign)
+        parts.append(f"{closing}\n{sign}" if closing else sign)
     body = "\n\n".join(parts) + "\n"
     if quote:
         body += "\n" + quote + "\n"
@@ -275,17 +279,23 @@ def new_draft(
     subject = reply_subject(
         ticket.subject or (answered.subject if answered else ""), ticket.ref, mode
     )
+    greeting = greeting_for(ticket, answered)
+    written = detect_language(text) if text.strip() else "mixed"
+    lang = written if written in ("zh", "en") else greeting.lang  # the reply's language
+    sign = signature(config, lang)
     if mode == "forward":
         body = reply_body(
-            text,
-            greeting=None,
-            sign=signature(config),
-            quote=forwarded(answered) if answered else None,
+            text, greeting=None, sign=sign, quote=forwarded(answered) if answered else None
         )
     else:
-        greeting = greeting_for(ticket, answered)
         quote = quoted(answered, greeting.lang) if answered and answered.direction == "in" else None
-        body = reply_body(text, greeting=greeting, sign=signature(config), quote=quote)
+        body = reply_body(
+            text,
+            greeting=greeting,
+            sign=sign,
+            quote=quote,
+            closing=closing(config, lang, text),
+        )
     return Draft(
         id=None,
         ticket_id=ticket_id,

@@ -11,12 +11,13 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from agentconsole.compose.addresses import is_blank
-from agentconsole.compose.build import agent_text, greeting_for, written_part
+from agentconsole.compose.build import agent_text, written_part
 from agentconsole.compose.errors import ComposeError
 from agentconsole.compose.send import record_draft
 from agentconsole.config import Config
 from agentconsole.domain.outgoing import Override
 from agentconsole.lint import Finding, LintContext, RuleSet, has_blocking, lint_text, load_rules
+from agentconsole.lint.context import ticket_context
 from agentconsole.store.compose_reads import thread_message
 from agentconsole.store.drafts import Draft
 from agentconsole.store.tickets import get_ticket
@@ -39,25 +40,22 @@ class SendResult:
 
 
 def lint_context(conn: sqlite3.Connection, draft: Draft, config: Config) -> LintContext:
-    """What the linter must know about the ticket: the customer's whole name and
-    language (from the message the draft answers), the subject and the ticket's
-    reference it must keep, whether files are attached, the allowed link domains."""
+    """What the linter must know about the ticket, built as ``agentconsole lint
+    --ticket`` builds it (:func:`agentconsole.lint.context.ticket_context`), with the
+    draft's subject and attachments."""
     ticket = get_ticket(conn, draft.ticket_id)
     answered = (
         thread_message(conn, draft.answers_message_id)
         if draft.answers_message_id is not None
         else None
     )
-    greeting = greeting_for(ticket, answered)
-    to_customer = draft.mode in ("reply", "reply_all")
-    customer_wrote = answered is not None and answered.direction == "in"
-    return LintContext(
-        customer_name=greeting.name if to_customer else "",
-        customer_lang=greeting.lang if to_customer and customer_wrote else None,
+    return ticket_context(
+        ticket,
+        answered,
+        config,
         subject=draft.subject,
-        ticket_ref=ticket.derived_ref,
         has_attachments=bool(draft.attachments),
-        allowed_domains=config.allowed_domains,
+        to_customer=draft.mode in ("reply", "reply_all"),
     )
 
 

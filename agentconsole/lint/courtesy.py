@@ -118,6 +118,12 @@ class CourtesyChecker:
         if not reach:
             yield Hit("AC104", *last[-1])
 
+    def closes(self, text: str, lines: int) -> bool:
+        """True when one of the last ``lines`` non-blank lines of ``text`` thanks or
+        closes (AC103 is satisfied by them): compose then adds no closing of its own."""
+        tail = [line for line in text.splitlines() if line.strip()][-lines:]
+        return bool(self.closing.search("\n".join(tail)))
+
     def _reaches_us(self, text: str) -> bool:
         return bool(self.contact.search(text) or _EMAIL.search(text) or _PHONE.search(text))
 

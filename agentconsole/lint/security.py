@@ -1,7 +1,8 @@
 """AC2xx: secrets. A reply that asks for a password, PIN, one-time code, full card
 number, CVV or full national ID number is what phishing looks like (AC201); one that
 contains an unmasked card number, ID number, one-time code or password exposes it
-(AC202-AC205).
+(AC202-AC205). Card and ID numbers are read in full-width digits too, and card numbers
+grouped with dots or slashes (4111.1111.1111.1111).
 
 Asking is told from warning by reading the clause: a request ("请提供", "send us",
 "reply with") near a secret's name is an error unless a negation or warning cue governs
@@ -15,6 +16,7 @@ password ("set a new password", "设置新密码") is not giving one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any
@@ -30,10 +32,12 @@ from agentconsole.lint.model import LintContext
 SECRET_KINDS = ("password", "code", "card", "cvv", "national_id")
 _PARTIAL_KINDS = ("card", "national_id")
 
-_CARD = re.compile(r"(?<![A-Za-z0-9-])[2-6](?:[ -]?\d){12,18}(?![A-Za-z0-9-])")
+# Both are matched in the NFKC view of the text (see _view): "４１１１…" and "4111.1111…"
+# are card numbers too. ASCII digits only: the view has turned full-width ones into them.
+_CARD = re.compile(r"(?<![A-Za-z0-9-])[2-6](?:[ ./-]?[0-9]){12,18}(?![A-Za-z0-9-])")
 _CN_ID = re.compile(
-    r"(?<![A-Za-z0-9])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-    r"\d{3}[\dXx](?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[0-9]{3}[0-9Xx](?![A-Za-z0-9])"
 )
 # What may stand between "验证码"/"code" and the code itself: "is", 是, a colon.
 _ANNOUNCE = r"\s*(?:(?:is|was)\s+|[是为為]\s*)?[:：=#]?\s*"
@@ -51,6 +55,28 @@ _AHEAD = 3
 _PRONOUN = re.compile(r"\s+(?:it|them)(?![A-Za-z0-9])", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
 _MASKED = frozenset("*•●·xX")
+
+
+class _OneToOne(dict[int, str]):
+    """A ``str.translate`` table taking each character to its NFKC form where that is
+    one character (full-width digits, letters and punctuation, the ideographic space),
+    else leaving it: the view keeps the text's length, so a span in it is a span in the
+    text. Filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        form = unicodedata.normalize("NFKC", char)
+        self[code] = form if len(form) == 1 else char
+        return self[code]
+
+
+_NFKC = _OneToOne()
+
+
+def _view(text: str) -> str:
+    """``text`` as the number rules read it: "卡号４１１１１１１１１１１１１１１１" has
+    the card number "4111111111111111" at the same offsets."""
+    return text if text.isascii() else text.translate(_NFKC)
 
 
 def _looks_secret(value: str) -> bool:
@@ -164,15 +190,16 @@ class SecurityChecker:
                 by_clause.setdefault(doc.clause_at(noun.start()), []).append(noun)
         for clause, nouns in by_clause.items():
             yield from self._asks(doc, clause, nouns)
-        for match in _CARD.finditer(text):
-            digits = re.sub(r"\D", "", match.group(0))
+        view = _view(text)
+        for match in _CARD.finditer(view):
+            digits = re.sub(r"[^0-9]", "", match.group(0))
             if 13 <= len(digits) <= 19 and luhn.is_valid(digits):
-                fix = (match.start(), match.end(), _masked(match.group(0), 4))
-                yield Hit("AC202", match.start(), match.end(), fix)
-        for match in _CN_ID.finditer(text):
+                start, end = match.span()
+                yield Hit("AC202", start, end, (start, end, _masked(text[start:end], 4)))
+        for match in _CN_ID.finditer(view):
             if ric.is_valid(match.group(0)):
-                fix = (match.start(), match.end(), _masked(match.group(0), 4))
-                yield Hit("AC203", match.start(), match.end(), fix)
+                start, end = match.span()
+                yield Hit("AC203", start, end, (start, end, _masked(text[start:end], 4)))
         for match in self.otp.finditer(text):
             if self._benign(text, *match.span(1)):
                 continue

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from agentconsole.compose.build import new_draft, reply_language, reply_subject
+from agentconsole.compose.checks import lint_draft
 from agentconsole.compose.errors import ComposeError
 from agentconsole.store.drafts import Draft
 from agentconsole.store.tickets import get_ticket
@@ -46,7 +47,7 @@ def test_a_chinese_reply_greets_the_whole_name_and_quotes_masked(conn: sqlite3.C
     assert draft.subject == f"Re: 提现未到账 [{ref}]"
     assert draft.answers_message_id == 1
     assert draft.body == (
-        "您好，王小明：\n\n正文\n\n林小姐\nOKWallet Support\n\n"
+        "您好，王小明：\n\n正文\n\n祝好！\n林小姐\nOKWallet 客服\n\n"
         "在 2026-10-05 02:00 UTC，王小明 <xm@example.cn> 写道：\n"
         "> 您好，我的提现三天了还没到账。卡号 •••• •••• •••• •••• 128，验证码 ••••••。\n"
     )
@@ -86,6 +87,35 @@ def test_a_text_with_its_own_greeting_and_signature_gets_no_second(
     text = "Dear Ann Lee,\n\nSorry for the trouble.\n\nlin\nOKWallet Support"
     draft = new_draft(conn, 1, "reply", make_config(), canned_text=text)
     assert draft.body.startswith(text + "\n\nOn 2026-10-05")
+
+
+@pytest.mark.parametrize(
+    ("text", "ending"),
+    [
+        (
+            "Your card works again.",
+            "Your card works again.\n\nKind regards,\nlin\nOKWallet Support",
+        ),
+        ("您的卡已恢复。", "您的卡已恢复。\n\n祝好！\nlin\nOKWallet 客服"),
+        # The agent's own thanks or closing is not followed by a second one.
+        ("Your card works again.\n\nBest wishes,", "Best wishes,\n\nlin\nOKWallet Support"),
+        ("您的卡已恢复。\n感谢您的耐心！", "感谢您的耐心！\n\nlin\nOKWallet 客服"),
+    ],
+)
+def test_the_default_signature_closes_in_the_replys_language(
+    conn: sqlite3.Connection, text: str, ending: str
+) -> None:
+    ingest(conn, [EN])
+    draft = new_draft(conn, 1, "reply", make_config(), canned_text=text)
+    assert draft.body.split("\n\nOn 2026-10-05")[0].endswith(ending)
+    assert [f.code for f in lint_draft(draft, conn, make_config()) if f.code == "AC103"] == []
+
+
+def test_a_configured_signature_gets_no_closing_added(conn: sqlite3.Connection) -> None:
+    ingest(conn, [EN])
+    config = make_config(signature="Lin\nOKWallet")
+    draft = new_draft(conn, 1, "reply", config, canned_text="Your card works again.")
+    assert draft.body.startswith("Dear Ann Lee,\n\nYour card works again.\n\nLin\nOKWallet\n\n")
 
 
 def test_an_unknown_mode_is_refused(conn: sqlite3.Connection) -> None:
