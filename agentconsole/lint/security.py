@@ -38,17 +38,19 @@ _CN_ID = re.compile(
 # What may stand between "验证码"/"code" and the code itself: "is", 是, a colon.
 _ANNOUNCE = r"\s*(?:(?:is|was)\s+|[是为為]\s*)?[:：=#]?\s*"
 # A one-time code named by its shape: "短信里的6位数字", "收到的六位数字", "the 6-digit
-# number we texted". Not the last digits of something ("身份证后六位数字") nor the
+# number", "the six digits we texted". Not the last digits of something ("身份证后六位数字") nor the
 # length of another number ("6位数的订单号", "6位数邮编"), nor a count before a
 # secret's own name ("6位数验证码": that name is the one to report). After "位数" a
 # Chinese word is what the count describes, unless it is a request ("6位数发给我们").
 _COUNT = r"(?:\d{1,2}|[一二三四五六七八九十两])"
+_EN_COUNT = r"(?:\d{1,2}|four|five|six|seven|eight)"
 _OTHER = "(?:订单|单号|编号|账号|手机|电话|工号|快递|金额|邮编|验证|动态|校验|密码)"
 _CODE_SHAPE = (
     rf"短[信讯][里中内上]?(?:收到)?的?(?:{_COUNT}位)?数字"
     rf"|(?<![后末尾前第号]){_COUNT}位(?:数字(?!的|{_OTHER})|数(?![{HAN}])|数(?=[发告回报给]))"
-    r"|(?<![A-Za-z0-9])(?:\d{1,2}|four|five|six|seven|eight)[- ]digit\s+(?:number|code|PIN)"
-    r"(?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9]){_EN_COUNT}[- ]digit\s+(?:number|code|PIN)(?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9]){_EN_COUNT}\s+digits\s+(?:we\s+(?:sent|texted)"
+    r"|(?:from|in)\s+(?:the|our|your)\s+(?:text(?:\s+message)?|SMS|message))(?![A-Za-z0-9])"
 )
 # A CVV named by where it is: "卡背面的三位数字", "the three digits on the back of your card".
 _CVV_SHAPE = (

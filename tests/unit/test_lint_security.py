@@ -275,6 +275,7 @@ def test_intent_a_request_to_us_is_an_error(text: str, span: str) -> None:
         # Numbers that are not one-time codes.
         "请提供身份证后六位数字。",
         "Please provide your 10-digit order number.",
+        "Please tell us the 6 digits of your order number.",
         "短信里的链接请勿点击",
     ],
 )
@@ -305,6 +306,11 @@ def test_intent_a_code_named_by_its_shape_is_named_in_the_message() -> None:
         ("请不要犹豫，把密码告诉我们。", "密码告诉"),
         ("不要耽误，请提供验证码。", "提供验证码"),
         ("请勿拖延，尽快回复您的验证码。", "回复您的验证码"),
+        ("Don’t hesitate to reply with your PIN.", "reply with your PIN"),
+        ("Don't be afraid to send us your password.", "send us your password"),
+        ("Don't worry about it and reply with your PIN.", "reply with your PIN"),
+        ("千万别忘了发验证码给我们", "验证码给我们"),
+        ("不要再犹豫了，快把验证码告诉我们。", "验证码告诉"),
         # National ID numbers by other names.
         ("Send us your social security number.", "Send us your social security number"),
         ("Please reply with your SSN.", "reply with your SSN"),
@@ -318,6 +324,12 @@ def test_intent_a_code_named_by_its_shape_is_named_in_the_message() -> None:
         ("请提供您的6位数验证码。", "提供您的6位数验证码"),
         ("Please send us the six-digit code.", "send us the six-digit code"),
         ("Please tell us the six-digit number we texted.", "tell us the six-digit number"),
+        ("Please reply with the 6 digits we sent you.", "reply with the 6 digits we sent"),
+        (
+            "Send us the six digits from the text message.",
+            "Send us the six digits from the text message",
+        ),
+        ("请回复短信中的六位数", "回复短信中的六位数"),
         # A CVV by where it is on the card, or by another name.
         ("请告诉我们您银行卡背面的三位数字。", "告诉我们您银行卡背面的三位数字"),
         ("请提供卡片背面的3位数字", "提供卡片背面的3位数字"),
@@ -328,6 +340,7 @@ def test_intent_a_code_named_by_its_shape_is_named_in_the_message() -> None:
         ("请提供安全码", "提供安全码"),
         ("Please send us your CVV2.", "send us your CVV2"),
         ("Please reply with your CVC.", "reply with your CVC"),
+        ("Please send us your card verification value.", "send us your card verification value"),
     ],
 )
 def test_intent_urging_and_other_names_of_secrets_are_errors(text: str, span: str) -> None:
@@ -346,6 +359,10 @@ def test_intent_urging_and_other_names_of_secrets_are_errors(text: str, span: st
         "Don't forget: we will never ask for your code.",
         "Don't forget: never reply with your password.",
         "Don't forget to never share your PIN.",
+        "Don’t send us your password.",
+        "We won’t ask for your PIN.",
+        "Never hesitate to report anyone asking for your PIN.",
+        "请不要忘记，我们不会向您索取密码。",
         "Don't forget that nobody from support will ask for your PIN.",
         "Don't hesitate to contact us, but never send us your password.",
         "Don't hesitate to call us if anyone asks for your code.",
@@ -377,6 +394,7 @@ def test_intent_urging_and_other_names_of_secrets_are_errors(text: str, span: st
         "请提供六位数字的订单号",
         "订单号为10位数字，请提供订单号。",
         "Please provide your 10-digit order number.",
+        "Please tell us the 6 digits of your order number.",
         "请勿把卡背面的三位数字告诉任何人。",
         "The three digits on the back of your card should never be shared.",
         # Other names of an ID number, in a warning.
@@ -384,6 +402,8 @@ def test_intent_urging_and_other_names_of_secrets_are_errors(text: str, span: st
         "Please never send us your SSN.",
         "我们不会索取您的社会保障号码。",
         "请勿透露您的社会保障号码。",
+        "Please provide the last four digits of your SSN.",
+        "请提供社会保障号码后四位。",
     ],
 )
 def test_intent_urging_words_and_digit_counts_near_misses(text: str) -> None:
