@@ -52,15 +52,18 @@ _CODE_SHAPE = (
     rf"|(?<![A-Za-z0-9]){_EN_COUNT}\s+digits\s+(?:we\s+(?:sent|texted)"
     r"|(?:from|in)\s+(?:the|our|your)\s+(?:text(?:\s+message)?|SMS|message))(?![A-Za-z0-9])"
 )
-# A CVV named by where it is: "卡背面的三位数字", "the three digits on the back of your card".
+# A CVV named by where it is: "卡背面的三位数字", "卡背面的数字", "the (three) digits on
+# the back of your card"; not "the number on the back of your card" (the hotline).
+_ON_THE_BACK = r"\s+on\s+the\s+back"
+_OF_THE_CARD = r"\s+of\s+(?:your|the)\s+card"
 _CVV_SHAPE = (
-    rf"卡?片?背面上?的?{_COUNT}位数字?"
-    r"|(?<![A-Za-z0-9])(?:three|four|3|4)\s+digits\s+on\s+the\s+back"
-    r"(?:\s+of\s+(?:your|the)\s+card)?(?![A-Za-z0-9])"
+    rf"卡片?背面上?的?(?:{_COUNT}位数字?|数字)|背面上?的?{_COUNT}位数字?"
+    rf"|(?<![A-Za-z0-9])(?:(?:three|four|3|4)\s+digits{_ON_THE_BACK}(?:{_OF_THE_CARD})?"
+    rf"|digits{_ON_THE_BACK}{_OF_THE_CARD})(?![A-Za-z0-9])"
 )
 _SHAPES = {
     "code": (_CODE_SHAPE, "短0-9一二三四五六七八九十两fse"),
-    "cvv": (_CVV_SHAPE, "卡背34tf"),
+    "cvv": (_CVV_SHAPE, "卡背34tfd"),
 }
 
 

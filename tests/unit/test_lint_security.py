@@ -310,6 +310,9 @@ def test_intent_a_code_named_by_its_shape_is_named_in_the_message() -> None:
         ("Don't be afraid to send us your password.", "send us your password"),
         ("Don't worry about it and reply with your PIN.", "reply with your PIN"),
         ("千万别忘了发验证码给我们", "验证码给我们"),
+        ("验证码别忘了发给我们。", "验证码别忘了发给"),
+        ("Do not forget to send us your password.", "send us your password"),
+        ("Don't forget to give us your SSN.", "give us your SSN"),
         ("不要再犹豫了，快把验证码告诉我们。", "验证码告诉"),
         # National ID numbers by other names.
         ("Send us your social security number.", "Send us your social security number"),
@@ -333,6 +336,11 @@ def test_intent_a_code_named_by_its_shape_is_named_in_the_message() -> None:
         # A CVV by where it is on the card, or by another name.
         ("请告诉我们您银行卡背面的三位数字。", "告诉我们您银行卡背面的三位数字"),
         ("请提供卡片背面的3位数字", "提供卡片背面的3位数字"),
+        ("请告诉我们卡背面的数字", "告诉我们卡背面的数字"),
+        (
+            "Please tell us the digits on the back of the card.",
+            "tell us the digits on the back of the card",
+        ),
         (
             "Please tell us the three digits on the back of your card.",
             "tell us the three digits on the back of your card",
@@ -397,6 +405,16 @@ def test_intent_urging_and_other_names_of_secrets_are_errors(text: str, span: st
         "Please tell us the 6 digits of your order number.",
         "请勿把卡背面的三位数字告诉任何人。",
         "The three digits on the back of your card should never be shared.",
+        "请勿把卡背面的数字告诉任何人",
+        "请提供说明书背面的数字",
+        "请拨打卡背面的电话号码",
+        "Please call the number on the back of your card.",
+        "Let us know if you can't reach the number on the back of your card.",
+        "请不要忘记：客服不会索取您的CVV。",
+        "Don't hesitate: support never asks for your CVV.",
+        "Don't forget your PIN; never tell us what it is.",
+        "别担心，我们不会索取您的密码。",
+        "我们不会拖延处理，也不会索取您的验证码。",
         # Other names of an ID number, in a warning.
         "We will never ask for your social security number.",
         "Please never send us your SSN.",
