@@ -9,8 +9,11 @@ Two questions, each answered from word lists in ``data/lint/security.toml``:
   circumstances, ask you for your PIN". It does not when it sits in a subordinate
   clause of its own ("If you can't log in, please send us your password", "如果无法
   登录，请把密码发给我们"), nor when a comma closes a verb phrase of its own after it
-  ("我们不会收取手续费，请提供验证码"). A warning cue ("谨防诈骗", "whether", "anyone")
-  is not a negation: it only counts in the request's own phrase.
+  ("我们不会收取手续费，请提供验证码"), nor when its own verb is one of hesitating,
+  forgetting or delaying (the ``urging`` list): "Don't forget to send us your
+  password", "别忘了把验证码发给我们" urge the request rather than forbid it. A
+  warning cue ("谨防诈骗", "whether", "anyone") is not a negation: it only counts in
+  the request's own phrase.
 - Who receives it. "Enter/submit the code in the app" asks the customer to use the
   secret where it belongs; only a request that names us (我们, 客服, us, reply) inside
   a clause that names the app is one to give it to us.
@@ -22,6 +25,8 @@ enumeration comma 、 cuts neither ("通过邮件、电话或短信" is one adve
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import chain
 
 from agentconsole.lint.language import terms
 
@@ -42,12 +47,20 @@ class IntentReader:
 
     def __init__(self, words: dict[str, tuple[str, ...]]) -> None:
         self.negations = _compile(words["not_asking"])
+        self.urging = re.compile(r"\s*(?:" + terms(words["urging"]) + ")", re.IGNORECASE)
         self.warnings = _compile(words["warning_cues"])
         self.subordinators = _compile(words["subordinators"])
         self.adverbials = _compile(words["adverbials"], anchored=True)
         self.imperatives = _compile(words["imperatives"])
         self.in_app = _compile(words["in_app"])
         self.to_us = _compile(words["to_us"])
+
+    def _negations(self, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+        """The negations in ``text[start:end]`` that forbid: "don't forget", "do not
+        hesitate", "别忘了" negate a hesitation, which urges what follows."""
+        for cue in self.negations.finditer(text, start, end):
+            if self.urging.match(text, cue.end()) is None:
+                yield cue
 
     def _adverbial(self, piece: str) -> bool:
         """Nothing, or a phrase that only says how or when: "under any circumstances",
@@ -63,23 +76,26 @@ class IntentReader:
         (at most SCOPE characters back) that only adverbials separate from it. The
         walk back stops at the first phrase that is not an adverbial, so a hostile
         text of a thousand negated requests stays linear."""
-        if self.negations.search(text, first, last) or self.warnings.search(text, first, last):
+        if any(self._negations(text, first, last)) or self.warnings.search(text, first, last):
             return True
         start = max(0, first - SCOPE)
         for end in _SENTENCE_END.finditer(text, start, first):
             start = end.end()
         cuts = [start] + [m.end() for m in _COMMA.finditer(text, start, ask)]
         phrase = cuts[-1]
-        for pattern in (self.negations, self.warnings):
-            for cue in pattern.finditer(text, phrase, last):  # "不需要" overlaps "需要您的"
-                if cue.start() >= first or self._same_phrase(text, phrase, cue, ask):
-                    return True
+        # "不需要" overlaps "需要您的": the cues are searched up to the request's end.
+        cues = chain(
+            self._negations(text, phrase, last), self.warnings.finditer(text, phrase, last)
+        )
+        for cue in cues:
+            if cue.start() >= first or self._same_phrase(text, phrase, cue, ask):
+                return True
         between = text[phrase : min(first, ask)]
         for index in range(len(cuts) - 2, -1, -1):
             if not self._adverbial(between):
                 return False
             phrase_start, phrase_end = cuts[index], cuts[index + 1] - 1
-            for cue in self.negations.finditer(text, phrase_start, phrase_end):
+            for cue in self._negations(text, phrase_start, phrase_end):
                 if self._adverbial(text[cue.end() : phrase_end]) and not (
                     self.subordinators.search(text, phrase_start, cue.start())
                 ):

@@ -26,7 +26,7 @@ from stdnum.cn import ric
 
 from agentconsole.lint.doc import Doc, Hit
 from agentconsole.lint.intent import IntentReader
-from agentconsole.lint.language import terms
+from agentconsole.lint.language import HAN, terms
 from agentconsole.lint.model import LintContext
 
 SECRET_KINDS = ("password", "code", "card", "cvv", "national_id")
@@ -41,13 +41,34 @@ _CN_ID = re.compile(
 )
 # What may stand between "验证码"/"code" and the code itself: "is", 是, a colon.
 _ANNOUNCE = r"\s*(?:(?:is|was)\s+|[是为為]\s*)?[:：=#]?\s*"
-# A one-time code named by its shape: "短信里的6位数字", "the 6-digit number we texted".
+# A one-time code named by its shape: "短信里的6位数字", "收到的六位数字", "the 6-digit
+# number", "the six digits we texted". Not the last digits of something ("身份证后六位数字") nor the
+# length of another number ("6位数的订单号", "6位数邮编"), nor a count before a
+# secret's own name ("6位数验证码": that name is the one to report). After "位数" a
+# Chinese word is what the count describes, unless it is a request ("6位数发给我们").
 _COUNT = r"(?:\d{1,2}|[一二三四五六七八九十两])"
+_EN_COUNT = r"(?:\d{1,2}|four|five|six|seven|eight)"
+_OTHER = "(?:订单|单号|编号|账号|手机|电话|工号|快递|金额|邮编|验证|动态|校验|密码)"
 _CODE_SHAPE = (
     rf"短[信讯][里中内上]?(?:收到)?的?(?:{_COUNT}位)?数字"
-    r"|(?<![A-Za-z0-9])\d{1,2}[- ]digit\s+(?:number|code|PIN)(?![A-Za-z0-9])"
+    rf"|(?<![后末尾前第号]){_COUNT}位(?:数字(?!的|{_OTHER})|数(?![{HAN}])|数(?=[发告回报给]))"
+    rf"|(?<![A-Za-z0-9]){_EN_COUNT}[- ]digit\s+(?:number|code|PIN)(?![A-Za-z0-9])"
+    rf"|(?<![A-Za-z0-9]){_EN_COUNT}\s+digits\s+(?:we\s+(?:sent|texted)"
+    r"|(?:from|in)\s+(?:the|our|your)\s+(?:text(?:\s+message)?|SMS|message))(?![A-Za-z0-9])"
 )
-_SHAPES = {"code": (_CODE_SHAPE, "短0-9")}
+# A CVV named by where it is: "卡背面的三位数字", "卡背面的数字", "the (three) digits on
+# the back of your card"; not "the number on the back of your card" (the hotline).
+_ON_THE_BACK = r"\s+on\s+the\s+back"
+_OF_THE_CARD = r"\s+of\s+(?:your|the)\s+card"
+_CVV_SHAPE = (
+    rf"卡片?背面上?的?(?:{_COUNT}位数字?|数字)|背面上?的?{_COUNT}位数字?"
+    rf"|(?<![A-Za-z0-9])(?:(?:three|four|3|4)\s+digits{_ON_THE_BACK}(?:{_OF_THE_CARD})?"
+    rf"|digits{_ON_THE_BACK}{_OF_THE_CARD})(?![A-Za-z0-9])"
+)
+_SHAPES = {
+    "code": (_CODE_SHAPE, "短0-9一二三四五六七八九十两fse"),
+    "cvv": (_CVV_SHAPE, "卡背34tfd"),
+}
 
 
 _SOMEONE_ASKS = re.compile(r"(?<![A-Za-z])(?:ask|request|demand)(?:s|ed|ing)?(?![A-Za-z])", re.I)

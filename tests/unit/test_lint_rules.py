@@ -58,13 +58,15 @@ def test_a_word_list_extended_in_the_config(tmp_path: Path) -> None:
         ('in_app = ["小程序内"]', "请在小程序内提交验证码", ["AC201"], []),
         ('adverbials = ["无论"]', "我们绝不会，无论何时，向您索取密码", ["AC201"], []),
         ('subordinators = ["倘使"]', "倘使不会登录请把密码发给我们", [], ["AC201"]),
+        ('urging = ["postpone"]', "Do not postpone: reply with your PIN.", [], ["AC201"]),
     ],
 )
 def test_the_intent_word_lists_extend_in_the_config(
     tmp_path: Path, words: str, text: str, before: list[str], after: list[str]
 ) -> None:
     """AC201's intent lists are data: a word added in the config changes what a request
-    means (a place in the app, an adverbial a negation reaches over, a condition)."""
+    means (a place in the app, an adverbial a negation reaches over, a condition, a
+    verb whose negation urges)."""
     assert [f.code for f in lint_text(text, PART)] == before
     config = _config(tmp_path / "c.toml", f"[lint.words]\n{words}\n")
     assert [f.code for f in lint_text(text, PART, load_rules(config))] == after

@@ -275,6 +275,7 @@ def test_intent_a_request_to_us_is_an_error(text: str, span: str) -> None:
         # Numbers that are not one-time codes.
         "请提供身份证后六位数字。",
         "Please provide your 10-digit order number.",
+        "Please tell us the 6 digits of your order number.",
         "短信里的链接请勿点击",
     ],
 )
@@ -285,3 +286,143 @@ def test_intent_a_warning_or_an_in_app_step_is_not_asking(text: str) -> None:
 def test_intent_a_code_named_by_its_shape_is_named_in_the_message() -> None:
     (finding,) = found("为了核实身份，麻烦告诉我们短信里的6位数字", "AC201")
     assert finding.message.startswith("回复在向客户索取“短信里的6位数字”")
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        # A negated hesitation, forgetting or delay urges the request after it.
+        ("Don't forget to send us your password.", "send us your password"),
+        (
+            "Please don't hesitate to send us your verification code.",
+            "send us your verification code",
+        ),
+        ("Do not delay: reply with the code now.", "reply with the code"),
+        ("Don't wait, send us your PIN now.", "send us your PIN"),
+        ("Do not fail to reply with your PIN.", "reply with your PIN"),
+        ("Never forget to include your CVV.", "include your CVV"),
+        ("别忘了把验证码发给我们。", "验证码发给"),
+        ("不要忘记把验证码发给我们。", "验证码发给"),
+        ("请不要犹豫，把密码告诉我们。", "密码告诉"),
+        ("不要耽误，请提供验证码。", "提供验证码"),
+        ("请勿拖延，尽快回复您的验证码。", "回复您的验证码"),
+        ("Don’t hesitate to reply with your PIN.", "reply with your PIN"),
+        ("Don't be afraid to send us your password.", "send us your password"),
+        ("Don't worry about it and reply with your PIN.", "reply with your PIN"),
+        ("千万别忘了发验证码给我们", "验证码给我们"),
+        ("验证码别忘了发给我们。", "验证码别忘了发给"),
+        ("Do not forget to send us your password.", "send us your password"),
+        ("Don't forget to give us your SSN.", "give us your SSN"),
+        ("不要再犹豫了，快把验证码告诉我们。", "验证码告诉"),
+        # National ID numbers by other names.
+        ("Send us your social security number.", "Send us your social security number"),
+        ("Please reply with your SSN.", "reply with your SSN"),
+        ("请提供您的社会保障号码。", "提供您的社会保障号码"),
+        ("请回复您的身份证全号。", "回复您的身份证全号"),
+        ("请回复您的身份证号码全号", "回复您的身份证号码"),
+        # One-time codes by their length, Chinese numerals included.
+        ("麻烦把收到的六位数字发给我们。", "六位数字发给"),
+        ("请告诉我们您收到的四位数字。", "告诉我们您收到的四位数字"),
+        ("请把6位数发给我们", "6位数发给"),
+        ("请提供您的6位数验证码。", "提供您的6位数验证码"),
+        ("Please send us the six-digit code.", "send us the six-digit code"),
+        ("Please tell us the six-digit number we texted.", "tell us the six-digit number"),
+        ("Please reply with the 6 digits we sent you.", "reply with the 6 digits we sent"),
+        (
+            "Send us the six digits from the text message.",
+            "Send us the six digits from the text message",
+        ),
+        ("请回复短信中的六位数", "回复短信中的六位数"),
+        # A CVV by where it is on the card, or by another name.
+        ("请告诉我们您银行卡背面的三位数字。", "告诉我们您银行卡背面的三位数字"),
+        ("请提供卡片背面的3位数字", "提供卡片背面的3位数字"),
+        ("请告诉我们卡背面的数字", "告诉我们卡背面的数字"),
+        (
+            "Please tell us the digits on the back of the card.",
+            "tell us the digits on the back of the card",
+        ),
+        (
+            "Please tell us the three digits on the back of your card.",
+            "tell us the three digits on the back of your card",
+        ),
+        ("请提供安全码", "提供安全码"),
+        ("Please send us your CVV2.", "send us your CVV2"),
+        ("Please reply with your CVC.", "reply with your CVC"),
+        ("Please send us your card verification value.", "send us your card verification value"),
+    ],
+)
+def test_intent_urging_and_other_names_of_secrets_are_errors(text: str, span: str) -> None:
+    assert one(text, "AC201") == ("error", span, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Warnings stay warnings, with or without an urging word before them.
+        "我们绝不会通过邮件、电话或短信向您索取密码。",
+        "Never share your PIN with anyone, including us",
+        "Don't share your code with anyone.",
+        "别把验证码告诉任何人",
+        "Do not send us your password.",
+        "Don't forget: we will never ask for your code.",
+        "Don't forget: never reply with your password.",
+        "Don't forget to never share your PIN.",
+        "Don’t send us your password.",
+        "We won’t ask for your PIN.",
+        "Never hesitate to report anyone asking for your PIN.",
+        "请不要忘记，我们不会向您索取密码。",
+        "Don't forget that nobody from support will ask for your PIN.",
+        "Don't hesitate to contact us, but never send us your password.",
+        "Don't hesitate to call us if anyone asks for your code.",
+        "Don't delay: report any e-mail asking for your password.",
+        "Do not wait: we will never ask for your CVV.",
+        "Don't wait: never share your code with anyone.",
+        "别忘了：我们绝不会索取您的验证码。",
+        "不要忘记，我们从不索取验证码。",
+        "别忘了，千万不要把验证码告诉任何人。",
+        "不要忘了，请勿将验证码告诉任何人。",
+        "不要耽误，切勿向他人透露验证码。",
+        "别犹豫，立即拒绝索要验证码的人。",
+        # Urging something that is not giving us a secret.
+        "Please don't forget to change your password.",
+        "Don't forget to enter the code in the app.",
+        "Don't forget to send us the screenshot.",
+        "Please do not hesitate to contact us.",
+        "不要忘记修改密码。",
+        "别忘了在App内输入验证码。",
+        "请不要犹豫，立即修改密码。",
+        "请不要忘记回复我们。",
+        # Digits that are not a one-time code or a CVV.
+        "请提供身份证后六位数字。",
+        "请提供您身份证号码的后六位数字。",
+        "请提供银行卡号后四位数字",
+        "请告诉我们银行卡尾号四位数字",
+        "请提供6位数的订单号",
+        "请提供您的6位数邮编",
+        "请提供六位数字的订单号",
+        "订单号为10位数字，请提供订单号。",
+        "Please provide your 10-digit order number.",
+        "Please tell us the 6 digits of your order number.",
+        "请勿把卡背面的三位数字告诉任何人。",
+        "The three digits on the back of your card should never be shared.",
+        "请勿把卡背面的数字告诉任何人",
+        "请提供说明书背面的数字",
+        "请拨打卡背面的电话号码",
+        "Please call the number on the back of your card.",
+        "Let us know if you can't reach the number on the back of your card.",
+        "请不要忘记：客服不会索取您的CVV。",
+        "Don't hesitate: support never asks for your CVV.",
+        "Don't forget your PIN; never tell us what it is.",
+        "别担心，我们不会索取您的密码。",
+        "我们不会拖延处理，也不会索取您的验证码。",
+        # Other names of an ID number, in a warning.
+        "We will never ask for your social security number.",
+        "Please never send us your SSN.",
+        "我们不会索取您的社会保障号码。",
+        "请勿透露您的社会保障号码。",
+        "Please provide the last four digits of your SSN.",
+        "请提供社会保障号码后四位。",
+    ],
+)
+def test_intent_urging_words_and_digit_counts_near_misses(text: str) -> None:
+    assert found(text, "AC201") == []
