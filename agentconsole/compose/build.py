@@ -190,9 +190,13 @@ def agent_text(body: str, config: Config) -> str:
         and first.rstrip()[-1:] in (",", "，", ":", "：")
     ):
         text = rest.strip()
-    sign = signature(config).strip()
-    if sign and text.endswith(sign):
-        text = text[: -len(sign)].strip()
+    for lang in TEAM:  # the signature and the closing over it, in either language
+        sign = signature(config, lang).strip()
+        if sign and text.endswith(sign):
+            text = text[: -len(sign)].strip()
+    for line in CLOSING.values():
+        if text.endswith(line):
+            text = text[: -len(line)].strip()
     return text
 
 

@@ -104,7 +104,7 @@ def test_a_customer_named_like_a_template_can_be_answered(
     assert result.stdout.startswith("queued <")
     body = json.loads(run(env, "outbox", "--json").stdout)["outbox"]
     assert len(body) == 1
-    replied = json.loads(run(env, "reply", ref, "--file", path, "--json").stdout)
+    replied = json.loads(run(env, "reply", ref, "--file", path, "--json", "--again").stdout)
     assert replied["findings"] == []
     assert replied["body"].startswith("Dear customer,\n\nYour card is unblocked.\n")
     assert "{{" not in replied["body"].split("\n\nOn ")[0]
@@ -157,6 +157,6 @@ def test_readme_canned_reply_ends_with_a_closing_and_no_ac103(env: dict[str, str
     replied = json.loads(result.stdout)
     assert (replied["queued"], replied["findings"]) == (True, [])
     assert "收到后我们会马上为您核查。\n\n祝好！\nlin\nOKWallet 客服\n\n在 " in replied["body"]
-    result = run(env, "reply", MIXED_REF, "--canned", "transaction-details-zh")
+    result = run(env, "reply", MIXED_REF, "--canned", "transaction-details-zh", "--again")
     assert result.stderr == ""
     assert result.stdout.startswith("queued <")
