@@ -47,7 +47,10 @@ class IntentReader:
 
     def __init__(self, words: dict[str, tuple[str, ...]]) -> None:
         self.negations = _compile(words["not_asking"])
-        self.urging = re.compile(r"\s*(?:" + terms(words["urging"]) + ")", re.IGNORECASE)
+        # "Don't ever forget", "不要再犹豫": an adverb may stand between.
+        self.urging = re.compile(
+            r"\s*(?:ever\s+|[再又])?(?:" + terms(words["urging"]) + ")", re.IGNORECASE
+        )
         self.warnings = _compile(words["warning_cues"])
         self.subordinators = _compile(words["subordinators"])
         self.adverbials = _compile(words["adverbials"], anchored=True)

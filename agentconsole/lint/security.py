@@ -71,6 +71,29 @@ _SHAPES = {
 }
 
 
+# A request whose receiver is the customer is us giving, not asking: "we will send you
+# a new code", "provide you with a new PIN", "我们会向您发送新的验证码", "把新验证码发给您",
+# "重新发送验证码给您". "向您索取" takes, so those verbs keep asking.
+_TO_YOU = re.compile(r"\s+you(?![A-Za-z0-9'’])", re.IGNORECASE)
+_FOR_YOU_BEFORE = re.compile(r"[向给为][您你](?:重新|再次?)?$")
+_TO_YOU_AFTER = re.compile(r".?给[您你]")
+_TAKING = frozenset({"索取", "索要", "核对一下", "需要您的"})
+
+
+def _gives(text: str, ask: re.Match[str], noun: re.Match[str]) -> bool:
+    """Whether ``ask`` names the customer as who receives ``noun``."""
+    verb = ask.group(0)
+    if verb[0].isascii():
+        return _TO_YOU.match(text, ask.end()) is not None
+    if verb in _TAKING:
+        return False
+    return bool(
+        _FOR_YOU_BEFORE.search(text[max(0, ask.start() - 4) : ask.start()])
+        or _TO_YOU_AFTER.match(text, ask.end() - 1)
+        or (ask.start() < noun.start() and _TO_YOU_AFTER.match(text, noun.end()))
+    )
+
+
 _SOMEONE_ASKS = re.compile(r"(?<![A-Za-z])(?:ask|request|demand)(?:s|ed|ing)?(?![A-Za-z])", re.I)
 _AHEAD = 3
 _PRONOUN = re.compile(r"\s+(?:it|them)(?![A-Za-z0-9])", re.IGNORECASE)
@@ -191,7 +214,9 @@ class SecurityChecker:
             # English one there may not reach it): a long clause stays linear.
             index = bisect_left(starts, noun.start())
             nearby = asks[max(0, index - 1) : index + _AHEAD]
-            usable = [a for a in nearby if self._reaches(text, a, noun)]
+            usable = [
+                a for a in nearby if self._reaches(text, a, noun) and not _gives(text, a, noun)
+            ]
             if not usable:
                 continue
             ask = min(usable, key=lambda a: abs(a.start() - noun.start()))

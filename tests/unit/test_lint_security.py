@@ -311,6 +311,8 @@ def test_intent_a_code_named_by_its_shape_is_named_in_the_message() -> None:
         ("Don't worry about it and reply with your PIN.", "reply with your PIN"),
         ("千万别忘了发验证码给我们", "验证码给我们"),
         ("验证码别忘了发给我们。", "验证码别忘了发给"),
+        ("Don't ever forget to send us your PIN.", "send us your PIN"),
+        ("请不要再忘记把验证码发给我们", "验证码发给"),
         ("Do not forget to send us your password.", "send us your password"),
         ("Don't forget to give us your SSN.", "give us your SSN"),
         ("不要再犹豫了，快把验证码告诉我们。", "验证码告诉"),
@@ -368,6 +370,8 @@ def test_intent_urging_and_other_names_of_secrets_are_errors(text: str, span: st
         "Don't forget: never reply with your password.",
         "Don't forget to never share your PIN.",
         "Don’t send us your password.",
+        "Don't ever send us your PIN.",
+        "请不要再向我们提供密码。",
         "We won’t ask for your PIN.",
         "Never hesitate to report anyone asking for your PIN.",
         "请不要忘记，我们不会向您索取密码。",
@@ -426,3 +430,34 @@ def test_intent_urging_and_other_names_of_secrets_are_errors(text: str, span: st
 )
 def test_intent_urging_words_and_digit_counts_near_misses(text: str) -> None:
     assert found(text, "AC201") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please wait, we will send you a new code.",
+        "We will provide you with a new PIN by post.",
+        "Please confirm you received the code.",
+        "我们会向您发送新的验证码。",
+        "我们将重新发送验证码给您。",
+        "系统会给您发送验证码。",
+        "我们已为您发送验证码。",
+        "我们会把新的验证码发给您。",
+    ],
+)
+def test_intent_sending_the_customer_a_secret_is_not_asking(text: str) -> None:
+    assert found(text, "AC201") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Send us your code and we will send you a new one.", "Send us your code"),
+        ("请把验证码发给我们，我们会再发给您一个新的。", "验证码发给"),
+        ("我们需要向您核对一下验证码", "核对一下验证码"),
+        ("请向我们提供您的验证码。", "提供您的验证码"),
+        ("为了您的安全，请提供验证码", "提供验证码"),
+    ],
+)
+def test_intent_a_request_beside_a_sending_is_still_an_error(text: str, span: str) -> None:
+    assert one(text, "AC201") == ("error", span, None)
