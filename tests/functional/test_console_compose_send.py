@@ -409,3 +409,28 @@ async def test_an_empty_reply_is_refused_and_kept(
         refused = [n for n in notices(app) if n.startswith("Not sent: ")]
         assert refused == ["Not sent: nothing to send: the reply is empty"]
     assert outbox(demo_db) == []
+
+
+async def test_the_thanks_fix_goes_above_the_signature(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, TICKET)
+        compose = await open_compose(pilot)
+        editor = compose.query_one(DraftEditor)
+        assert "\n祝好！\n" in editor.text
+        editor.text = editor.text.replace("\n祝好！\n", "\n").replace(
+            "\n\n\n", "\n\n已处理。\n\n", 1
+        )
+        codes = await checked(pilot)
+        assert "AC103" in codes
+        listed = compose.query_one(FindingsList)
+        while listed.current is None or listed.current.code != "AC103":
+            await pilot.press("f8")
+        await pilot.press("ctrl+f")
+        # above the agent's name and team (the signature), not between them
+        assert "已处理。\n" in editor.text
+        assert editor.text.endswith("\n感谢您的耐心与理解！\nlin\nOKWallet 客服\n\n")
+        assert "AC103" not in await checked(pilot)
