@@ -22,6 +22,7 @@ from agentconsole.app import AgentConsole
 from agentconsole.screens.compose import ComposeScreen, split_addresses
 from agentconsole.screens.ticket import TicketScreen
 from agentconsole.widgets.draft_editor import DraftEditor
+from agentconsole.widgets.findings import FindingsList
 from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, filter_queue, settle, text_of
 
@@ -95,6 +96,25 @@ async def test_a_draft_survives_quitting_the_app(
         assert "tuikuan 已经处理" in text
         assert any(n.startswith("Your draft of ") for n in notices(again))
     assert len(drafts(demo_db)) == 1  # continued, not a second draft
+
+
+async def test_at_a_small_size_the_editor_keeps_three_rows_and_the_pane_scrolls(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console()
+    async with app.run_test(size=(60, 15)) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, "账户安全")
+        compose = await open_compose(pilot)
+        await pilot.press(*"请提供您的密码!!! 保证明天到账 http://bit.ly/x")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        findings = compose.query_one(FindingsList)
+        assert findings.display and len(findings.findings) >= 3  # the list takes its rows
+        editor = compose.query_one(DraftEditor)
+        assert editor.content_region.height == 3  # the reply is seen as it is sent
+        assert editor.region.bottom <= 14  # above the footer, on the screen
+        assert compose.max_scroll_y > 0  # what does not fit is scrolled to
 
 
 async def test_typing_saves_after_a_pause_and_escape_keeps_the_draft(
