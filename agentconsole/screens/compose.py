@@ -135,6 +135,9 @@ class ComposeScreen(CheckedSending):
         self.ticket = ticket
         self.draft = draft
         """The draft as last saved (or as built, before the first save)."""
+        self.started = draft.updated_at
+        """When the draft was built, or last saved before it came back: a reply queued
+        since then is asked about before this one is sent."""
         written = written_part(draft.body)
         self.quote = draft.body[len(written) :]
         """The quoted or forwarded message below the agent's text, sent as built."""
