@@ -6,8 +6,8 @@ sending until a reason is given; a note that never enters the outbox."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
@@ -19,10 +19,10 @@ from textual.widgets import Input, OptionList, Static
 
 from agentconsole.app import AgentConsole
 from agentconsole.compose import new_draft, save_draft, send_draft
-from agentconsole.store import open_db
 from agentconsole.screens.canned_picker import CannedPicker
 from agentconsole.screens.pickers import ChoiceModal, PromptModal
 from agentconsole.screens.ticket import MessageView, TicketScreen
+from agentconsole.store import open_db
 from agentconsole.widgets.draft_editor import DraftEditor
 from agentconsole.widgets.findings import FindingsList
 from tests.functional.conftest import store
