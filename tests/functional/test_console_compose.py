@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -115,6 +116,25 @@ async def test_at_a_small_size_the_editor_keeps_three_rows_and_the_pane_scrolls(
         assert editor.content_region.height == 3  # the reply is seen as it is sent
         assert editor.region.bottom <= 14  # above the footer, on the screen
         assert compose.max_scroll_y > 0  # what does not fit is scrolled to
+
+
+async def test_a_draft_that_comes_back_types_and_pastes_after_the_agents_text(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, "账户安全")
+        await open_compose(pilot)
+        await pilot.press(*"tuikuan 已经处理")
+        await pilot.press("escape")  # kept
+        await settle(pilot)
+        compose = await open_compose(pilot)
+        editor = compose.query_one(DraftEditor)
+        await pilot.press(*" ok")
+        app.post_message(events.Paste(" 请查收"))  # as the terminal sends a paste
+        await settle(pilot)
+        assert "tuikuan 已经处理 ok 请查收\n\n祝好！" in editor.text
 
 
 async def test_typing_saves_after_a_pause_and_escape_keeps_the_draft(
