@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -135,6 +136,28 @@ async def test_a_draft_that_comes_back_types_and_pastes_after_the_agents_text(
         app.post_message(events.Paste(" 请查收"))  # as the terminal sends a paste
         await settle(pilot)
         assert "tuikuan 已经处理 ok 请查收\n\n祝好！" in editor.text
+
+
+def screen_lines(app: AgentConsole) -> list[str]:
+    """The screen as the terminal shows it, one string per row."""
+    return [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+
+
+async def test_dialog_help_lines_wrap_instead_of_being_cut_off(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, "账户安全")
+        await open_compose(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        # the words in the screen's rows, without the borders of the pane and dialog
+        shown = " ".join(
+            " ".join(re.sub("[│█▊▎]", " ", line).split()) for line in screen_lines(app)
+        )
+        assert "the file is read again when the reply is sent" in shown
 
 
 async def test_typing_saves_after_a_pause_and_escape_keeps_the_draft(
