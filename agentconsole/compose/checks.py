@@ -39,6 +39,10 @@ class SendResult:
     stored_id: int | None = None
 
 
+_TO_THE_CUSTOMER = frozenset({"AC101", "AC102", "AC103", "AC104"})
+"""The courtesy rules a reply to the customer must meet and a forward need not."""
+
+
 def lint_context(conn: sqlite3.Connection, draft: Draft, config: Config) -> LintContext:
     """What the linter must know about the ticket, built as ``agentconsole lint
     --ticket`` builds it (:func:`agentconsole.lint.context.ticket_context`), with the
@@ -68,7 +72,11 @@ def lint_draft(
     if draft.mode == "note":
         return []
     context = lint_context(conn, draft, config)
-    return lint_text(written_part(draft.body), context, rules or load_rules(config))
+    findings = lint_text(written_part(draft.body), context, rules or load_rules(config))
+    if draft.mode == "forward":  # to a colleague: the customer's language is already
+        # not asked of it (lint_context), nor are the greeting and closing rules
+        findings = [f for f in findings if f.code not in _TO_THE_CUSTOMER]
+    return findings
 
 
 def send_draft(

@@ -29,6 +29,9 @@ _TEXTS = (
 """What the fixes insert, from the rule data ([params] of courtesy.toml)."""
 _CLOSING_LINES = 4
 """How many of the last lines may hold the thanks, closing or contact."""
+_SIGNATURE_WIDTH = 40
+"""A longer line is the agent's text, not a signature's name or team line."""
+_SENTENCE_END = re.compile(r"[.!?。！？…]\s*$")
 # Each starts only where a token starts: without the look-behind, a long run of word
 # characters is rescanned from every position (quadratic).
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -127,13 +130,32 @@ class CourtesyChecker:
     def _reaches_us(self, text: str) -> bool:
         return bool(self.contact.search(text) or _EMAIL.search(text) or _PHONE.search(text))
 
+    def _signs(self, line: str) -> bool:
+        """A line of a signature or contact block: says how to reach us, or is short
+        and ends no sentence (a name, a team, a title)."""
+        return self._reaches_us(line) or (
+            len(line) <= _SIGNATURE_WIDTH and not _SENTENCE_END.search(line)
+        )
+
     def _thanks(self, doc: Doc, lines: list[tuple[int, int]]) -> tuple[int, int, str]:
-        """Thanks on a line of their own: above the signature when the last line is
-        one, else after the last line."""
+        """Thanks on a line of their own above the trailing signature block (the last
+        lines, without a blank line between them, that sign or say how to reach us:
+        "agent" over "OKWallet Support" is one signature, not two lines to split),
+        else after the last line. The greeting line is never part of it."""
         thanks = self.texts[f"thanks_{doc.lang}"]
-        start, end = lines[-1]
-        if len(lines) > 1 and self._reaches_us(doc.own[start:end]):
+        first = len(lines)
+        for index in range(len(lines) - 1, max(0, len(lines) - _CLOSING_LINES - 1), -1):
+            start, end = lines[index]
+            below = lines[index + 1][0] if index + 1 < len(lines) else None
+            if below is not None and doc.own.count("\n", end, below) > 1:
+                break  # a blank line: the block below is the signature
+            if not self._signs(doc.own[start:end]):
+                break
+            first = index
+        if first < len(lines):
+            start = lines[first][0]
             return start, start, thanks + "\n"
+        end = lines[-1][1]
         return end, end, "\n" + thanks
 
 

@@ -27,7 +27,7 @@ from textual.timer import Timer
 from textual.widgets import Collapsible, Footer, Input, Label, Static, TextArea
 from textual.worker import Worker
 
-from agentconsole.compose.build import written_part
+from agentconsole.compose.build import agent_text, written_part
 from agentconsole.compose.errors import ComposeError
 from agentconsole.compose.mime import human_size
 from agentconsole.models import Ticket
@@ -135,6 +135,9 @@ class ComposeScreen(CheckedSending):
         self.ticket = ticket
         self.draft = draft
         """The draft as last saved (or as built, before the first save)."""
+        self.started = draft.updated_at
+        """When the draft was built, or last saved before it came back: a reply queued
+        since then is asked about before this one is sent."""
         written = written_part(draft.body)
         self.quote = draft.body[len(written) :]
         """The quoted or forwarded message below the agent's text, sent as built."""
@@ -186,12 +189,19 @@ class ComposeScreen(CheckedSending):
         editor = self.query_one(DraftEditor)
         editor.focus()
         if not editor.next_blank():
-            editor.move_cursor(self._typing_place())
+            editor.move_cursor(self._typing_place(editor))
         self.check_attachments(self.query_one(AttachmentList).unchecked)
         self.schedule_lint(0)
 
-    def _typing_place(self) -> tuple[int, int]:
-        """Where the agent starts typing: the empty paragraph after the greeting."""
+    def _typing_place(self, editor: DraftEditor) -> tuple[int, int]:
+        """Where the agent types on: in a draft that comes back, the end of what they
+        wrote (above the closing and signature); in a new one, the empty paragraph
+        after the greeting."""
+        if self.draft.id is not None:
+            own = safe_text(agent_text(self.draft.body, self.console.config))
+            end = self.written.rfind(own) if own else -1
+            if end >= 0:
+                return editor.location_of(end + len(own))
         lines = self.written.split("\n")
         for row in range(1, len(lines) - 1):
             if not lines[row].strip() and lines[row - 1].strip() and not lines[row + 1].strip():

@@ -11,6 +11,7 @@ first blank selected.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 
 from textual.timer import Timer
@@ -27,11 +28,12 @@ from agentconsole.screens.canned_picker import CannedPicker
 from agentconsole.screens.compose_events import (
     CannedRendered,
     Linted,
+    QueuedMeanwhile,
     SendDone,
     SendRefused,
 )
 from agentconsole.screens.events import ActionFailed
-from agentconsole.screens.pickers import PromptModal
+from agentconsole.screens.pickers import ChoiceModal, PromptModal
 from agentconsole.screens.workers import console_worker
 from agentconsole.store.drafts import Draft
 from agentconsole.widgets.draft_editor import DraftEditor, Mark
@@ -53,6 +55,7 @@ class CheckedSending(ConsoleScreen):
     _save_lock: threading.Lock
     _draft_id: int | None
     _sent: bool
+    started: int
 
     def __init__(self) -> None:
         super().__init__()
@@ -61,6 +64,8 @@ class CheckedSending(ConsoleScreen):
         self._lint_seq = 0
         self.linted: tuple[str, str] | None = None
         """(body, subject) the findings shown were computed on."""
+        self._queued_ok = False
+        """The agent chose to send although a reply was queued since the draft began."""
 
     def current(self) -> Draft:
         """The draft as the pane shows it now."""
@@ -166,6 +171,13 @@ class CheckedSending(ConsoleScreen):
 
     @console_worker("send the reply", group="send")
     def send(self, draft: Draft, reason: str | None) -> None:
+        if draft.mode != "note" and not self._queued_ok:
+            entries = self.console.service.outbox_for(self.ticket.id)
+            meanwhile = [e for e in entries if e.queued_at > self.started]
+            if meanwhile:  # another console or agent answered while this was written
+                latest = max(meanwhile, key=lambda e: e.queued_at)
+                self.post_message(QueuedMeanwhile(latest, reason))
+                return
         with self._save_lock:  # after any save under way, with the id it gave
             try:
                 result = self.console.service.send_draft(
@@ -178,6 +190,24 @@ class CheckedSending(ConsoleScreen):
                 self._sent = True
                 self._draft_id = None
         self.post_message(SendDone(draft, result))
+
+    def on_queued_meanwhile(self, message: QueuedMeanwhile) -> None:
+        queued = time.strftime("%H:%M", time.localtime(message.entry.queued_at))
+
+        def chosen(answer: str | None) -> None:
+            if answer == "yes":
+                self._queued_ok = True
+                self.action_send(message.reason)
+            else:
+                self.notify("Not sent: the draft is kept")
+
+        self.app.push_screen(
+            ChoiceModal(
+                f"A reply to this ticket was queued at {queued} since you started: send anyway?",
+                [("no", "keep the draft"), ("yes", "send it too")],
+            ),
+            chosen,
+        )
 
     def on_send_refused(self, message: SendRefused) -> None:
         self.notify(f"Not sent: {message.error}", severity="error", markup=False, timeout=8)

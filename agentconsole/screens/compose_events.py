@@ -47,6 +47,15 @@ class SendDone(Message):
         super().__init__()
 
 
+class QueuedMeanwhile(Message):
+    """Not sent yet: a reply to the ticket was queued since this draft began."""
+
+    def __init__(self, entry: OutboxEntry, reason: str | None) -> None:
+        self.entry = entry
+        self.reason = reason
+        super().__init__()
+
+
 class SendRefused(Message):
     """The draft cannot become mail (an address or a file); nothing was written."""
 
@@ -68,10 +77,14 @@ class AttachmentChecked(Message):
 class DraftOpened(Message):
     """A draft to write in: the one waiting for this ticket and mode, or a new one."""
 
-    def __init__(self, ticket: Ticket, draft: Draft, resumed: bool) -> None:
+    def __init__(
+        self, ticket: Ticket, draft: Draft, resumed: bool, others: list[Draft] | None = None
+    ) -> None:
         self.ticket = ticket
         self.draft = draft
         self.resumed = resumed
+        self.others = others or []
+        """The ticket's other drafts that would also write to someone (or other notes)."""
         super().__init__()
 
 

@@ -16,9 +16,18 @@ from agentconsole.screens.compose import MODE_TITLES, ComposeScreen
 from agentconsole.screens.compose_events import DraftOpened, DraftsFound
 from agentconsole.screens.workers import console_worker
 from agentconsole.service import TicketDetail
+from agentconsole.store.drafts import Draft
 from agentconsole.textsafe import safe_line
 
 MODE_KEYS = {"reply": "R", "reply_all": "A", "forward": "F", "note": "I"}
+
+
+def describe(draft: Draft) -> str:
+    """ "reply, saved 14:11 by lin": what a waiting draft is, when and by whom it was
+    last saved (another console or agent may have written it)."""
+    kind = MODE_TITLES.get(draft.mode, draft.mode).split(" (")[0].lower()
+    saved = time.strftime("%H:%M", time.localtime(draft.updated_at))
+    return f"{kind}, saved {saved}" + (f" by {draft.author}" if draft.author else "")
 
 
 class ComposeLauncher(ConsoleScreen):
@@ -38,14 +47,26 @@ class ComposeLauncher(ConsoleScreen):
     @console_worker("start the reply", group="compose", exclusive=True)
     def open_draft(self, ticket: Ticket, mode: str) -> None:
         service = self.console.service
-        waiting = [d for d in service.drafts_for(ticket.id) if d.mode == mode]
+        drafts = service.drafts_for(ticket.id)
+        waiting = [d for d in drafts if d.mode == mode]
         draft = waiting[0] if waiting else service.new_draft(ticket.id, mode)
-        self.post_message(DraftOpened(ticket, draft, resumed=bool(waiting)))
+        # A reply, reply-all and forward all write to someone: two of them would send
+        # twice. A note sits beside them, and is told only of other notes.
+        others = [d for d in drafts if d.id != draft.id and (d.mode == "note") == (mode == "note")]
+        self.post_message(DraftOpened(ticket, draft, resumed=bool(waiting), others=others))
 
     def on_draft_opened(self, message: DraftOpened) -> None:
         if message.resumed:
             saved = time.strftime("%H:%M", time.localtime(message.draft.updated_at))
             self.notify(f"Your draft of {saved} is back", markup=False)
+        for other in message.others:
+            self.notify(
+                safe_line(f"Another draft of this ticket ({describe(other)}) waits"),
+                title="Draft",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
         pane = ComposeScreen(message.ticket, message.draft)
         self.app.push_screen(pane, lambda _: self.composed(pane.sent))
 
@@ -71,10 +92,10 @@ class ComposeLauncher(ConsoleScreen):
 
     def on_drafts_found(self, message: DraftsFound) -> None:
         for draft in message.drafts:
-            saved = time.strftime("%H:%M", time.localtime(draft.updated_at))
-            kind = MODE_TITLES.get(draft.mode, draft.mode).split(" (")[0].lower()
             self.notify(
-                f"A draft ({kind}, saved {saved}) waits: {MODE_KEYS[draft.mode]} continues it",
+                safe_line(
+                    f"A draft ({describe(draft)}) waits: {MODE_KEYS[draft.mode]} continues it"
+                ),
                 title="Draft",
                 markup=False,
             )

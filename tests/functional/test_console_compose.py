@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -22,6 +24,7 @@ from agentconsole.app import AgentConsole
 from agentconsole.screens.compose import ComposeScreen, split_addresses
 from agentconsole.screens.ticket import TicketScreen
 from agentconsole.widgets.draft_editor import DraftEditor
+from agentconsole.widgets.findings import FindingsList
 from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, filter_queue, settle, text_of
 
@@ -95,6 +98,66 @@ async def test_a_draft_survives_quitting_the_app(
         assert "tuikuan 已经处理" in text
         assert any(n.startswith("Your draft of ") for n in notices(again))
     assert len(drafts(demo_db)) == 1  # continued, not a second draft
+
+
+async def test_at_a_small_size_the_editor_keeps_three_rows_and_the_pane_scrolls(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console()
+    async with app.run_test(size=(60, 15)) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, "账户安全")
+        compose = await open_compose(pilot)
+        await pilot.press(*"请提供您的密码!!! 保证明天到账 http://bit.ly/x")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        findings = compose.query_one(FindingsList)
+        assert findings.display and len(findings.findings) >= 3  # the list takes its rows
+        editor = compose.query_one(DraftEditor)
+        assert editor.content_region.height == 3  # the reply is seen as it is sent
+        assert editor.region.bottom <= 14  # above the footer, on the screen
+        assert compose.max_scroll_y > 0  # what does not fit is scrolled to
+
+
+async def test_a_draft_that_comes_back_types_and_pastes_after_the_agents_text(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, "账户安全")
+        await open_compose(pilot)
+        await pilot.press(*"tuikuan 已经处理")
+        await pilot.press("escape")  # kept
+        await settle(pilot)
+        compose = await open_compose(pilot)
+        editor = compose.query_one(DraftEditor)
+        await pilot.press(*" ok")
+        app.post_message(events.Paste(" 请查收"))  # as the terminal sends a paste
+        await settle(pilot)
+        assert "tuikuan 已经处理 ok 请查收\n\n祝好！" in editor.text
+
+
+def screen_lines(app: AgentConsole) -> list[str]:
+    """The screen as the terminal shows it, one string per row."""
+    return [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+
+
+async def test_dialog_help_lines_wrap_instead_of_being_cut_off(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, "账户安全")
+        await open_compose(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        # the words in the screen's rows, without the borders of the pane and dialog
+        shown = " ".join(
+            " ".join(re.sub("[│█▊▎]", " ", line).split()) for line in screen_lines(app)
+        )
+        assert "the file is read again when the reply is sent" in shown
 
 
 async def test_typing_saves_after_a_pause_and_escape_keeps_the_draft(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
@@ -17,14 +18,17 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from agentconsole.app import AgentConsole
+from agentconsole.compose import new_draft, save_draft, send_draft
 from agentconsole.screens.canned_picker import CannedPicker
-from agentconsole.screens.pickers import PromptModal
+from agentconsole.screens.pickers import ChoiceModal, PromptModal
 from agentconsole.screens.ticket import MessageView, TicketScreen
+from agentconsole.store import open_db
 from agentconsole.widgets.draft_editor import DraftEditor
 from agentconsole.widgets.findings import FindingsList
 from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, settle, text_of
 from tests.functional.test_console_compose import notices, open_compose, open_ticket
+from tests.mailfactory import make_config
 
 TICKET = "账户安全"
 
@@ -409,3 +413,79 @@ async def test_an_empty_reply_is_refused_and_kept(
         refused = [n for n in notices(app) if n.startswith("Not sent: ")]
         assert refused == ["Not sent: nothing to send: the reply is empty"]
     assert outbox(demo_db) == []
+
+
+async def test_the_thanks_fix_goes_above_the_signature(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, TICKET)
+        compose = await open_compose(pilot)
+        editor = compose.query_one(DraftEditor)
+        assert "\n祝好！\n" in editor.text
+        editor.text = editor.text.replace("\n祝好！\n", "\n").replace(
+            "\n\n\n", "\n\n已处理。\n\n", 1
+        )
+        codes = await checked(pilot)
+        assert "AC103" in codes
+        listed = compose.query_one(FindingsList)
+        while listed.current is None or listed.current.code != "AC103":
+            await pilot.press("f8")
+        await pilot.press("ctrl+f")
+        # above the agent's name and team (the signature), not between them
+        assert "已处理。\n" in editor.text
+        assert editor.text.endswith("\n感谢您的耐心与理解！\nlin\nOKWallet 客服\n\n")
+        assert "AC103" not in await checked(pilot)
+
+
+def written_by_another_console(db: Path, ticket_id: int, mode: str, *, send: bool) -> None:
+    """What a second console, used by agent bo, does to the same ticket: keep a draft,
+    or queue a reply."""
+    config = make_config(agent="bo")
+    conn = open_db(db).conn
+    try:
+        draft = new_draft(conn, ticket_id, mode, config)
+        draft = replace(draft, body=draft.body.replace("\n\n\n", "\n\n已为您处理。\n\n", 1))
+        if send:
+            send_draft(conn, draft, config, actor="bo", override_reason="the customer called")
+        else:
+            save_draft(conn, draft)
+    finally:
+        conn.close()
+
+
+async def test_another_draft_and_a_reply_queued_meanwhile_are_told(
+    console: Callable[..., AgentConsole], demo_db: Path
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = await open_ticket(pilot, TICKET)
+        written_by_another_console(demo_db, ticket.ticket_id, "forward", send=False)
+        compose = await open_compose(pilot)  # R: a reply, beside bo's forward
+        saved = [n for n in notices(app) if n.startswith("Another draft of this ticket (")]
+        assert saved and saved[0].startswith("Another draft of this ticket (forward, saved ")
+        assert saved[0].endswith(" by bo) waits")
+
+        await pilot.press(*"退款已经到账。")
+        await pilot.pause(1.1)  # a second later, bo's console queues a reply
+        written_by_another_console(demo_db, ticket.ticket_id, "reply", send=True)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ChoiceModal)
+        assert modal.title_text.startswith("A reply to this ticket was queued at ")
+        assert modal.title_text.endswith(" since you started: send anyway?")
+        assert len(outbox(demo_db)) == 1  # bo's, nothing of ours yet
+        await pilot.press("1")  # no: keep the draft
+        await settle(pilot)
+        assert app.screen is compose and "Not sent: the draft is kept" in notices(app)
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("2")  # yes: send it too
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+    assert len(outbox(demo_db)) == 2

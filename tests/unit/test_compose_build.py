@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
@@ -175,3 +176,19 @@ def test_a_name_that_is_an_address_is_not_greeted(conn: sqlite3.Connection) -> N
     ingest(conn, [mail(sender='"support@yourbank.example" <x@evil.example>', body="Hi there")])
     draft = new_draft(conn, 1, "reply", make_config(), canned_text="Thanks.")
     assert draft.body.startswith("Dear customer,\n")
+
+
+def test_a_forward_is_not_held_to_the_customer_courtesy_rules(conn: sqlite3.Connection) -> None:
+    """A forward goes to a colleague: no greeting to the customer by name, no thanks
+    or closing, no way to reach us (AC101-AC104) is asked of it; a reply still is."""
+    ingest(conn, [EN])
+    config = make_config()
+    forward = new_draft(conn, 1, "forward", config, canned_text="please check the card, bo")
+    bare = replace(forward, body="please check the card, bo")
+    assert [f.code for f in lint_draft(bare, conn, config) if f.code.startswith("AC10")] == []
+    reply = replace(bare, mode="reply")
+    codes = [f.code for f in lint_draft(reply, conn, config) if f.code.startswith("AC10")]
+    assert codes == ["AC101", "AC103", "AC104"]
+    chinese = replace(bare, body="请同事帮忙查一下这张卡的状态。")  # the customer wrote English
+    assert "AC801" not in [f.code for f in lint_draft(chinese, conn, config)]
+    assert "AC801" in [f.code for f in lint_draft(replace(chinese, mode="reply"), conn, config)]

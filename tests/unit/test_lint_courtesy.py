@@ -109,6 +109,25 @@ def test_no_thanks_or_closing(text: str, span: str, fixed: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        (  # the draft compose builds, its closing line deleted: the thanks go above
+            "Dear Ann,\n\nYour withdrawal arrived.\n\nagent\nOKWallet Support\n\n> Where is it?",
+            "Dear Ann,\n\nYour withdrawal arrived.\n\nThank you for your patience.\n"
+            "agent\nOKWallet Support\n\n> Where is it?",
+        ),
+        (
+            "王小明您好：\n您的提现已到账。\n李娜\nOKWallet 客服",
+            "王小明您好：\n您的提现已到账。\n感谢您的耐心与理解！\n李娜\nOKWallet 客服",
+        ),
+    ],
+)
+def test_thanks_go_above_the_whole_signature(text: str, fixed: str) -> None:
+    [finding] = found(text, "AC103")
+    assert finding.fix is not None and finding.fix.apply(text) == fixed
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "王小明您好：\n您的提现已到账。\n祝好！\nOKWallet 客服团队",
