@@ -18,6 +18,7 @@ BINDING_IDS: frozenset[str] = frozenset(
         "canned.down",
         "canned.up",
         "compose.attach",
+        "compose.body",
         "compose.canned",
         "compose.close",
         "compose.detach",

@@ -122,6 +122,14 @@ class ComposeScreen(CheckedSending):
             tooltip="Insert a canned response at the cursor",
         ),
         Binding(
+            "ctrl+b",
+            "body",
+            "Body",
+            show=False,
+            id="compose.body",
+            tooltip="Go to the reply's text (tab / shift+tab go field by field)",
+        ),
+        Binding(
             "ctrl+g",
             "discard",
             "Discard",
@@ -318,6 +326,10 @@ class ComposeScreen(CheckedSending):
         self.schedule_lint()
 
     # -- closing -----------------------------------------------------------------
+    def action_body(self) -> None:
+        """From To, Cc, the subject, the findings or the quote straight to the text."""
+        self.query_one(DraftEditor).focus()
+
     async def action_close(self) -> None:
         await self.flush()
         self.closed = True

@@ -160,6 +160,24 @@ async def test_dialog_help_lines_wrap_instead_of_being_cut_off(
         assert "the file is read again when the reply is sent" in shown
 
 
+async def test_shift_tab_goes_up_the_fields_and_ctrl_b_back_to_the_text(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, "账户安全")
+        compose = await open_compose(pilot)
+        editor = compose.query_one(DraftEditor)
+        assert editor.has_focus
+        await pilot.press("shift+tab")
+        assert compose.query_one("#subject", Input).has_focus
+        await pilot.press("shift+tab", "shift+tab")
+        assert compose.query_one("#to", Input).has_focus
+        await pilot.press("ctrl+b")
+        assert editor.has_focus
+
+
 async def test_typing_saves_after_a_pause_and_escape_keeps_the_draft(
     console: Callable[..., AgentConsole], demo_db: Path
 ) -> None:
