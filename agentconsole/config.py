@@ -89,6 +89,11 @@ class Config:
     lint_words: dict[str, tuple[str, ...]] = field(
         default_factory=dict, metadata={"key": "lint.words"}
     )
+    # Automatic acknowledgement of new tickets with their reference (issue 8): off by
+    # default; when on, sync acknowledges tickets opened by mail at most this many
+    # hours old (an old mailbox synced for the first time is not answered).
+    acknowledge: bool = field(default=False, metadata={"key": "acknowledge.enabled"})
+    acknowledge_within_hours: int = field(default=24, metadata={"key": "acknowledge.within_hours"})
 
     def db_path(self, override: str | Path | None = None) -> Path:
         """The database named by ``override`` (``--db``), else ``$AGENTCONSOLE_DB``,

@@ -68,6 +68,10 @@ def _typed(key: str, hint: object, value: object) -> Any:
         if not isinstance(value, str):
             raise _wrong(key, "a string", value)
         return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise _wrong(key, "true or false", value)
+        return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise _wrong(key, "a whole number", value)
@@ -233,6 +237,18 @@ def _target_hours(value: int) -> int:
     return value
 
 
+MAX_ACK_HOURS = 7 * 24
+"""A week: acknowledging mail older than that tells a customer nothing useful."""
+
+
+def _ack_hours(value: int) -> int:
+    if not 1 <= value <= MAX_ACK_HOURS:
+        raise ConfigValueError(
+            f"acknowledge.within_hours must be 1 to {MAX_ACK_HOURS}, not {value}"
+        )
+    return value
+
+
 # Rules beyond the type, by key.
 _RULES: dict[str, Callable[[Any], Any]] = {
     "keymap": _keymap,
@@ -244,6 +260,7 @@ _RULES: dict[str, Callable[[Any], Any]] = {
     "lint.rules": _lint_switches,
     "lint.allowed_domains": _domains,
     "lint.reply_target_hours": _target_hours,
+    "acknowledge.within_hours": _ack_hours,
 }
 
 
