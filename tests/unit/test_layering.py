@@ -44,6 +44,8 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.sync.servers",
         "agentconsole.sync.settings",
         "agentconsole.sync.smtp_out",
+        "agentconsole.sla.calendar",
+        "agentconsole.sla.durations",
     ):
         assert expected in modules
 
