@@ -196,7 +196,7 @@ class BusinessCalendar:
         if cached is not None:
             return cached
         assert self.country is not None
-        if year not in self._official:
+        if not self.has_data_for(year):
             self._missing.add(year)
         # the next year too: a make-up day late in December can belong to January's
         # New Year holiday, and is only registered while that year is populated
@@ -223,6 +223,14 @@ class BusinessCalendar:
     def is_working_day(self, day: date) -> bool:
         """True when ``day`` has working hours."""
         return bool(self.hours_on(day))
+
+    def has_data_for(self, year: int) -> bool:
+        """True when this calendar's holidays for ``year`` are known, not guessed: no
+        country is set, the ``holidays`` package has the official data, or the file
+        lists make-up working days of that year by hand (someone typed in the notice)."""
+        if not self.country or year in self._official:
+            return True
+        return any(day.year == year for day in self._extra_workdays)
 
     def years_without_data(self) -> list[int]:
         """Years this calendar was used for while the ``holidays`` package had no

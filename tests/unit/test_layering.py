@@ -46,6 +46,8 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.sync.smtp_out",
         "agentconsole.sla.calendar",
         "agentconsole.sla.durations",
+        "agentconsole.sla.policies",
+        "agentconsole.sla.policyfile",
     ):
         assert expected in modules
 
