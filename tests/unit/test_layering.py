@@ -48,6 +48,7 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.sla.durations",
         "agentconsole.sla.policies",
         "agentconsole.sla.policyfile",
+        "agentconsole.sla.clocks",
     ):
         assert expected in modules
 
