@@ -445,3 +445,16 @@ def test_property_elapsed_is_additive(name: str, a: int, b: int, c: int) -> None
     cal = CALENDARS[name]
     x, y, z = sorted((a, b, c))
     assert cal.elapsed(x, z) == cal.elapsed(x, y) + cal.elapsed(y, z)
+
+
+# -- hostile dates ------------------------------------------------------------------------
+
+
+def test_absurd_instants_are_clamped_not_crashed_on() -> None:
+    cal = cn()
+    year_9999 = 253_402_300_000
+    assert cal.elapsed(at(2026, 11, 9, 9), year_9999) > 0
+    assert local(cal.add(year_9999, H)) == "2199-12-31 Tue 23:59"
+    assert local(cal.add(-(10**12), H)) == "1971-01-04 Mon 10:00"  # Jan 1: a holiday
+    assert cal.elapsed(-(10**12), at(1971, 1, 4, 10)) == H
+    assert cal.segments(year_9999, year_9999 + 10) == []
