@@ -95,11 +95,13 @@ def official_years(country: str) -> frozenset[int] | range:
     For China that is the years of the State Council's published notices (the only
     source of the make-up working days, which no rule can predict); for a country
     whose holidays follow fixed rules, the years its data covers."""
+    cls = holiday_data.country_holidays(country).__class__
     if country.upper() == "CN":
         from holidays.countries.china import ChinaStaticHolidays
 
-        return frozenset(ChinaStaticHolidays.special_public_holidays)
-    cls = holiday_data.country_holidays(country).__class__
+        notices = getattr(ChinaStaticHolidays, "special_public_holidays", None)
+        if isinstance(notices, dict) and notices:
+            return frozenset(year for year in notices if isinstance(year, int))
     return range(cls.start_year, cls.end_year + 1)
 
 
