@@ -13,8 +13,12 @@ counted) and everything else follows from the business calendar:
 
 Only a customer's own mail (``direction='in'``, not ``auto``) starts or resumes a clock,
 and only our own mail (``'out'``, not ``auto``) is a reply: notes, auto-replies, bounces
-and our automatic acknowledgements never count. A customer message reopens a pending
-or solved ticket, as the arrival rules of the domain do. Response clocks do not count
+and our automatic acknowledgements never count. The messages move the status as the
+domain's arrival rules do (``domain/arrival.py``): our reply makes a new or open ticket
+pending, a customer message reopens a pending or solved one. The arrival rules record
+those changes when the mail is *imported*, which can be long after it was written, so
+the clocks take them from the messages' own instants; the recorded status changes
+(an agent solving, reopening, setting pending) apply on top. Response clocks do not count
 while the ticket is solved or closed (a ticket solved without a reply is not breached
 later), but they do count while it is pending: asking the customer something is not an
 answer to what they asked.
@@ -96,6 +100,8 @@ class _Timeline:
             self.status = "open"
 
     def we_replied(self) -> None:
+        if self.status in RUNNING_STATUSES:
+            self.status = "pending"
         if not self.waiting:
             return  # nothing to answer yet: not a reply in the SLA's sense
         if not self.replied:
@@ -115,21 +121,24 @@ def _initial_status(messages: tuple[HistoryMessage, ...]) -> str:
 
 
 def _replay(history: TicketHistory, now: int) -> _Timeline:
-    # (instant, 0 = a status change / 1 = a message, the status or the direction):
-    # at one instant a status change comes first, then the customer, then our reply
-    events = [(c.at, 0, c.status) for c in history.status_changes if c.at <= now]
-    events.extend(
-        (m.at, 1, m.direction)
-        for m in history.messages
+    # (instant, 0 = a message / 1 = a recorded status change, order given, value): at
+    # one instant the messages come first and the recorded changes after them, so a
+    # reply sent with "solve" leaves the ticket solved
+    events: list[tuple[int, int, int, str]] = [
+        (m.at, 0, index, m.direction)
+        for index, m in enumerate(history.messages)
         if m.direction != "note" and not m.auto and m.at <= now
+    ]
+    events.extend(
+        (c.at, 1, index, c.status) for index, c in enumerate(history.status_changes) if c.at <= now
     )
     events.sort()
     start = min(history.created_at, events[0][0]) if events else history.created_at
     timeline = _Timeline(status=_initial_status(history.messages))
     if start <= now:
         timeline.update(start)
-    for at, kind, value in events:
-        if kind == 0:
+    for at, kind, _, value in events:
+        if kind == 1:
             timeline.status = value
         elif value == "in":
             timeline.customer_wrote(at)

@@ -451,3 +451,31 @@ def test_a_reply_after_hours_past_the_due_instant_is_late() -> None:
 def test_friday_night_mail_is_due_monday_late_morning() -> None:
     state = run(ticket(cin(sh(2026, 11, 6, 21))), now=sh(2026, 11, 7, 12), calendar=OFFICE)
     assert clock(state, "first_response").due_at == sh(2026, 11, 9, 11)
+
+
+def test_status_changes_recorded_at_import_time_do_not_move_the_pauses() -> None:
+    # imported days later: the arrival rules recorded pending and open at import time
+    imported = ticket(
+        cin(T),
+        out(T + H),
+        cin(T + 5 * H),
+        changes=(StatusChange(T + 100 * H, "pending"), StatusChange(T + 100 * H, "open")),
+    )
+    res = clock(run(imported, now=T + 6 * H), "resolution")
+    assert (res.elapsed, res.running, res.due_at) == (2 * H, True, T + 14 * H)
+    assert clock(run(imported, now=T + 3 * H), "resolution").paused
+    assert clock(run(imported, now=T + 101 * H), "resolution").elapsed == 97 * H
+
+
+def test_a_reply_sent_with_solve_leaves_the_ticket_solved() -> None:
+    history = ticket(cin(T), out(T + H), changes=(StatusChange(T + H, "solved"),))
+    state = run(history, now=T + 9 * H)
+    assert clock(state, "resolution") == ClockState(
+        "resolution", 10 * H, H, running=False, achieved=True
+    )
+    assert state.due_at is None
+
+
+def test_an_automatic_acknowledgement_does_not_pause_resolution() -> None:
+    res = clock(run(ticket(cin(T), out(T + 60, auto=True)), now=T + H), "resolution")
+    assert (res.running, res.paused, res.elapsed) == (True, False, H)
