@@ -13,7 +13,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal, Protocol, cast
 
 from agentconsole.models import PRIORITIES
@@ -238,7 +238,15 @@ class PolicyReader(TomlPlaces):
         if value is None:
             return None
         if isinstance(value, str) and value in WEEKDAYS:
-            return (hours or {}).get(WEEKDAYS.index(value)) or None
+            ranges = (hours or {}).get(WEEKDAYS.index(value))
+            if hours is not None and not ranges:
+                self.problem(
+                    where,
+                    f'workday_hours = "{value}" has no hours: name a day that has some, or '
+                    'give the ranges, e.g. ["09:00-12:00", "13:00-18:00"]',
+                    line=line("workday_hours"),
+                )
+            return ranges or None
         if isinstance(value, str):
             close = difflib.get_close_matches(value, WEEKDAYS, n=1)
             hint = f'"{close[0]}"' if close else '"mon"'
@@ -257,6 +265,11 @@ class PolicyReader(TomlPlaces):
             return []
         days: list[date] = []
         for item in value:
+            if isinstance(item, datetime):
+                self.problem(
+                    where, f"{item} is a time: give the day only, e.g. 2026-10-08", line=line
+                )
+                continue
             if isinstance(item, date):
                 days.append(item)
                 continue
@@ -393,9 +406,8 @@ class PolicyReader(TomlPlaces):
         ok = True
         on = table.get("on")
         if on not in ("at_risk", "breach"):
-            self.problem(
-                where, f'on = {on!r}: write on = "at_risk" or on = "breach"', line=line("on")
-            )
+            said = "needs on" if on is None else f"on = {on!r}:"
+            self.problem(where, f'{said} write on = "at_risk" or on = "breach"', line=line("on"))
             ok = False
         when = self._query(table.get("when", ""), where, line("when"))
         clocks = table.get("clocks", list(CLOCKS))

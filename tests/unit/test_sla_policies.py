@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agentconsole.datafiles import data_dir
 from agentconsole.sla.policies import (
@@ -17,6 +19,13 @@ from agentconsole.sla.policies import (
     find_policy_file,
     load_policy_set,
     parse_policy_text,
+)
+from agentconsole.sla.policyfile import (
+    CALENDAR_KEYS,
+    ESCALATION_KEYS,
+    POLICY_KEYS,
+    TOP_KEYS,
+    PolicyReader,
 )
 
 TODAY = date(2026, 11, 23)
@@ -369,4 +378,58 @@ def test_escalation_problems(tmp_path: Path) -> None:
         '"next_response", "resolution"',
         'sla.toml:21: escalation #3: priority = \'asap\': one of "urgent", "high", "normal", "low"',
         "sla.toml:27: escalation #4: give raise_priority = true or priority = ..., not both",
+    ]
+
+
+def test_a_time_where_a_day_is_wanted(tmp_path: Path) -> None:
+    text = GOOD.replace("hours =", "holidays = [2026-10-08T10:00:00]\nhours =")
+    assert problems(tmp_path, text) == [
+        'sla.toml:5: calendar "cn": holidays: 2026-10-08 10:00:00 is a time: give the day '
+        "only, e.g. 2026-10-08"
+    ]
+
+
+def test_an_escalation_without_on(tmp_path: Path) -> None:
+    assert problems(tmp_path, GOOD + '\n[[escalations]]\nadd_tag = "x"\n') == [
+        'sla.toml:12: escalation #1: needs on write on = "at_risk" or on = "breach"'
+    ]
+
+
+values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True)
+    | st.text(max_size=20)
+    | st.sampled_from(["09:00-12:00", "2h", "Asia/Shanghai", "CN", "mon", "breach", "2026-10-08"]),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [*TOP_KEYS, *CALENDAR_KEYS, *POLICY_KEYS, *ESCALATION_KEYS, "mon", "x"]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([*TOP_KEYS, "zz"]), values, max_size=4))
+def test_property_any_structure_gives_problems_never_a_crash(raw: dict[str, object]) -> None:
+    reader = PolicyReader("fuzz.toml", "")
+    calendars, policies, share, escalations = reader.read(raw)
+    assert all(line.startswith("fuzz.toml") for line in reader.problems)
+    assert 0 < share < 1
+    if not reader.problems:
+        assert policies and calendars
+
+
+def test_make_up_hours_naming_a_day_without_hours(tmp_path: Path) -> None:
+    text = GOOD.replace("hours =", 'workday_hours = "sat"\nhours =')
+    assert problems(tmp_path, text) == [
+        'sla.toml:5: calendar "cn": workday_hours = "sat" has no hours: name a day that has '
+        'some, or give the ranges, e.g. ["09:00-12:00", "13:00-18:00"]'
     ]
