@@ -23,7 +23,8 @@ from pathlib import Path
 from agentconsole.datafiles import data_dir
 from agentconsole.files import FileRefused, read_limited
 from agentconsole.sla.calendar import BusinessCalendar
-from agentconsole.sla.policyfile import EscalationOn, EscalationRule, Policy, PolicyReader
+from agentconsole.sla.escalations import EscalationOn, EscalationRule
+from agentconsole.sla.policyfile import Policy, PolicyReader
 
 MAX_POLICY_BYTES = 1024 * 1024
 DEFAULT_AT_RISK = 0.75

@@ -10,13 +10,11 @@ otherwise silently leave a policy without a first-response target.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal, Protocol, cast
+from typing import cast
 
-from agentconsole.models import PRIORITIES
 from agentconsole.sla.calendar import (
     WEEKDAYS,
     BusinessCalendar,
@@ -26,32 +24,15 @@ from agentconsole.sla.calendar import (
     parse_range,
 )
 from agentconsole.sla.durations import DurationError, parse_duration
+from agentconsole.sla.escalations import EscalationRule, read_escalations
 from agentconsole.sla.model import CLOCKS, ClockName
-from agentconsole.sla.tomlplaces import TomlPlaces
+from agentconsole.sla.tomlplaces import LineOf, TomlPlaces
 from agentconsole.store.query import QueryError, compile_query
 
-EscalationOn = Literal["at_risk", "breach"]
 TOP_KEYS = ("at_risk", "calendars", "policies", "escalations")
 CALENDAR_KEYS = ("timezone", "hours", "country", "holidays", "workdays", "workday_hours")
 POLICY_KEYS = ("name", "when", "calendar", "first_response", "next_response", "resolution")
-ESCALATION_KEYS = (
-    "name",
-    "on",
-    "when",
-    "clocks",
-    "raise_priority",
-    "priority",
-    "add_tag",
-    "assign_to",
-)
 _HOURS_EXAMPLE = 'mon = ["09:00-12:00", "13:00-18:00"]'
-_TAG = re.compile(r"^[\w.-]+$")
-
-
-class LineOf(Protocol):
-    """Where a key of the table at hand is (the table's header without a key)."""
-
-    def __call__(self, key: str | None = None, /) -> int | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,21 +55,6 @@ class Policy:
         return self.resolution
 
 
-@dataclass(frozen=True, slots=True)
-class EscalationRule:
-    """One ``[[escalations]]`` entry: when a clock of a ticket matching ``when``
-    becomes at risk or breached, raise or set its priority, tag it, assign it."""
-
-    on: EscalationOn
-    when: str = ""
-    clocks: tuple[ClockName, ...] = CLOCKS
-    raise_priority: bool = False
-    priority: str | None = None
-    add_tag: str | None = None
-    assign_to: str | None = None
-    name: str = ""
-
-
 Parsed = tuple[dict[str, BusinessCalendar], tuple[Policy, ...], float, tuple[EscalationRule, ...]]
 
 
@@ -108,7 +74,7 @@ class PolicyReader(TomlPlaces):
         place = f"{self.source}:{line}" if line else self.source
         self.problems.append(f"{place}: {where}: {what}" if where else f"{place}: {what}")
 
-    def _unknown_keys(
+    def unknown_keys(
         self, table: dict[str, object], known: Sequence[str], where: str, line: LineOf
     ) -> None:
         for key in table:
@@ -122,7 +88,7 @@ class PolicyReader(TomlPlaces):
 
     def read(self, raw: dict[str, object]) -> Parsed:
         """Records from a parsed file; problems are collected, never raised."""
-        self._unknown_keys(raw, TOP_KEYS, "", self._top_line)
+        self.unknown_keys(raw, TOP_KEYS, "", self._top_line)
         share = self._share(raw.get("at_risk", 0.75))
         calendars: dict[str, BusinessCalendar] = {}
         tables = raw.get("calendars", {})
@@ -138,7 +104,7 @@ class PolicyReader(TomlPlaces):
             if built is not None:
                 calendars[str(name)] = built
         policies = self._policies(raw.get("policies", []), sorted(tables))
-        escalations = self._escalations(raw.get("escalations", []))
+        escalations = read_escalations(self, raw.get("escalations", []))
         return calendars, policies, share, escalations
 
     def _top_line(self, key: str | None = None, /) -> int | None:
@@ -167,7 +133,7 @@ class PolicyReader(TomlPlaces):
         if not isinstance(table, dict):
             self.problem(where, f"must be a table: [calendars.{name}]", line=line())
             return None
-        self._unknown_keys(table, CALENDAR_KEYS, where, line)
+        self.unknown_keys(table, CALENDAR_KEYS, where, line)
         zone = table.get("timezone")
         if not isinstance(zone, str):
             self.problem(where, 'needs timezone = "Asia/Shanghai" (an IANA name)', line=line())
@@ -217,7 +183,7 @@ class PolicyReader(TomlPlaces):
                 where, f"needs hours = {{ {_HOURS_EXAMPLE}, tue = [...] }}", line=line("hours")
             )
             return None
-        self._unknown_keys(value, WEEKDAYS, f"{where}: hours", line)
+        self.unknown_keys(value, WEEKDAYS, f"{where}: hours", line)
         hours: dict[int, tuple[Range, ...]] = {}
         good = True
         for index, day in enumerate(WEEKDAYS):
@@ -281,7 +247,7 @@ class PolicyReader(TomlPlaces):
 
     # -- policies -----------------------------------------------------------------------
 
-    def _query(self, when: object, where: str, line: int | None) -> str | None:
+    def query(self, when: object, where: str, line: int | None) -> str | None:
         if not isinstance(when, str):
             self.problem(
                 where, 'when must be a query in quotes, e.g. when = "category:complaint"', line=line
@@ -332,11 +298,11 @@ class PolicyReader(TomlPlaces):
         if not isinstance(table, dict):
             self.problem(where, "must be a table: [[policies]]", line=line())
             return None
-        self._unknown_keys(table, POLICY_KEYS, where, line)
+        self.unknown_keys(table, POLICY_KEYS, where, line)
         if not isinstance(name, str) or not name.strip():
             self.problem(where, 'needs a name, e.g. name = "standard"', line=line())
             name = ""
-        when = self._query(table.get("when", ""), where, line("when"))
+        when = self.query(table.get("when", ""), where, line("when"))
         calendar = self._calendar_name(table.get("calendar"), calendar_names, where, line)
         targets: dict[str, int | None] = {}
         for clock in CLOCKS:
@@ -384,93 +350,3 @@ class PolicyReader(TomlPlaces):
             )
             return None
         return value
-
-    # -- escalations ----------------------------------------------------------------------
-
-    def _escalations(self, value: object) -> tuple[EscalationRule, ...]:
-        if not isinstance(value, list):
-            self.problem("escalations", "must be [[escalations]] tables")
-            return ()
-        rules = [self._escalation(index, table) for index, table in enumerate(value)]
-        return tuple(rule for rule in rules if rule is not None)
-
-    def _escalation(self, index: int, table: object) -> EscalationRule | None:
-        def line(key: str | None = None) -> int | None:
-            return self.array_line("escalations", index, key)
-
-        where = f"escalation #{index + 1}"
-        if not isinstance(table, dict):
-            self.problem(where, "must be a table: [[escalations]]", line=line())
-            return None
-        self._unknown_keys(table, ESCALATION_KEYS, where, line)
-        ok = True
-        on = table.get("on")
-        if on not in ("at_risk", "breach"):
-            said = "needs on" if on is None else f"on = {on!r}:"
-            self.problem(where, f'{said} write on = "at_risk" or on = "breach"', line=line("on"))
-            ok = False
-        when = self._query(table.get("when", ""), where, line("when"))
-        clocks = table.get("clocks", list(CLOCKS))
-        if isinstance(clocks, str):
-            clocks = [clocks]
-        if not isinstance(clocks, list) or not clocks or any(c not in CLOCKS for c in clocks):
-            self.problem(
-                where, f"clocks = {clocks!r}: a list of {_quoted(CLOCKS)}", line=line("clocks")
-            )
-            ok = False
-        raise_priority = table.get("raise_priority", False)
-        if not isinstance(raise_priority, bool):
-            self.problem(where, "raise_priority must be true or false", line=line("raise_priority"))
-            ok = False
-        priority = table.get("priority")
-        if priority is not None and priority not in PRIORITIES:
-            self.problem(
-                where,
-                f"priority = {priority!r}: one of {_quoted(PRIORITIES)}",
-                line=line("priority"),
-            )
-            ok = False
-        if priority is not None and raise_priority is True:
-            self.problem(
-                where,
-                "give raise_priority = true or priority = ..., not both",
-                line=line("priority"),
-            )
-            ok = False
-        tag = table.get("add_tag")
-        if tag is not None and (not isinstance(tag, str) or not _TAG.match(tag)):
-            self.problem(
-                where,
-                f'add_tag = {tag!r}: one word, e.g. add_tag = "sla-breached"',
-                line=line("add_tag"),
-            )
-            ok = False
-        assignee = table.get("assign_to")
-        if assignee is not None and (not isinstance(assignee, str) or not assignee.strip()):
-            self.problem(
-                where,
-                'assign_to must be an agent name, e.g. assign_to = "lead"',
-                line=line("assign_to"),
-            )
-            ok = False
-        if not (raise_priority or priority or tag or assignee):
-            self.problem(
-                where,
-                'does nothing: give raise_priority = true, priority = "urgent", add_tag = "..." '
-                'or assign_to = "..."',
-                line=line(),
-            )
-            ok = False
-        name = table.get("name", "")
-        if not ok or when is None:
-            return None
-        return EscalationRule(
-            on=cast(EscalationOn, on),
-            when=when,
-            clocks=tuple(cast(list[ClockName], clocks)),
-            raise_priority=bool(raise_priority),
-            priority=cast(str | None, priority),
-            add_tag=cast(str | None, tag),
-            assign_to=cast(str | None, assignee),
-            name=str(name),
-        )

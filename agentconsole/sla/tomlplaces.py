@@ -10,6 +10,14 @@ a key is not found the table's header line is given instead.
 from __future__ import annotations
 
 import re
+from typing import Protocol
+
+
+class LineOf(Protocol):
+    """Where a key of the table at hand is (the table's header without a key)."""
+
+    def __call__(self, key: str | None = None, /) -> int | None: ...
+
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 

@@ -50,6 +50,7 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.sla.policyfile",
         "agentconsole.sla.clocks",
         "agentconsole.sla.escalation_words",
+        "agentconsole.sla.escalations",
     ):
         assert expected in modules
 

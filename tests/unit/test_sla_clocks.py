@@ -24,7 +24,7 @@ from agentconsole.sla.model import (
     StatusChange,
     TicketHistory,
 )
-from agentconsole.sla.policyfile import Policy
+from agentconsole.sla.policies import Policy
 
 H = 3600
 T = 1_790_000_000  # a Wednesday (2026-09-21 ... any instant will do for the 24/7 calendar)

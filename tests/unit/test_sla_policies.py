@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agentconsole.datafiles import data_dir
+from agentconsole.sla.escalations import ESCALATION_KEYS
 from agentconsole.sla.policies import (
     EscalationRule,
     Policy,
@@ -20,13 +21,7 @@ from agentconsole.sla.policies import (
     load_policy_set,
     parse_policy_text,
 )
-from agentconsole.sla.policyfile import (
-    CALENDAR_KEYS,
-    ESCALATION_KEYS,
-    POLICY_KEYS,
-    TOP_KEYS,
-    PolicyReader,
-)
+from agentconsole.sla.policyfile import CALENDAR_KEYS, POLICY_KEYS, TOP_KEYS, PolicyReader
 
 TODAY = date(2026, 11, 23)
 H = 3600
