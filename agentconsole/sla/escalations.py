@@ -157,3 +157,18 @@ def _escalation(reader: Reader, index: int, table: object) -> EscalationRule | N
         assign_to=cast(str | None, assignee),
         name=str(name),
     )
+
+
+def raised(priority: str) -> str:
+    """One step up, as ``raise_priority = true`` means: low -> normal -> high -> urgent
+    (urgent stays urgent; an unknown value is left alone)."""
+    if priority not in PRIORITIES:
+        return priority
+    return PRIORITIES[max(0, PRIORITIES.index(priority) - 1)]
+
+
+def priority_after(rule: EscalationRule, priority: str) -> str:
+    """The ticket's priority once ``rule`` applied: set, raised one step, or as it was."""
+    if rule.priority is not None:
+        return rule.priority
+    return raised(priority) if rule.raise_priority else priority

@@ -428,3 +428,18 @@ def test_make_up_hours_naming_a_day_without_hours(tmp_path: Path) -> None:
         'sla.toml:5: calendar "cn": workday_hours = "sat" has no hours: name a day that has '
         'some, or give the ranges, e.g. ["09:00-12:00", "13:00-18:00"]'
     ]
+
+
+def test_raising_a_priority_is_one_step_up() -> None:
+    from agentconsole.sla.escalations import priority_after, raised
+
+    assert [raised(p) for p in ("low", "normal", "high", "urgent", "odd")] == [
+        "normal",
+        "high",
+        "urgent",
+        "urgent",
+        "odd",
+    ]
+    assert priority_after(EscalationRule(on="breach", raise_priority=True), "normal") == "high"
+    assert priority_after(EscalationRule(on="breach", priority="urgent"), "low") == "urgent"
+    assert priority_after(EscalationRule(on="at_risk", add_tag="x"), "low") == "low"
