@@ -44,6 +44,13 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.sync.servers",
         "agentconsole.sync.settings",
         "agentconsole.sync.smtp_out",
+        "agentconsole.sla.calendar",
+        "agentconsole.sla.durations",
+        "agentconsole.sla.policies",
+        "agentconsole.sla.policyfile",
+        "agentconsole.sla.clocks",
+        "agentconsole.sla.escalation_words",
+        "agentconsole.sla.escalations",
     ):
         assert expected in modules
 
