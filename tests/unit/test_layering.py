@@ -44,6 +44,11 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.sync.servers",
         "agentconsole.sync.settings",
         "agentconsole.sync.smtp_out",
+        "agentconsole.sla.calendar",
+        "agentconsole.sla.durations",
+        "agentconsole.sla.policies",
+        "agentconsole.sla.policyfile",
+        "agentconsole.sla.clocks",
     ):
         assert expected in modules
 
