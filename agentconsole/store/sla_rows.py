@@ -209,13 +209,29 @@ def ticket_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM tickets").fetchone()[0])
 
 
-def customer_texts(conn: sqlite3.Connection, message_ids: Sequence[int]) -> list[tuple[int, str]]:
-    """(ticket id, body) of the customer's own messages among ``message_ids`` (not
-    automatic, not ours): what a request for a supervisor is looked for in."""
+def tickets_created(conn: sqlite3.Connection, since: int, until: int) -> list[int]:
+    """The tickets created in ``[since, until)`` that were not merged away, by id."""
     rows = conn.execute(
-        "SELECT ticket_id, body_text FROM messages"
-        f" WHERE id IN {_IDS} AND direction = 'in' AND auto_kind IS NULL"
-        " AND ticket_id IS NOT NULL",
-        (_ids(message_ids),),
+        "SELECT id FROM tickets WHERE created_at >= ? AND created_at < ?"
+        " AND merged_into IS NULL ORDER BY id",
+        (since, until),
     )
-    return [(int(t), str(b)) for t, b in rows]
+    return [int(row[0]) for row in rows]
+
+
+def ticket_labels(conn: sqlite3.Connection, ticket_ids: Sequence[int]) -> dict[int, str]:
+    """Each ticket's category (where a simulation's breaches are)."""
+    rows = conn.execute(f"SELECT id, category FROM tickets WHERE id IN {_IDS}", (_ids(ticket_ids),))
+    return {int(i): str(c) for i, c in rows}
+
+
+def created_years(conn: sqlite3.Connection) -> tuple[int, ...]:
+    """The years (UTC) tickets were created in, first to last: what a calendar must
+    have holiday data for."""
+    row = conn.execute(
+        "SELECT CAST(strftime('%Y', min(created_at), 'unixepoch') AS INTEGER),"
+        " CAST(strftime('%Y', max(created_at), 'unixepoch') AS INTEGER) FROM tickets"
+    ).fetchone()
+    if row is None or row[0] is None:
+        return ()
+    return tuple(range(int(row[0]), int(row[1]) + 1))
