@@ -165,3 +165,17 @@ def test_recompute_reports_every_ticket(env: dict[str, str]) -> None:
     result = run(env, "sla", "recompute")
     assert result.stdout.startswith("recomputed 165 tickets under ")
     assert ": 0 changed, in " in result.stdout  # the import computed them already
+
+
+def test_a_broken_policy_file_stops_a_change_with_one_line(cli_env: dict[str, str]) -> None:
+    """Mail cannot be filed without its due times: the import stops, nothing half done."""
+    config = Path(cli_env["AGENTCONSOLE_CONFIG"])
+    (config.parent / "sla.toml").write_text('[[policies]]\nname = "x"\nwhen = "due:soon"\n')
+    result = run(cli_env, "import", str(ROOT / "data" / "demo" / "support.mbox"), check=False)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {config.parent / 'sla.toml'}")
+    assert "sla check" in line
+    assert "Traceback" not in result.stderr
+    count = run(cli_env, "tickets", "--json", check=False)
+    assert count.returncode == 1  # no ticket was stored
