@@ -25,6 +25,7 @@ Which day is worked, and with which hours, in order of precedence:
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,8 +40,10 @@ Range = tuple[int, int]
 
 _RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _RANGE_EXAMPLE = '"09:00-12:00" (24-hour clock; "18:00-24:00" runs to midnight)'
-MAX_YEARS = 50
-"""``add`` gives up after this many calendar years without reaching the target."""
+FIRST_YEAR, LAST_YEAR = 1971, 2199
+"""The years a calendar lays out. Mail dates are hostile (a Date header in the year
+9999 is one keystroke away): instants outside are clamped to these years, so a bad
+date costs at most one layout of them, never a crash or an endless walk."""
 
 
 class CalendarError(ValueError):
@@ -92,11 +95,13 @@ def official_years(country: str) -> frozenset[int] | range:
     For China that is the years of the State Council's published notices (the only
     source of the make-up working days, which no rule can predict); for a country
     whose holidays follow fixed rules, the years its data covers."""
+    cls = holiday_data.country_holidays(country).__class__
     if country.upper() == "CN":
         from holidays.countries.china import ChinaStaticHolidays
 
-        return frozenset(ChinaStaticHolidays.special_public_holidays)
-    cls = holiday_data.country_holidays(country).__class__
+        notices = getattr(ChinaStaticHolidays, "special_public_holidays", None)
+        if isinstance(notices, dict) and notices:
+            return frozenset(year for year in notices if isinstance(year, int))
     return range(cls.start_year, cls.end_year + 1)
 
 
@@ -106,6 +111,7 @@ class _Year:
     midnight), is worked during ``intervals[i]`` and has ``cum[i]`` business seconds
     of the year before it; ``cum[-1]`` is the year's total."""
 
+    year: int
     day_starts: tuple[int, ...]
     intervals: tuple[tuple[tuple[int, int], ...], ...]
     cum: tuple[int, ...]
@@ -134,6 +140,18 @@ class _Year:
                 return start + (target - counted)
             counted += end - start
         raise AssertionError("cum and intervals disagree")  # pragma: no cover
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Consecutive laid-out years; ``bases[i]`` is the business time before year ``i``
+    counted from the origin, ``bounds`` the years' starts then the last one's end,
+    ``tops[i]`` the count at the end of year ``i``."""
+
+    years: tuple[_Year, ...] = ()
+    bases: tuple[int, ...] = ()
+    bounds: tuple[int, ...] = ()
+    tops: tuple[int, ...] = ()
 
 
 class BusinessCalendar:
@@ -185,7 +203,10 @@ class BusinessCalendar:
                     'such as "CN", "HK", "SG", "DE" or "US"'
                 ) from None
         self._country_cache: dict[int, tuple[frozenset[date], frozenset[date]]] = {}
-        self._years: dict[int, _Year] = {}
+        self._layout = _Layout()
+        self._lock = threading.Lock()
+        self._floor = self._instant(date(FIRST_YEAR, 1, 1), 0)
+        self._ceiling = self._instant(date(LAST_YEAR + 1, 1, 1), 0) - 1
         self._missing: set[int] = set()
 
     # -- days ---------------------------------------------------------------------
@@ -244,13 +265,7 @@ class BusinessCalendar:
         wall = datetime(day.year, day.month, day.day) + timedelta(minutes=minutes)
         return int(wall.replace(tzinfo=self._tz).timestamp())
 
-    def _year(self, year: int) -> _Year:
-        block = self._years.get(year)
-        if block is None:
-            block = self._years[year] = self._layout(year)
-        return block
-
-    def _layout(self, year: int) -> _Year:
+    def _layout_year(self, year: int) -> _Year:
         first = date(year, 1, 1)
         days = (date(year + 1, 1, 1) - first).days
         starts: list[int] = []
@@ -270,25 +285,76 @@ class BusinessCalendar:
             intervals.append(tuple(pairs))
             cum.append(cum[-1] + sum(hi - lo for lo, hi in pairs))
         starts.append(self._instant(date(year + 1, 1, 1), 0))
-        return _Year(tuple(starts), tuple(intervals), tuple(cum))
+        return _Year(year, tuple(starts), tuple(intervals), tuple(cum))
+
+    def _cover(self, year: int) -> _Layout:
+        """The layout, extended until it holds ``year``: under the lock, and replaced
+        whole, so readers in other threads always see a consistent one. The count's
+        origin is the first year ever laid out; years before it have negative bases,
+        so positions computed earlier stay valid."""
+        with self._lock:
+            layout = self._layout
+            if layout.years and layout.years[0].year <= year <= layout.years[-1].year:
+                return layout
+            years, bases = list(layout.years), list(layout.bases)
+            if not years:
+                years, bases = [self._layout_year(year)], [0]
+            while years[0].year > year:
+                block = self._layout_year(years[0].year - 1)
+                years.insert(0, block)
+                bases.insert(0, bases[0] - block.total)
+            while years[-1].year < year:
+                bases.append(bases[-1] + years[-1].total)
+                years.append(self._layout_year(years[-1].year + 1))
+            self._layout = _Layout(
+                tuple(years),
+                tuple(bases),
+                tuple(block.day_starts[0] for block in years) + (years[-1].day_starts[-1],),
+                tuple(base + block.total for base, block in zip(bases, years, strict=True)),
+            )
+            return self._layout
 
     def _year_of(self, instant: int) -> int:
         return datetime.fromtimestamp(instant, self._tz).year
 
     # -- the arithmetic ---------------------------------------------------------------
 
+    def position(self, instant: int) -> int:
+        """Business seconds from a fixed origin to ``instant``: ``elapsed(a, b)`` is
+        ``position(b) - position(a)``. Exposed so that a caller measuring many spans
+        (the clocks) converts each instant once."""
+        layout = self._layout
+        bounds = layout.bounds
+        if not bounds or instant < bounds[0] or instant >= bounds[-1]:
+            instant = min(max(instant, self._floor), self._ceiling)
+            layout = self._cover(self._year_of(instant))
+            bounds = layout.bounds
+        index = bisect_right(bounds, instant) - 1
+        return layout.bases[index] + layout.years[index].counted(instant)
+
+    def instant_at(self, position: int) -> int:
+        """The first instant whose :meth:`position` reaches ``position``."""
+        layout = self._layout
+        if not layout.years:
+            layout = self._cover(self._year_of(self._floor))
+        while True:
+            if layout.bases[0] < position <= layout.tops[-1]:
+                index = bisect_left(layout.tops, position)
+                return layout.years[index].instant_at(position - layout.bases[index])
+            if position > layout.tops[-1]:
+                if layout.years[-1].year >= LAST_YEAR:
+                    return self._ceiling  # never, in practice
+                layout = self._cover(layout.years[-1].year + 1)
+            else:
+                if layout.years[0].year <= FIRST_YEAR:
+                    return self._floor
+                layout = self._cover(layout.years[0].year - 1)
+
     def elapsed(self, start: int, end: int) -> int:
         """Business seconds between two instants (0 when ``end`` is not after ``start``)."""
         if end <= start:
             return 0
-        first, last = self._year_of(start), self._year_of(end)
-        block = self._year(first)
-        if first == last:
-            return block.counted(end) - block.counted(start)
-        seconds = block.total - block.counted(start)
-        for year in range(first + 1, last):
-            seconds += self._year(year).total
-        return seconds + self._year(last).counted(end)
+        return self.position(end) - self.position(start)
 
     def add(self, start: int, seconds: int) -> int:
         """The first instant at which the business time elapsed since ``start`` reaches
@@ -296,16 +362,7 @@ class BusinessCalendar:
         target that ends exactly at closing time is due at closing time."""
         if seconds <= 0:
             return start
-        year = self._year_of(start)
-        block = self._year(year)
-        target = block.counted(start) + seconds
-        for _ in range(MAX_YEARS):
-            if target <= block.total:
-                return block.instant_at(target)
-            target -= block.total
-            year += 1
-            block = self._year(year)
-        raise CalendarError(f"no {seconds} business seconds within {MAX_YEARS} years")
+        return self.instant_at(self.position(start) + seconds)
 
     def segments(self, start: int, end: int) -> list[tuple[int, int]]:
         """The business intervals between ``start`` and ``end``, clipped to them and
@@ -314,25 +371,26 @@ class BusinessCalendar:
         out: list[tuple[int, int]] = []
         if end <= start:
             return out
-        year = self._year_of(start)
-        block = self._year(year)
-        day = bisect_right(block.day_starts, start) - 1
-        while True:
-            if day >= len(block.intervals):
-                year += 1
-                block = self._year(year)
-                day = 0
-            if block.day_starts[day] >= end:
-                return out
-            for lo, hi in block.intervals[day]:
-                lo, hi = max(lo, start), min(hi, end)
-                if lo >= hi:
+        start = min(max(start, self._floor), self._ceiling)
+        end = min(max(end, self._floor), self._ceiling + 1)
+        self.position(end - 1)
+        layout = self._cover(self._year_of(start))
+        index = bisect_right(layout.bounds, start) - 1
+        for block in layout.years[index:]:
+            for day, pairs in enumerate(block.intervals):
+                if block.day_starts[day + 1] <= start:
                     continue
-                if out and out[-1][1] == lo:
-                    out[-1] = (out[-1][0], hi)
-                else:
-                    out.append((lo, hi))
-            day += 1
+                if block.day_starts[day] >= end:
+                    return out
+                for lo, hi in pairs:
+                    lo, hi = max(lo, start), min(hi, end)
+                    if lo >= hi:
+                        continue
+                    if out and out[-1][1] == lo:
+                        out[-1] = (out[-1][0], hi)
+                    else:
+                        out.append((lo, hi))
+        return out
 
     def __repr__(self) -> str:
         return f"BusinessCalendar({self.name or self.timezone!r}, country={self.country!r})"

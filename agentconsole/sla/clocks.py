@@ -36,7 +36,6 @@ from agentconsole.sla.model import (
     HistoryMessage,
     Segment,
     SlaState,
-    StatusChange,
     TicketHistory,
 )
 from agentconsole.sla.policyfile import Policy
@@ -45,28 +44,28 @@ RUNNING_STATUSES = ("new", "open")
 DONE_STATUSES = ("solved", "closed")
 
 
-@dataclass
 class _Clock:
     """Periods of one clock (one cycle of next response): ``[start, end]``, end None
     while it still counts."""
 
-    periods: list[list[int | None]] = field(default_factory=list)
-    achieved: bool = False
+    __slots__ = ("periods", "achieved", "counting")
+
+    def __init__(self) -> None:
+        self.periods: list[list[int | None]] = []
+        self.achieved = False
+        self.counting = False
 
     def set_counting(self, counting: bool, at: int) -> None:
-        is_open = bool(self.periods) and self.periods[-1][1] is None
-        if counting and not is_open:
-            self.periods.append([at, None])
-        elif not counting and is_open:
-            self.periods[-1][1] = at
+        if counting is not self.counting:
+            if counting:
+                self.periods.append([at, None])
+            else:
+                self.periods[-1][1] = at
+            self.counting = counting
 
     @property
     def started(self) -> bool:
         return bool(self.periods)
-
-    @property
-    def counting(self) -> bool:
-        return bool(self.periods) and self.periods[-1][1] is None
 
 
 @dataclass
@@ -116,21 +115,23 @@ def _initial_status(messages: tuple[HistoryMessage, ...]) -> str:
 
 
 def _replay(history: TicketHistory, now: int) -> _Timeline:
-    events: list[tuple[int, int, HistoryMessage | StatusChange]] = []
-    for change in history.status_changes:
-        events.append((change.at, 0, change))
-    for message in history.messages:
-        if message.direction != "note" and not message.auto:
-            events.append((message.at, 1, message))
-    events = sorted((e for e in events if e[0] <= now), key=lambda e: (e[0], e[1]))
-    start = min([history.created_at, *(e[0] for e in events)])
+    # (instant, 0 = a status change / 1 = a message, the status or the direction):
+    # at one instant a status change comes first, then the customer, then our reply
+    events = [(c.at, 0, c.status) for c in history.status_changes if c.at <= now]
+    events.extend(
+        (m.at, 1, m.direction)
+        for m in history.messages
+        if m.direction != "note" and not m.auto and m.at <= now
+    )
+    events.sort()
+    start = min(history.created_at, events[0][0]) if events else history.created_at
     timeline = _Timeline(status=_initial_status(history.messages))
     if start <= now:
         timeline.update(start)
-    for at, _, event in events:
-        if isinstance(event, StatusChange):
-            timeline.status = event.status
-        elif event.direction == "in":
+    for at, kind, value in events:
+        if kind == 0:
+            timeline.status = value
+        elif value == "in":
             timeline.customer_wrote(at)
         else:
             timeline.we_replied()
@@ -144,34 +145,53 @@ def _spans(clock: _Clock) -> list[tuple[int, int | None]]:
 
 
 def _crossing(
-    calendar: BusinessCalendar, spans: list[tuple[int, int | None]], amount: int
+    calendar: BusinessCalendar, spans: list[tuple[int, int, int | None]], amount: int
 ) -> tuple[int, int] | None:
-    """(instant, end of its period or -1 when open) at which ``amount`` business
-    seconds have counted over the spans; None when the closed spans never reach it."""
+    """(instant, end of its period or -1 while open) at which ``amount`` business
+    seconds have counted over the spans, given as (position at start, position at end,
+    end instant or None while open); None when the closed spans never reach it."""
     counted = 0
-    for start, end in spans:
-        if end is None:
-            return calendar.add(start, amount - counted), -1
-        seconds = calendar.elapsed(start, end)
-        if counted + seconds >= amount:
-            return calendar.add(start, amount - counted), end
-        counted += seconds
+    for begin, finish, end in spans:
+        if end is None or counted + (finish - begin) >= amount:
+            return calendar.instant_at(begin + amount - counted), -1 if end is None else end
+        counted += finish - begin
     return None
+
+
+class _Positions:
+    """The calendar's business-time positions of one ticket's instants, each looked up
+    once: the clocks share their instants (a message starts one and stops another)."""
+
+    def __init__(self, calendar: BusinessCalendar) -> None:
+        self.calendar = calendar
+        self._seen: dict[int, int] = {}
+
+    def __call__(self, instant: int) -> int:
+        found = self._seen.get(instant)
+        if found is None:
+            found = self._seen[instant] = self.calendar.position(instant)
+        return found
 
 
 def _state(
     name: ClockName,
     clock: _Clock | None,
     target: int,
-    calendar: BusinessCalendar,
+    position: _Positions,
     now: int,
     share: float,
     paused: bool,
 ) -> ClockState:
     if clock is None or not clock.started:
         return ClockState(name, target, 0, running=False, achieved=False)
-    spans = _spans(clock)
-    elapsed = sum(calendar.elapsed(start, now if end is None else end) for start, end in spans)
+    # each instant converted to a business-time position once: elapsed and both
+    # crossings are then subtractions and one lookup each
+    calendar = position.calendar
+    spans = [
+        (position(start), position(now if end is None else end), end)
+        for start, end in _spans(clock)
+    ]
+    elapsed = sum(finish - begin for begin, finish, _ in spans)
     running = clock.counting
     due = _crossing(calendar, spans, target)
     risk = _crossing(calendar, spans, max(1, round(share * target)))
@@ -227,6 +247,7 @@ def compute(
         "resolution": [timeline.resolution],
     }
     paused = timeline.resolution.started and timeline.status == "pending"
+    position = _Positions(calendar)
     states: list[ClockState] = []
     segments: list[Segment] = []
     for name in CLOCKS:
@@ -240,7 +261,7 @@ def compute(
                 name,
                 current,
                 target,
-                calendar,
+                position,
                 now,
                 at_risk_share,
                 paused=paused and name == "resolution",

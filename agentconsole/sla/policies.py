@@ -15,6 +15,7 @@ shipped ``data/sla.toml``.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -138,7 +139,7 @@ def load_policy_set(
 
 
 def check_policy_file(
-    path: Path, *, today: date | None = None, years: tuple[int, ...] = ()
+    path: Path, *, today: date | None = None, years: Iterable[int] = ()
 ) -> list[str]:
     """Every problem of a policy file, each a line that says where and what to type
     instead; empty when it is fine. Besides the file itself, each calendar with a

@@ -49,6 +49,7 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.sla.policies",
         "agentconsole.sla.policyfile",
         "agentconsole.sla.clocks",
+        "agentconsole.sla.escalation_words",
     ):
         assert expected in modules
 

@@ -445,3 +445,38 @@ def test_property_elapsed_is_additive(name: str, a: int, b: int, c: int) -> None
     cal = CALENDARS[name]
     x, y, z = sorted((a, b, c))
     assert cal.elapsed(x, z) == cal.elapsed(x, y) + cal.elapsed(y, z)
+
+
+# -- hostile dates ------------------------------------------------------------------------
+
+
+def test_absurd_instants_are_clamped_not_crashed_on() -> None:
+    cal = cn()
+    year_9999 = 253_402_300_000
+    assert cal.elapsed(at(2026, 11, 9, 9), year_9999) > 0
+    assert local(cal.add(year_9999, H)) == "2199-12-31 Tue 23:59"
+    assert local(cal.add(-(10**12), H)) == "1971-01-04 Mon 10:00"  # Jan 1: a holiday
+    assert cal.elapsed(-(10**12), at(1971, 1, 4, 10)) == H
+    assert cal.segments(year_9999, year_9999 + 10) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(calendars, instants)
+def test_property_positions_and_instants_agree(name: str, instant: int) -> None:
+    cal = CALENDARS[name]
+    spot = cal.position(instant)
+    back = cal.instant_at(spot) if spot > cal.position(at(2025, 1, 1)) else instant
+    assert back <= instant  # the first instant with that much business time behind it
+    assert cal.position(back) == spot
+
+
+def test_threads_laying_out_years_at_once_agree_with_one_thread() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    spans = [(at(year, 3, 1), at(year + 1, 2, 1)) for year in range(2010, 2030)]
+    expected = [cn().elapsed(a, b) for a, b in spans]
+    shared = cn()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(lambda span: shared.elapsed(*span), spans))
+    assert found == expected
+    assert shared.add(spans[0][0], 8 * H) == cn().add(spans[0][0], 8 * H)

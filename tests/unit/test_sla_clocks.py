@@ -439,3 +439,15 @@ def test_property_a_running_clock_is_due_where_its_target_is_reached(
             assert state_clock.at_risk_at <= state_clock.due_at
         else:
             assert state_clock.due_at is None
+
+
+def test_a_reply_after_hours_past_the_due_instant_is_late() -> None:
+    # due Monday 18:00; the 20:00 reply adds no business time but comes after the due time
+    history = ticket(cin(sh(2026, 11, 9, 16)), out(sh(2026, 11, 9, 20)))
+    first = clock(run(history, now=sh(2026, 11, 10, 9), calendar=OFFICE), "first_response")
+    assert (first.elapsed, first.breached_at, first.achieved) == (2 * H, sh(2026, 11, 9, 18), True)
+
+
+def test_friday_night_mail_is_due_monday_late_morning() -> None:
+    state = run(ticket(cin(sh(2026, 11, 6, 21))), now=sh(2026, 11, 7, 12), calendar=OFFICE)
+    assert clock(state, "first_response").due_at == sh(2026, 11, 9, 11)
