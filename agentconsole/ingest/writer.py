@@ -19,6 +19,7 @@ import time
 from agentconsole.config import Config
 from agentconsole.domain.customers import customer_wrote
 from agentconsole.domain.sla import ticket_changed
+from agentconsole.domain.sla_escalation import supervisor_requested
 from agentconsole.domain.thread_state import IMPORT_ACTOR
 from agentconsole.domain.tickets import tag_from_mailbox
 from agentconsole.ingest.customers import message_customer
@@ -199,6 +200,8 @@ class MailWriter:
         )
         summary.tickets_merged += merged
         ticket_changed(conn, [ticket_id], now=now)  # its SLA clocks, now the mail is on it
+        if prepared.wants_supervisor and not outbound:
+            supervisor_requested(conn, ticket_id, actor=self.actor, now=now)
         if parsed.gmail_labels:
             tag_from_mailbox(conn, ticket_id, parsed.gmail_labels, actor=self.actor, now=now)
         if customer_id is not None and not outbound and parsed.auto_kind is None:

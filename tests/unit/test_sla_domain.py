@@ -283,3 +283,33 @@ def test_a_customer_asking_for_a_supervisor_is_flagged_once(
         )
     ]
     assert kinds == ["escalation_requested"]
+
+
+def test_mail_asking_for_a_supervisor_flags_its_ticket(
+    conn: sqlite3.Connection, policies: PolicySet, clock: list[int]
+) -> None:
+    ingest(
+        conn,
+        [
+            _customer_mail(body="三天了还没到账，我要找你们主管！"),
+            _customer_mail(
+                msgid="<q2@x>",
+                subject="Other",
+                sender="B <b@example.net>",
+                body="> speak to a manager\nThanks, all fine now.",
+            ),
+            mail(
+                sender=f"Support <{SUPPORT}>",
+                to="c@example.net",
+                msgid="<o1@x>",
+                subject="Hello",
+                body="Please speak to a manager if you like.",
+            ),
+        ],
+    )
+    tags = {row[0]: row[1] for row in conn.execute("SELECT ticket_id, tag FROM ticket_tags")}
+    assert tags == {1: WANTS_SUPERVISOR}  # not a quote, not our own mail
+    [(actor, data)] = conn.execute(
+        "SELECT actor, data FROM events WHERE kind = 'escalation_requested'"
+    ).fetchall()
+    assert actor == "import" and "supervisor" in data
