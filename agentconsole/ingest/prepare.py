@@ -29,9 +29,9 @@ from agentconsole.ingest.enrich import guess_category
 from agentconsole.mail.headers import normalise_subject
 from agentconsole.mail.parse import ParsedMessage, parse_message, quarantined
 from agentconsole.mail.quoting import own_text
-from agentconsole.sla.escalation_words import asks_for_supervisor
 from agentconsole.mail.sources import Provenance
 from agentconsole.refs import message_ref
+from agentconsole.sla.escalation_words import asks_for_supervisor
 from agentconsole.store.cjk import index_text
 
 KILL_HOOK_ENV = "AGENTCONSOLE_TEST_KILL_WORKER"
