@@ -132,8 +132,8 @@ def _whole_days(value: int) -> int:
     return value
 
 
-MAX_VIEWS = 3
-"""Views from the config take the queue's keys 7, 8 and 9 (after its six own views)."""
+MAX_VIEWS = 2
+"""Views from the config take the queue's keys 8 and 9 (after its seven own views)."""
 
 
 def _views(value: dict[str, str]) -> dict[str, str]:
@@ -143,7 +143,7 @@ def _views(value: dict[str, str]) -> dict[str, str]:
 
     if len(value) > MAX_VIEWS:
         raise ConfigValueError(
-            f"[views] has {len(value)} views; at most {MAX_VIEWS} fit (keys 7 to 9)"
+            f"[views] has {len(value)} views; at most {MAX_VIEWS} fit (keys 8 and 9)"
         )
 
     for name, query in value.items():

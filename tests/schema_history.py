@@ -4,6 +4,22 @@ open it again and watch the newer migrations bring it up to date."""
 from __future__ import annotations
 
 DOWN_TO_V2 = """
+DROP INDEX tickets_sla_watch; DROP INDEX tickets_created; DROP INDEX tickets_sla_breached;
+DROP INDEX tickets_due_risk;
+ALTER TABLE tickets DROP COLUMN sla_policy;
+ALTER TABLE tickets DROP COLUMN first_response_due_at;
+ALTER TABLE tickets DROP COLUMN next_response_due_at;
+ALTER TABLE tickets DROP COLUMN resolution_due_at;
+ALTER TABLE tickets DROP COLUMN first_response_secs;
+ALTER TABLE tickets DROP COLUMN resolution_secs;
+ALTER TABLE tickets DROP COLUMN sla_at_risk_at;
+ALTER TABLE tickets DROP COLUMN sla_breached_at;
+ALTER TABLE tickets DROP COLUMN first_response_target;
+ALTER TABLE tickets DROP COLUMN resolution_target;
+ALTER TABLE tickets DROP COLUMN first_response_breached_at;
+ALTER TABLE tickets DROP COLUMN resolution_breached_at;
+ALTER TABLE tickets DROP COLUMN sla_watch_at;
+DELETE FROM schema_migrations WHERE version = 10;
 DROP TABLE accounts; DROP INDEX outbox_due; ALTER TABLE outbox DROP COLUMN next_attempt_at;
 ALTER TABLE outbox DROP COLUMN sending_since; DELETE FROM schema_migrations WHERE version = 8;
 DROP TABLE outbox; DROP TABLE drafts; DELETE FROM schema_migrations WHERE version = 7;

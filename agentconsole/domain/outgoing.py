@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, replace
 
 from agentconsole.domain.arrival import Arrival, after_arrival
+from agentconsole.domain.sla import ticket_changed
 from agentconsole.domain.tickets import solved_at_after
 from agentconsole.models import DELIVERY_FAILED_TAG, STATUSES
 from agentconsole.store.acknowledgements import ACK_EVENT
@@ -147,6 +148,7 @@ def queue_reply(
             )
         if draft_id is not None:
             delete_draft(conn, draft_id)
+        ticket_changed(conn, [ticket_id], now=moment)
     return Queued(message_id, outbox_id, status)
 
 

@@ -28,6 +28,7 @@ from itertools import chain
 from pathlib import Path
 
 from agentconsole.config import Config
+from agentconsole.domain import sla
 from agentconsole.ingest.parallel import prepared_stream
 from agentconsole.ingest.prepare import Prepared
 from agentconsole.ingest.rekey import rekey_old_messages
@@ -120,6 +121,9 @@ def run_import(
     exhausted = False
     autocheckpoint = set_autocheckpoint(conn, CHECKPOINT_PAGES)
     begin(conn)
+    # the SLA clocks of the tickets a transaction touched, recomputed together before
+    # it commits (sla.flush); a dry run writes nothing, so skips them
+    sla.start_deferring(conn)
     try:
         rekey_old_messages(conn, commit)
         if not dry_run:
@@ -151,11 +155,13 @@ def run_import(
                 backlog_bytes -= backlog[0].size
                 write(backlog.popleft())
             if not dry_run:
+                sla.flush(conn, now=writer.now)
                 commit_txn(conn)
     except BaseException:
         rollback(conn)  # unless a full disk has already rolled it back
         raise
     finally:
+        sla.stop_deferring(conn)
         stream.close()
         set_autocheckpoint(conn, autocheckpoint)
     if dry_run:

@@ -9,7 +9,7 @@ Design notes that later features rely on:
   contentless FTS table, so joining search hits to messages is a rowid lookup.
 - ``events.uuid`` makes every change replayable from a shared log without duplicates
   (team sync); ``events.origin`` says where a replayed event came from.
-- ``tickets.due_at`` is the SLA due time, filled in by the SLA engine.
+- ``tickets.due_at`` is the SLA due time, filled in by the SLA engine (migration 10).
 - Instants are integers (seconds since the epoch, UTC).
 """
 
@@ -282,6 +282,43 @@ CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 """
 
 
+_V10 = """
+-- SLA clocks (issue 9), written by agentconsole.domain.sla from the clocks of
+-- agentconsole.sla. tickets.due_at stays the earliest due instant of the running
+-- clocks (the queue's due column and filter). Instants are epochs, durations are
+-- business seconds. The at-risk and breach instants may lie ahead of the moment they
+-- were computed: due:risk (sla_at_risk_at <= now < due_at) and due:breached
+-- (due_at < now) compare them with the clock when asked, so a ticket becomes at risk
+-- in the queue without anything being written.
+ALTER TABLE tickets ADD COLUMN sla_policy TEXT;
+ALTER TABLE tickets ADD COLUMN first_response_due_at INTEGER;
+ALTER TABLE tickets ADD COLUMN next_response_due_at INTEGER;
+ALTER TABLE tickets ADD COLUMN resolution_due_at INTEGER;
+-- business seconds to our first reply (NULL until then), and to solving (NULL until
+-- solved): the report's medians and percentiles
+ALTER TABLE tickets ADD COLUMN first_response_secs INTEGER;
+ALTER TABLE tickets ADD COLUMN resolution_secs INTEGER;
+-- the first instant any clock reaches the at-risk share of its target, and passes it
+ALTER TABLE tickets ADD COLUMN sla_at_risk_at INTEGER;
+ALTER TABLE tickets ADD COLUMN sla_breached_at INTEGER;
+-- per clock the report counts (met, breached) without the policy file: the targets
+-- the ticket was held to and the instant each was passed
+ALTER TABLE tickets ADD COLUMN first_response_target INTEGER;
+ALTER TABLE tickets ADD COLUMN resolution_target INTEGER;
+ALTER TABLE tickets ADD COLUMN first_response_breached_at INTEGER;
+ALTER TABLE tickets ADD COLUMN resolution_breached_at INTEGER;
+-- the next at-risk or breach instant whose event is not recorded yet: a sweep finds
+-- the tickets whose moment has come from this index alone
+ALTER TABLE tickets ADD COLUMN sla_watch_at INTEGER;
+CREATE INDEX tickets_sla_watch ON tickets(sla_watch_at) WHERE sla_watch_at IS NOT NULL;
+-- the report's period (tickets created in it) and its breaches per day
+CREATE INDEX tickets_created ON tickets(created_at);
+CREATE INDEX tickets_sla_breached ON tickets(sla_breached_at) WHERE sla_breached_at IS NOT NULL;
+-- due:risk: the running clocks whose at-risk instant has passed, by due time
+CREATE INDEX tickets_due_risk ON tickets(due_at, sla_at_risk_at) WHERE due_at IS NOT NULL;
+"""
+
+
 def _backfill_identity(conn: sqlite3.Connection) -> None:
     """Give existing rows their derived refs and keys (SQL cannot hash), then make
     ``tickets.ref`` unique. A ticket whose ref is taken extends it (see the design)."""
@@ -373,6 +410,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (6, "indexes for the queue's filters: category and priority, priority, assignee", _V6),
     (7, "compose: drafts saved as they are typed, the outbox of mail waiting to leave", _V7),
     (8, "mail accounts (no secrets); outbox delivery: retry time, sending since", _V8),
+    (10, "SLA: policy, due times, business durations, at-risk and breach instants", _V10),
 ]
 
 _PYTHON_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
