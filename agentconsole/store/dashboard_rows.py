@@ -183,6 +183,13 @@ def replies_since(conn: sqlite3.Connection, since: int) -> dict[str, tuple[str, 
     return {folded: (name, int(count)) for folded, name, count in rows}
 
 
+def change_stamp(conn: sqlite3.Connection) -> tuple[int, int]:
+    """A value that changes whenever the store changes: SQLite's ``data_version``
+    (another connection or process committed) with this connection's own changes."""
+    (version,) = conn.execute("PRAGMA data_version").fetchone()
+    return int(version), conn.total_changes
+
+
 def replied_refs(conn: sqlite3.Connection, agent: str, since: int, limit: int) -> list[str]:
     """The refs of the tickets ``agent`` (any case) replied to since ``since``, most
     recent first (the drill-down of "replies today")."""

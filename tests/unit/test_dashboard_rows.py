@@ -166,10 +166,13 @@ def test_period_figures_per_day_and_percentiles(store: sqlite3.Connection) -> No
     figures = period_figures(store, starts, until, now=now, first_response_target=8 * HOUR)
     assert sum(figures.incoming) == store.execute("SELECT count(*) FROM tickets").fetchone()[0]
     day = max(range(len(starts)), key=lambda n: figures.incoming[n])
-    assert figures.incoming[day] == store.execute(
-        "SELECT count(*) FROM tickets WHERE created_at >= ? AND created_at < ?",
-        (starts[day], starts[day] + DAY),
-    ).fetchone()[0]
+    assert (
+        figures.incoming[day]
+        == store.execute(
+            "SELECT count(*) FROM tickets WHERE created_at >= ? AND created_at < ?",
+            (starts[day], starts[day] + DAY),
+        ).fetchone()[0]
+    )
     waits = sorted(
         row[0]
         for row in store.execute(
