@@ -49,6 +49,8 @@ REFRESH_SECONDS = 60.0
 """A full refresh even without changes: due times come closer as time passes."""
 COLUMNS = (("open", "open"), ("at_risk", "at risk"), ("breached", "breached"))
 BAR_WIDTH = 30
+NAME_WIDTH = 16
+"""An agent's name is cut here in the table (the drill-down uses it whole)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +206,7 @@ class DashboardScreen(ConsoleScreen):
             table = self.query_one(f"#{table_id}", DataTable)
             table.add_columns(first, *(label for _, label in COLUMNS))
             if table_id == "agents":
-                table.add_column("replies today")
+                table.add_column("replies")
         self.update_title()
         self.query_one("#tile-breached", Tile).focus()
         self.set_interval(POLL_SECONDS, self.poll)
@@ -287,7 +289,7 @@ class DashboardScreen(ConsoleScreen):
         table.clear()
         drills: dict[tuple[int, int], Drill] = {}
         for index, row in enumerate(rows):
-            cells: list[Text] = [mail_line(row.key)]
+            cells: list[Text] = [mail_line(row.key, limit=NAME_WIDTH)]
             drills[(index, 0)] = group_drill(dimension, row.key, "open") or Drill("")
             for column, (figure, _label) in enumerate(COLUMNS, 1):
                 value = row.counts.value(figure)

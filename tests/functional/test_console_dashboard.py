@@ -25,7 +25,8 @@ from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, settle, text_of
 
 HOUR = 3600
-HOSTILE = "[bold]eve[/bold]\x1b[31m"
+HOSTILE = "[red]x[/]\x1b[2J"
+"""Markup whose closing tag would crash a markup parser, and a clear-screen escape."""
 
 
 def seed(db: Path) -> dict[str, list[int]]:
@@ -251,11 +252,11 @@ async def test_names_from_outside_show_literally(
         screen = await open_dashboard(pilot)
         agents = screen.query_one("#agents", DataTable)
         names = [agents.get_cell_at(Coordinate(r, 0)).plain for r in range(agents.row_count)]
-        assert "[bold]eve[/bold]␛[31m" in names
+        assert "[red]x[/]␛[2J" in names
         svg = app.export_screenshot()
-        assert "[bold]eve[/bold]" in svg.replace("&#160;", " ") and "\x1b" not in svg
+        assert "[red]x[/]␛[2J" in svg.replace("&#160;", " ") and "\x1b" not in svg
         agents.focus()
-        agents.cursor_coordinate = Coordinate(names.index("[bold]eve[/bold]␛[31m"), 1)
+        agents.cursor_coordinate = Coordinate(names.index("[red]x[/]␛[2J"), 1)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
