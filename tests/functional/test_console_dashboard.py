@@ -270,3 +270,30 @@ async def test_the_key_is_in_the_help_and_can_be_remapped(
         await pilot.press("escape", "D")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_every_number_equals_the_count_of_its_drill_down(
+    console: Callable[..., AgentConsole], demo_db: Path
+) -> None:
+    """Each cell of the three tables, and each tile, against the count the queue gives
+    for the query enter would open on it."""
+    seed(demo_db)
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        service = app.service
+        checked = 0
+        for table_id in ("agents", "categories", "priorities"):
+            table = screen.query_one(f"#{table_id}", DataTable)
+            assert table.row_count > 0
+            for (row, column), drill in screen.cells[table_id].items():
+                if column == 0 or drill.replies_of is not None:
+                    continue
+                shown = table.get_cell_at(Coordinate(row, column)).plain
+                assert shown == f"{service.queue_count(drill.query):,}", (table_id, drill)
+                checked += 1
+        for figure in ("open", "unassigned", "at_risk", "breached"):
+            drill = screen.query_one(f"#tile-{figure}", Tile).drill
+            assert drill is not None
+            assert tile(screen, figure).split()[-1] == f"{service.queue_count(drill.query):,}"
+        assert checked >= 3 * (12 + 3 + 3)
