@@ -4,6 +4,10 @@ the store, and names from outside shown as the characters they are."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +20,7 @@ from agentconsole.app import AgentConsole
 from agentconsole.screens.dashboard import DashboardScreen, Tile
 from agentconsole.screens.help import HelpScreen
 from agentconsole.screens.queue import QueueScreen
+from agentconsole.screens.ticket import TicketScreen
 from agentconsole.store import open_db
 from agentconsole.store.dashboard_rows import REPLY_KIND
 from agentconsole.store.db import write_txn
@@ -252,6 +257,11 @@ async def test_names_from_outside_show_literally(
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert listed(app) == _ids(demo_db, f"status IN ('new', 'open') AND assignee = '{HOSTILE}'")
+        await pilot.press("enter")  # the ticket's facts name the assignee literally too
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        facts = text_of(app.screen.query_one("#facts", Static))
+        assert "[red]x[/]␛[2J" in facts and "\x1b" not in facts
 
 
 async def test_the_key_is_in_the_help_and_can_be_remapped(
@@ -297,3 +307,34 @@ async def test_every_number_equals_the_count_of_its_drill_down(
             assert drill is not None
             assert tile(screen, figure).split()[-1] == f"{service.queue_count(drill.query):,}"
         assert checked >= 3 * (12 + 3 + 3)
+
+
+def test_no_escape_sequence_in_a_name_reaches_the_terminal(demo_db: Path, tmp_path: Path) -> None:
+    """The real program in a real terminal (tmux), every byte it writes recorded: an
+    assignee named with a window-title sequence (names arrive from other machines by
+    sync) is shown in the queue and on the dashboard, the sequence never sent."""
+    assert shutil.which("tmux"), "tmux is required for this test (installed by ./dev test)"
+    with store(demo_db) as conn:
+        conn.execute("UPDATE tickets SET assignee = ? WHERE id % 3 = 0", ("\x1b]0;pwned\x07[b]x",))
+    log = tmp_path / "terminal.bytes"
+    session = f"agentconsole-dash-{os.getpid()}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
+    defaults = tmp_path / "none.toml"
+    command = f"AGENTCONSOLE_CONFIG={defaults} {sys.executable} -m agentconsole --db {demo_db}"
+
+    def tmux(*args: str) -> str:
+        done = subprocess.run(["tmux", *args], env=env, capture_output=True, text=True, check=True)
+        return done.stdout
+
+    tmux("new-session", "-d", "-s", session, "-x", "150", "-y", "40", command)
+    try:
+        tmux("pipe-pane", "-o", "-t", session, f"cat >> {log}")
+        time.sleep(3)
+        tmux("send-keys", "-t", session, "d")
+        time.sleep(2.5)
+        screen = tmux("capture-pane", "-p", "-t", session)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], env=env, capture_output=True)
+    assert "Dashboard" in screen and "␛]0;pwned␇[b]x" in screen, screen
+    data = log.read_bytes()
+    assert b"pwned" in data and b"\x1b]0;pwned" not in data
