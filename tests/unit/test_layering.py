@@ -31,6 +31,8 @@ def test_core_list_is_not_empty() -> None:
     modules = core_modules()
     for expected in (
         "agentconsole.store.db",
+        "agentconsole.store.dashboard_rows",
+        "agentconsole.periods",
         "agentconsole.mail.parse",
         "agentconsole.ingest.pipeline",
         "agentconsole.domain.tickets",
