@@ -12,6 +12,7 @@ See /work/shared/TESTING.md, "Dovecot on loopback".
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -232,12 +233,19 @@ class Dovecot:
         with self.connect() as imap:
             imap.delete_folder(name)
 
-    def deliver(self, folder: str, raw: bytes, flags: Sequence[str] = ()) -> int:
-        """APPEND ``raw`` to ``folder`` (created if missing); the new message's UID."""
-        return self.deliver_many(folder, [raw], flags)[0]
+    def deliver(
+        self, folder: str, raw: bytes, flags: Sequence[str] = (), when: dt.datetime | None = None
+    ) -> int:
+        """APPEND ``raw`` to ``folder`` (created if missing); the new message's UID.
+        ``when`` is its arrival time on the server (INTERNALDATE; default now)."""
+        return self.deliver_many(folder, [raw], flags, when)[0]
 
     def deliver_many(
-        self, folder: str, raws: Iterable[bytes], flags: Sequence[str] = ()
+        self,
+        folder: str,
+        raws: Iterable[bytes],
+        flags: Sequence[str] = (),
+        when: dt.datetime | None = None,
     ) -> list[int]:
         """APPEND each message over one connection; their UIDs in order."""
         with self.connect() as imap:
@@ -245,7 +253,7 @@ class Dovecot:
                 imap.create_folder(folder)
             uids: list[int] = []
             for raw in raws:
-                said = imap.append(folder, raw, flags=tuple(flags)).decode()
+                said = imap.append(folder, raw, flags=tuple(flags), msg_time=when).decode()
                 found = re.search(r"APPENDUID \d+ (\d+)", said)
                 if found is None:
                     raise DovecotError(f"APPEND to {folder} gave no APPENDUID: {said}")

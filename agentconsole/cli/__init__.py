@@ -42,6 +42,7 @@ _COMMAND_MODULES = {
     "reply": "reply_cmd",
     "search": "read_cmds",
     "show": "read_cmds",
+    "sync": "sync_cmd",
     "tickets": "read_cmds",
 }
 
