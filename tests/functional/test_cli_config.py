@@ -13,7 +13,7 @@ BAD = [
     (
         'colour = "red"',
         "unknown key 'colour' (known: agent, compose, database, identifiers, keymap, lint,"
-        " mailbox, threading, views)",
+        " mailbox, sync, threading, views)",
     ),
     ("[mailbx]\nsupport_addresses = []", "unknown section [mailbx] (did you mean [mailbox]?)"),
     (

@@ -44,6 +44,10 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.sync.servers",
         "agentconsole.sync.settings",
         "agentconsole.sync.smtp_out",
+        "agentconsole.sync.imap_session",
+        "agentconsole.sync.imap_source",
+        "agentconsole.sync.imap_sync",
+        "agentconsole.store.checkpoints",
     ):
         assert expected in modules
 
