@@ -103,7 +103,8 @@ class Dovecot:
     """One private Dovecot with one user; ``start()`` it, ``stop()`` it.
 
     ``mechanisms`` is what it offers for login (``plain login`` by default; ``login``
-    alone makes a server without AUTH=PLAIN)."""
+    alone makes a server without AUTH=PLAIN); ``extra`` is appended to the config
+    (``imap_capability = ...`` makes a server without IDLE)."""
 
     host = "127.0.0.1"
 
@@ -113,6 +114,7 @@ class Dovecot:
         password: str = "dovecot-test-secret",
         *,
         mechanisms: str = "plain login",
+        extra: str = "",
     ) -> None:
         if not (Path(DOVECOT).exists() and Path(DOVEADM).exists()):
             raise DovecotError(
@@ -127,7 +129,7 @@ class Dovecot:
         self._os_user, self._os_group, self._prefix = _run_as()
         self.config = self.root / "dovecot.conf"
         self.config.write_text(
-            _config(self.root, self.port, self._os_user, self._os_group, mechanisms)
+            _config(self.root, self.port, self._os_user, self._os_group, mechanisms) + extra
         )
         (self.root / "users").write_text(f"{user}:{{PLAIN}}{password}::::::\n", "utf-8")
         for sub in ("run", "state", "mail"):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sqlite3
+import time
 from collections.abc import Callable
 
 import click
+from imapclient.exceptions import IMAPClientError
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
@@ -25,6 +28,7 @@ from agentconsole.sync.imap_sync import (
     day_start,
     sync_account,
 )
+from agentconsole.sync.imap_watch import wait_for_mail
 from agentconsole.sync.servers import ServerError
 from agentconsole.textsafe import safe_line
 
@@ -56,6 +60,16 @@ def _accounts(conn: sqlite3.Connection, name: str | None) -> list[Account]:
     return accounts
 
 
+class _Failed(Exception):
+    """One account's sync failed; ``code`` is the exit status a single sync ends with."""
+
+    def __init__(self, message: str, code: int, offline: bool = False) -> None:
+        super().__init__(message)
+        self.code = code
+        self.offline = offline
+        """The server could not be reached: --watch waits and tries again."""
+
+
 def _sync_one(
     ctx: Context,
     account: Account,
@@ -65,6 +79,7 @@ def _sync_one(
     since_at: int | None,
     bar: Progress | None,
 ) -> SyncReport:
+    """Sync one account; :class:`_Failed` saying why it could not."""
     session = ImapSession(account, account_password(account))
     task: TaskID | None = None
     advance: Callable[[int, int], None] | None = None
@@ -91,11 +106,11 @@ def _sync_one(
             on_plan=planned,
         )
     except ServerError as exc:
-        fail(f"{account.name}: IMAP: {exc}")
+        raise _Failed(f"{account.name}: IMAP: {exc}", 1, exc.kind != "auth") from None
     except SyncInputError as exc:
-        fail(f"{account.name}: {exc}", 2)
+        raise _Failed(f"{account.name}: {exc}", 2) from None
     except SyncError as exc:
-        fail(f"{account.name}: {exc}")
+        raise _Failed(f"{account.name}: {exc}", 1, True) from None
     finally:
         session.close()
     if bar is not None and task is not None:
@@ -150,6 +165,18 @@ def _print(report: SyncReport) -> None:
     help="A folder to sync (repeat for more; default: [sync] folders, else INBOX and Sent).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep syncing: new mail arrives within seconds (IDLE), until Ctrl-C.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.1, 1740),
+    default=300.0,
+    show_default=True,
+    help="With --watch: seconds between syncs without IDLE, and the longest IDLE.",
+)
 @pass_context
 def sync_command(
     ctx: Context,
@@ -157,6 +184,8 @@ def sync_command(
     since: str | None,
     folders: tuple[str, ...],
     as_json: bool,
+    watch: bool,
+    interval: float,
 ) -> None:
     """Fetch new mail from the accounts' IMAP folders into the store.
 
@@ -172,20 +201,18 @@ def sync_command(
       agentconsole sync
       agentconsole sync --account support --since 180d
       agentconsole sync --folder INBOX --folder Support/VIP --json
+      agentconsole sync --watch          (one JSON line per round with --json)
     """
     since_at = parse_since(since, dt.datetime.now(dt.UTC).date()) if since else None
-    conn = ctx.conn()
-    accounts = _accounts(conn, account_name)
+    accounts = _accounts(ctx.conn(), account_name)
+    if watch:
+        _watch(
+            ctx, accounts, folders=folders, since_at=since_at, interval=interval, as_json=as_json
+        )
+        return
     show = not as_json and err_console.is_terminal
     reports: list[SyncReport] = []
-    columns = [
-        TextColumn("[bold]syncing {task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        _MessagesColumn(),
-        TimeElapsedColumn(),
-    ]
-    bar = Progress(*columns, console=err_console, transient=False) if show else None
+    bar = Progress(*_COLUMNS, console=err_console, transient=False) if show else None
     try:
         if bar is not None:
             bar.start()
@@ -193,6 +220,8 @@ def sync_command(
             reports.append(
                 _sync_one(ctx, account, ctx.config, folders=folders, since_at=since_at, bar=bar)
             )
+    except _Failed as exc:
+        fail(str(exc), exc.code)
     finally:
         if bar is not None:
             bar.stop()
@@ -201,3 +230,78 @@ def sync_command(
         return
     for report in reports:
         _print(report)
+
+
+_COLUMNS = [
+    TextColumn("[bold]syncing {task.description}"),
+    BarColumn(),
+    TextColumn("{task.percentage:>3.0f}%"),
+    _MessagesColumn(),
+    TimeElapsedColumn(),
+]
+
+
+def _watch(
+    ctx: Context,
+    accounts: list[Account],
+    *,
+    folders: tuple[str, ...],
+    since_at: int | None,
+    interval: float,
+    as_json: bool,
+) -> None:
+    """Sync, wait for new mail (IDLE on the first account's first folder, else a
+    pause of ``interval``), and again, until interrupted. A server out of reach is
+    said once per attempt and tried again; a refused login or a bad folder ends it."""
+    try:
+        while True:
+            reports: list[SyncReport] = []
+            for account in accounts:
+                try:
+                    reports.append(
+                        _sync_one(
+                            ctx, account, ctx.config, folders=folders, since_at=since_at, bar=None
+                        )
+                    )
+                except _Failed as exc:
+                    if not exc.offline:
+                        fail(str(exc), exc.code)
+                    err_console.print(
+                        Text(f"offline: {safe_line(str(exc))}; trying again in {interval:g} s")
+                    )
+            for report in reports:
+                _report_round(report, as_json)
+            _wait(accounts, reports, interval)
+    except KeyboardInterrupt:
+        err_console.print(Text("sync stopped"))
+
+
+def _report_round(report: SyncReport, as_json: bool) -> None:
+    """One line per account and round: JSON, or a sentence when mail came in."""
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False), nl=True)
+        return
+    if report.summary.messages_seen:
+        when = dt.datetime.now().strftime("%H:%M:%S")
+        parts = ", ".join(f"{f.folder} {f.fetched}" for f in report.folders if f.fetched)
+        console.print(
+            Text(
+                f"{when} {report.account}: {report.summary.imported:,} new messages stored"
+                f" ({safe_line(parts)})"
+            )
+        )
+
+
+def _wait(accounts: list[Account], reports: list[SyncReport], interval: float) -> None:
+    """IDLE on the first synced folder of a lone account, else sleep ``interval``."""
+    if len(accounts) != 1 or not reports or not reports[0].folders:
+        time.sleep(interval)
+        return
+    first = reports[0].folders[0]
+    try:
+        wait_for_mail(
+            accounts[0], account_password(accounts[0]), first.folder, first.last_uid, interval
+        )
+    except (ServerError, OSError, IMAPClientError) as exc:
+        err_console.print(Text(f"offline: {safe_line(str(exc))}; trying again in {interval:g} s"))
+        time.sleep(interval)

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,21 +48,14 @@ def reply_mail(n: int) -> bytes:
     )
 
 
-@pytest.fixture
-def sync_env(
-    cli_env: dict[str, str], dovecot: Dovecot, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, str]:
-    """The CLI's environment with an account ``support`` for the Dovecot (its password
-    in the tests' file keyring)."""
-    env = dict(cli_env)
-    env["PYTHON_KEYRING_BACKEND"] = "tests.keyring_backend.JsonFileKeyring"
-    env[KEYRING_FILE_ENV] = str(tmp_path_factory.mktemp("keyring") / "keyring.json")
+def add_account(env: dict[str, str], server: Dovecot) -> None:
+    """``agentconsole account add`` of account ``support`` for ``server``."""
     args = {
         "--name": "support",
-        "--imap-host": dovecot.host,
-        "--imap-port": str(dovecot.port),
+        "--imap-host": server.host,
+        "--imap-port": str(server.port),
         "--imap-security": "plain",
-        "--user": dovecot.user,
+        "--user": server.user,
         "--smtp-host": "127.0.0.1",
         "--smtp-port": "2525",
         "--smtp-security": "plain",
@@ -71,10 +65,28 @@ def sync_env(
     for flag, value in args.items():
         command += [flag, value]
     added = subprocess.run(
-        command, env=env, input=dovecot.password, capture_output=True, text=True, timeout=120
+        command, env=env, input=server.password, capture_output=True, text=True, timeout=120
     )
     assert added.returncode == 0, added.stderr
+
+
+@pytest.fixture
+def keyring_env(
+    cli_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
+    """The CLI's environment with the tests' file keyring."""
+    env = dict(cli_env)
+    env["PYTHON_KEYRING_BACKEND"] = "tests.keyring_backend.JsonFileKeyring"
+    env[KEYRING_FILE_ENV] = str(tmp_path_factory.mktemp("keyring") / "keyring.json")
     return env
+
+
+@pytest.fixture
+def sync_env(keyring_env: dict[str, str], dovecot: Dovecot) -> dict[str, str]:
+    """The CLI's environment with an account ``support`` for the Dovecot (its password
+    in the tests' file keyring)."""
+    add_account(keyring_env, dovecot)
+    return keyring_env
 
 
 def sync(env: dict[str, str], *args: str) -> dict[str, Any]:
@@ -372,3 +384,56 @@ def test_a_dropped_connection_is_resumed(sync_env: dict[str, str], dovecot: Dove
     assert report["reconnects"] >= 1
     ids = stored_ids(sync_env)
     assert len(ids) == len(set(ids)) == MANY
+
+
+NO_IDLE = (
+    "imap_capability = IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE SORT"
+    " THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED"
+    " I18NLEVEL=1 CONDSTORE ESEARCH SEARCHRES LIST-STATUS BINARY MOVE SPECIAL-USE\n"
+)
+
+
+def watch_rounds(process: subprocess.Popen[str]) -> Iterator[dict[str, Any]]:
+    """The JSON line of each round ``sync --watch --json`` prints."""
+    assert process.stdout is not None
+    for line in process.stdout:
+        yield json.loads(line)
+
+
+@pytest.mark.parametrize("idle", [True, False], ids=["idle", "poll"])
+def test_watch_brings_new_mail_within_seconds(
+    keyring_env: dict[str, str], dovecot_factory: Any, idle: bool
+) -> None:
+    server = dovecot_factory(extra="" if idle else NO_IDLE)
+    with server.connect() as probe:
+        assert (b"IDLE" in probe.capabilities()) is idle
+    env = keyring_env
+    add_account(env, server)
+    Path(env["AGENTCONSOLE_CONFIG"]).write_text('[sync]\nfolders = ["INBOX"]\n')
+    server.deliver("INBOX", customer_mail(1))
+    interval = "60" if idle else "1"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agentconsole", "sync", "--watch", "--json", "--interval", interval],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        rounds = watch_rounds(process)
+        assert next(rounds)["imported"] == 1
+        time.sleep(1)  # the watcher is waiting now
+        delivered = time.monotonic()
+        server.deliver("INBOX", customer_mail(2))
+        for report in rounds:
+            if report["imported"]:
+                break
+        took = time.monotonic() - delivered
+        assert report["folders"][0]["last_uid"] == 2
+        assert took < 5, took
+        assert stored_ids(env) == ["q1@example.com", "q2@example.com"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert err.strip().splitlines()[-1] == "sync stopped"
