@@ -5,18 +5,16 @@ fetches them in ascending UID order, a batch at a time (at most :data:`BATCH_MES
 messages or :data:`BATCH_BYTES` bytes per FETCH), so memory stays flat however large
 the folder. It fetches ``BODY.PEEK[]``, which unlike ``BODY[]`` never sets ``\\Seen``,
 over a folder opened read-only. A message expunged meanwhile is simply not yielded.
-When the connection drops, the session reconnects and the batch is fetched again from
-the first message not yet handed out.
+When the connection drops, the session reconnects and the batch is fetched again.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-
-from imapclient import IMAPClient
 
 from agentconsole.mail.sources import (
     MAX_MESSAGE_BYTES,
@@ -25,14 +23,12 @@ from agentconsole.mail.sources import (
     SourceItem,
     SourceKind,
 )
+from agentconsole.sync.imap_fetch import fetch_bodies
 from agentconsole.sync.imap_session import ImapSession, UidValidityChanged
 
 BATCH_MESSAGES = 200
 BATCH_BYTES = 8 * 1024 * 1024
 """A FETCH asks for at most this many bytes (one message larger than it comes alone)."""
-
-_WHOLE = b"BODY[]"
-_CUT = b"BODY[]<0>"
 
 
 @dataclass
@@ -73,49 +69,33 @@ class ImapFolderSource:
         uidvalidity, _uidnext = self.session.examine(self.folder)
         if uidvalidity != self.uidvalidity:
             raise UidValidityChanged(self.folder, self.uidvalidity, uidvalidity)
-        for start, end in self._batches():
-            yield from self._fetch(start, end)
-
-    def _fetch(self, start: int, end: int) -> Iterator[SourceItem]:
-        """One batch, in UID order; after a lost connection the rest is asked again."""
-        position = start
-        while position < end:
-            wanted = list(self.uids[position:end])
-            sizes = self.sizes[position:end]
-            cut = [u for u, s in zip(wanted, sizes, strict=True) if s > MAX_MESSAGE_BYTES]
-            found = self.session.call(partial(_fetch_bodies, uids=wanted, cut=cut))
-            while position < end:
-                uid = self.uids[position]
-                position += 1
-                raw = found.pop(uid, None)
-                if raw is not None:
-                    yield RawMail(
-                        raw[:MAX_MESSAGE_BYTES],
-                        Provenance(
-                            "imap",
-                            account=self.account,
-                            folder=self.folder,
-                            uidvalidity=self.uidvalidity,
-                            uid=uid,
-                        ),
-                    )
+        batches = list(self._batches())
+        # The next batch is fetched while this one is parsed and stored: the wait for
+        # the server overlaps the work (two batches in memory at most). Only the
+        # fetching thread touches the session meanwhile.
+        with ThreadPoolExecutor(1, thread_name_prefix="imap-fetch") as pool:
+            ahead = pool.submit(self._fetch, *batches[0])
+            for index, (start, end) in enumerate(batches):
+                found = ahead.result()
+                if index + 1 < len(batches):
+                    ahead = pool.submit(self._fetch, *batches[index + 1])
+                for position in range(start, end):
+                    uid = self.uids[position]
+                    raw = found.pop(uid, None)
+                    if raw is not None:  # else expunged since the plan: gone
+                        yield RawMail(raw[:MAX_MESSAGE_BYTES], self._where(uid))
                     raw = None  # a suspended generator must not keep the bytes alive
+                found = {}
 
+    def _where(self, uid: int) -> Provenance:
+        return Provenance(
+            "imap", account=self.account, folder=self.folder, uidvalidity=self.uidvalidity, uid=uid
+        )
 
-def _fetch_bodies(client: IMAPClient, *, uids: list[int], cut: list[int]) -> dict[int, bytes]:
-    """The bodies of ``uids`` by UID; those in ``cut`` only up to the size limit."""
-    cut_set = set(cut)
-    whole = [u for u in uids if u not in cut_set]
-    bodies: dict[int, bytes] = {}
-    if whole:
-        for uid, data in client.fetch(whole, [b"BODY.PEEK[]"]).items():
-            body = data.get(_WHOLE)
-            if isinstance(body, bytes):
-                bodies[int(uid)] = body
-    if cut:
-        part = f"BODY.PEEK[]<0.{MAX_MESSAGE_BYTES}>".encode()
-        for uid, data in client.fetch(cut, [part]).items():
-            body = data.get(_CUT)
-            if isinstance(body, bytes):
-                bodies[int(uid)] = body
-    return bodies
+    def _fetch(self, start: int, end: int) -> dict[int, bytes]:
+        """One batch's bodies by UID; a lost connection is made again and the whole
+        batch asked again (:meth:`ImapSession.call`)."""
+        wanted = list(self.uids[start:end])
+        sizes = self.sizes[start:end]
+        cut = [u for u, s in zip(wanted, sizes, strict=True) if s > MAX_MESSAGE_BYTES]
+        return self.session.call(partial(fetch_bodies, uids=wanted, cut=cut))

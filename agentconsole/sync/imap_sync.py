@@ -28,8 +28,7 @@ import time
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-from imapclient import IMAPClient
+from functools import partial
 
 from agentconsole.config import Config
 from agentconsole.ingest.pipeline import Progress, run_import
@@ -44,6 +43,7 @@ from agentconsole.store.checkpoints import (
     get_checkpoint,
     known_uids,
 )
+from agentconsole.sync.imap_fetch import fetch_sizes, imap_date, search_uids
 from agentconsole.sync.imap_session import ImapSession, UidValidityChanged
 from agentconsole.sync.imap_source import ImapFolderSource
 
@@ -150,8 +150,8 @@ def choose_folders(
     return chosen + sent
 
 
-def _search(session: ImapSession, criteria: list[object]) -> list[int]:
-    return sorted(int(u) for u in session.call(lambda client: client.search(criteria)))
+def _search(session: ImapSession, criteria: list[bytes]) -> list[int]:
+    return session.call(partial(search_uids, criteria=criteria))
 
 
 def _sizes(session: ImapSession, uids: Sequence[int]) -> dict[int, int]:
@@ -159,11 +159,7 @@ def _sizes(session: ImapSession, uids: Sequence[int]) -> dict[int, int]:
     for start in range(0, len(uids), SIZE_CHUNK):
         chunk = list(uids[start : start + SIZE_CHUNK])
 
-        def fetch(client: IMAPClient, chunk: list[int] = chunk) -> dict[int, int]:
-            found = client.fetch(chunk, [b"RFC822.SIZE"])
-            return {int(u): int(d.get(b"RFC822.SIZE", 0)) for u, d in found.items()}
-
-        sizes.update(session.call(fetch))
+        sizes.update(session.call(partial(fetch_sizes, uids=chunk)))
     return sizes
 
 
@@ -181,18 +177,20 @@ def plan_folder(
     if checkpoint is not None and remapped:
         forget(conn, account, folder)
         checkpoint = None
-    since_criteria: list[object] = ["SINCE", _day(since_at)] if since_at is not None else []
     if checkpoint is None:
         floor = since_at
-        uids = _search(session, ["UID", "1:*", *since_criteria])
+        since = [b"SINCE", imap_date(_day(since_at))] if since_at is not None else []
+        uids = _search(session, [b"UID", b"1:*", *since])
     else:
         floor = _wider(checkpoint.since_at, since_at)
-        uids = [u for u in _search(session, ["UID", f"{checkpoint.last_uid + 1}:*"])]
-        uids = [u for u in uids if u > checkpoint.last_uid]
+        after = f"{checkpoint.last_uid + 1}:*".encode()
+        # "n:*" matches the highest UID even below n: keep only the new ones
+        uids = [u for u in _search(session, [b"UID", after]) if u > checkpoint.last_uid]
         if checkpoint.since_at is not None and floor != checkpoint.since_at and checkpoint.last_uid:
-            older = ["UID", f"1:{checkpoint.last_uid}", "BEFORE", _day(checkpoint.since_at)]
+            older = [b"UID", f"1:{checkpoint.last_uid}".encode()]
+            older += [b"BEFORE", imap_date(_day(checkpoint.since_at))]
             if floor is not None:
-                older += ["SINCE", _day(floor)]
+                older += [b"SINCE", imap_date(_day(floor))]
             uids = _search(session, older) + uids
     if remapped or (checkpoint is not None and uids and uids[0] <= checkpoint.last_uid):
         known = known_uids(conn, account, folder, uidvalidity, uids)

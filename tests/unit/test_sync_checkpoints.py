@@ -1,5 +1,5 @@
 """Sync's pieces that need no server: checkpoints in the store, the pipeline's commit
-hook, --since, and the reconnect backoff."""
+hook, --since, the reconnect backoff and reading FETCH answers."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from agentconsole.store.checkpoints import (
 )
 from agentconsole.store.db import write_txn
 from agentconsole.store.locations import record_location
+from agentconsole.sync.imap_fetch import imap_date, parse_bodies, parse_sizes, sequence_set
 from agentconsole.sync.imap_session import Backoff
 from tests.mailfactory import mail, make_config
 
@@ -126,3 +127,33 @@ def test_since_is_a_day(given: str, day: dt.date) -> None:
 def test_backoff_doubles_up_to_its_cap() -> None:
     assert Backoff().pauses() == [0.5, 1.0, 2.0, 4.0, 8.0]
     assert Backoff(attempts=4, first_pause=10, longest_pause=15).pauses() == [10, 15, 15]
+
+
+def test_sequence_sets_join_runs() -> None:
+    assert sequence_set([1, 2, 3, 4, 7, 9, 10]) == b"1:4,7,9:10"
+    assert sequence_set([5]) == b"5"
+    assert sequence_set([]) == b""
+
+
+def test_fetch_answers_are_read_as_dovecot_and_others_send_them() -> None:
+    """The shapes imaplib hands back (seen from Dovecot), a UID after the literal (as
+    some servers order it), and an unasked flag update in between."""
+    dovecot = [
+        (b"1 (UID 1 BODY[] {21}", b"Subject: a\r\n\r\nhello\r\n"),
+        b")",
+        b"3 (FLAGS (\\Seen))",
+        (b"2 (UID 2 BODY[]<0> {5}", b"Subje"),
+        b")",
+    ]
+    assert list(parse_bodies(dovecot)) == [
+        (1, b"Subject: a\r\n\r\nhello\r\n"),
+        (2, b"Subje"),
+    ]
+    uid_last = [(b"4 (BODY[] {3}", b"abc"), b" UID 44)", (b"5 (BODY[] {1}", b"x"), b")"]
+    assert list(parse_bodies(uid_last)) == [(44, b"abc")]
+    sizes = [b"1 (UID 1 RFC822.SIZE 21)", b"2 (RFC822.SIZE 19 UID 2)", b"3 (FLAGS ())", None]
+    assert parse_sizes(sizes) == {1: 21, 2: 19}
+
+
+def test_imap_dates_ignore_the_locale() -> None:
+    assert imap_date(dt.date(2026, 10, 5)) == b"5-Oct-2026"
