@@ -99,6 +99,10 @@ class Config:
     # is one, else empty (the shipped data/sla.toml; see agentconsole.sla.policies).
     sla_policies: str = field(default="", metadata={"key": "sla.policies"})
 
+    # IMAP sync: the folders `agentconsole sync` follows; empty: INBOX, and the Sent
+    # folder when the server has one (replies sent from another program join tickets).
+    sync_folders: tuple[str, ...] = field(default=(), metadata={"key": "sync.folders"})
+
     def db_path(self, override: str | Path | None = None) -> Path:
         """The database named by ``override`` (``--db``), else ``$AGENTCONSOLE_DB``,
         else the config, else the default. A name that is given but empty raises

@@ -249,6 +249,16 @@ def _ack_hours(value: int) -> int:
     return value
 
 
+def _folders(value: tuple[str, ...]) -> tuple[str, ...]:
+    """IMAP folder names as the server lists them ("INBOX", "Sent", "Support/VIP")."""
+    for name in value:
+        if not name.strip() or any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
+            raise ConfigValueError(
+                f'sync.folders: {name!r} is not a folder name (e.g. "INBOX" or "Sent")'
+            )
+    return value
+
+
 # Rules beyond the type, by key.
 _RULES: dict[str, Callable[[Any], Any]] = {
     "keymap": _keymap,
@@ -261,6 +271,7 @@ _RULES: dict[str, Callable[[Any], Any]] = {
     "lint.allowed_domains": _domains,
     "lint.reply_target_hours": _target_hours,
     "acknowledge.within_hours": _ack_hours,
+    "sync.folders": _folders,
 }
 
 

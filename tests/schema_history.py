@@ -20,6 +20,7 @@ ALTER TABLE tickets DROP COLUMN first_response_breached_at;
 ALTER TABLE tickets DROP COLUMN resolution_breached_at;
 ALTER TABLE tickets DROP COLUMN sla_watch_at;
 DELETE FROM schema_migrations WHERE version = 10;
+DROP TABLE sync_checkpoints; DELETE FROM schema_migrations WHERE version = 9;
 DROP TABLE accounts; DROP INDEX outbox_due; ALTER TABLE outbox DROP COLUMN next_attempt_at;
 ALTER TABLE outbox DROP COLUMN sending_since; DELETE FROM schema_migrations WHERE version = 8;
 DROP TABLE outbox; DROP TABLE drafts; DELETE FROM schema_migrations WHERE version = 7;

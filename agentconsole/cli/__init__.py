@@ -43,6 +43,7 @@ _COMMAND_MODULES = {
     "search": "read_cmds",
     "show": "read_cmds",
     "sla": "sla_cmd",
+    "sync": "sync_cmd",
     "tickets": "read_cmds",
 }
 

@@ -34,7 +34,7 @@ from agentconsole.ingest.prepare import Prepared
 from agentconsole.ingest.rekey import rekey_old_messages
 from agentconsole.ingest.summary import ImportSummary
 from agentconsole.ingest.writer import MailWriter
-from agentconsole.mail.sources import MailSource, Skipped, open_sources
+from agentconsole.mail.sources import MailSource, Provenance, Skipped, open_sources
 from agentconsole.store.raw import write_raw_in_slices
 from agentconsole.store.txn import (
     begin,
@@ -47,6 +47,10 @@ from agentconsole.store.txn import commit as commit_txn
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(bytes_done, messages_done)`` after each message."""
+BeforeCommit = Callable[[sqlite3.Connection, Sequence[Provenance]], None]
+"""Called inside each write transaction, just before it commits, with where the
+messages written in it came from (in source order): a sync records its checkpoint
+there, so the checkpoint never covers a message that was not committed with it."""
 
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 HOLD_SECONDS = 0.075
@@ -82,8 +86,10 @@ def run_import(
     batch_size: int = 2000,
     progress: Progress | None = None,
     total_bytes: int | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> ImportSummary:
-    """Import every message of ``sources``; with ``dry_run`` roll everything back."""
+    """Import every message of ``sources``; with ``dry_run`` roll everything back.
+    ``before_commit`` (see :data:`BeforeCommit`) is how a sync checkpoints."""
     started = time.monotonic()
     summary = ImportSummary(dry_run=dry_run)
     if total_bytes is None:
@@ -151,9 +157,13 @@ def run_import(
             if not dry_run:
                 begin(conn)
             deadline = time.monotonic() + HOLD_SECONDS
+            written: list[Provenance] = []
             while backlog and time.monotonic() < deadline:
                 backlog_bytes -= backlog[0].size
+                written.append(backlog[0].where)
                 write(backlog.popleft())
+            if before_commit is not None:
+                before_commit(conn, written)
             if not dry_run:
                 sla.flush(conn, now=writer.now)
                 commit_txn(conn)

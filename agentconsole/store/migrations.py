@@ -281,6 +281,24 @@ ALTER TABLE outbox ADD COLUMN sending_since INTEGER;
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 """
 
+_V9 = """
+-- IMAP sync (issue 8): how far each followed folder is stored. Every message of the
+-- folder with a UID up to last_uid (and, when since_at is set, an arrival date on or
+-- after since_at: a first sync limited with --since) is in the store. The row is
+-- written in the same transaction as the messages it covers, so a sync killed at any
+-- moment resumes after the last message it committed. A new uidvalidity makes the
+-- old UIDs meaningless: the folder is read again and matched by content.
+CREATE TABLE sync_checkpoints (
+    account TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    last_uid INTEGER NOT NULL DEFAULT 0,
+    since_at INTEGER,
+    synced_at INTEGER NOT NULL,
+    PRIMARY KEY (account, folder)
+) WITHOUT ROWID;
+"""
+
 
 _V10 = """
 -- SLA clocks (issue 9), written by agentconsole.domain.sla from the clocks of
@@ -410,6 +428,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (6, "indexes for the queue's filters: category and priority, priority, assignee", _V6),
     (7, "compose: drafts saved as they are typed, the outbox of mail waiting to leave", _V7),
     (8, "mail accounts (no secrets); outbox delivery: retry time, sending since", _V8),
+    (9, "IMAP sync checkpoints per account and folder", _V9),
     (10, "SLA: policy, due times, business durations, at-risk and breach instants", _V10),
 ]
 

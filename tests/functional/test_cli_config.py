@@ -13,7 +13,7 @@ BAD = [
     (
         'colour = "red"',
         "unknown key 'colour' (known: acknowledge, agent, compose, database, identifiers,"
-        " keymap, lint, mailbox, sla, threading, views)",
+        " keymap, lint, mailbox, sla, sync, threading, views)",
     ),
     ("[mailbx]\nsupport_addresses = []", "unknown section [mailbx] (did you mean [mailbox]?)"),
     (

@@ -53,6 +53,10 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.sla.clocks",
         "agentconsole.sla.escalation_words",
         "agentconsole.sla.escalations",
+        "agentconsole.sync.imap_session",
+        "agentconsole.sync.imap_source",
+        "agentconsole.sync.imap_sync",
+        "agentconsole.store.checkpoints",
     ):
         assert expected in modules
 
