@@ -16,6 +16,8 @@ from __future__ import annotations
 import sqlite3
 import ssl
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from imapclient import IMAPClient
@@ -154,8 +156,10 @@ def events_folder(client: IMAPClient) -> str:
     return name
 
 
-def publish_pending(conn: sqlite3.Connection, client: IMAPClient, folder: str) -> int:
-    """Append this machine's queued events to the log; returns how many."""
+def publish_pending(conn: sqlite3.Connection, client: IMAPClient, folder: str | None = None) -> int:
+    """Append this machine's queued events to the log (``folder``: the events folder,
+    found or created when not given); returns how many."""
+    folder = folder or events_folder(client)
     count = 0
     for size, message in take_batches(conn):
         client.append(folder, message, flags=(b"\\Seen",))
@@ -164,9 +168,11 @@ def publish_pending(conn: sqlite3.Connection, client: IMAPClient, folder: str) -
 
 
 def apply_new(
-    conn: sqlite3.Connection, client: IMAPClient, folder: str, *, account: str
+    conn: sqlite3.Connection, client: IMAPClient, folder: str | None = None, *, account: str
 ) -> LogReport:
-    """Read the log past the checkpoint, in UID order, applying each message."""
+    """Read the log past ``account``'s checkpoint, in UID order, applying each message;
+    then the waiting events whose ticket has arrived."""
+    folder = folder or events_folder(client)
     report = LogReport()
     selected = client.select_folder(folder, readonly=True)
     uidvalidity = int(selected[b"UIDVALIDITY"])
@@ -198,13 +204,66 @@ def _size(item: dict[bytes, object]) -> int:
     return size if isinstance(size, int) else 0
 
 
-def sync_events(conn: sqlite3.Connection, client: IMAPClient, *, account: str) -> LogReport:
+def sync_events(
+    conn: sqlite3.Connection, client: IMAPClient, folder: str | None = None, *, account: str
+) -> LogReport:
     """A full round: read what teammates published, publish ours, read again (so our
-    own events come back with their log position and claims are decided)."""
-    folder = events_folder(client)
+    own events come back with their log position and claims are decided). This is
+    what a mail sync calls after storing new mail."""
+    folder = folder or events_folder(client)
     report = apply_new(conn, client, folder, account=account)
     published = publish_pending(conn, client, folder)
     report.published = published
     if published:
         report.add(apply_new(conn, client, folder, account=account))
     return report
+
+
+class LogUnavailable(Exception):
+    """The events folder could not be used (server unreachable, login refused, the
+    connection lost); ``str()`` is one line for the user, without the password."""
+
+
+@dataclass(frozen=True)
+class LogSession:
+    """A logged-in session on an account's events folder."""
+
+    conn: sqlite3.Connection
+    client: IMAPClient
+    folder: str
+    account: str
+
+    def read(self) -> LogReport:
+        return apply_new(self.conn, self.client, self.folder, account=self.account)
+
+    def publish(self) -> int:
+        return publish_pending(self.conn, self.client, self.folder)
+
+    def sync(self) -> LogReport:
+        return sync_events(self.conn, self.client, self.folder, account=self.account)
+
+
+@contextmanager
+def log_session(
+    conn: sqlite3.Connection, account: Account, password: str, *, timeout: float = TIMEOUT_SECONDS
+) -> Iterator[LogSession]:
+    """A session on ``account``'s events folder (created if missing), logged out after.
+    Server and connection failures inside come out as :class:`LogUnavailable`."""
+    where = f"the IMAP server {account.imap_host}:{account.imap_port}"
+    try:
+        client = connect(account, password, timeout=timeout)
+    except ServerError as exc:
+        raise LogUnavailable(str(exc)) from None
+    try:
+        yield LogSession(conn, client, events_folder(client), account.name)
+    except IMAPClientError as exc:
+        raise LogUnavailable(f"{where} refused the events folder: {exc}") from None
+    except OSError as exc:
+        raise LogUnavailable(
+            str(network_error(exc, "IMAP", account.imap_host, account.imap_port, timeout))
+        ) from None
+    finally:
+        try:
+            client.logout()
+        except (IMAPClientError, OSError):
+            client.shutdown()
