@@ -256,6 +256,8 @@ def log_session(
         raise LogUnavailable(str(exc)) from None
     try:
         yield LogSession(conn, client, events_folder(client), account.name)
+    except IMAPClient.AbortError as exc:
+        raise LogUnavailable(f"the connection to {where} was lost: {exc}") from None
     except IMAPClientError as exc:
         raise LogUnavailable(f"{where} refused the events folder: {exc}") from None
     except OSError as exc:
