@@ -185,7 +185,9 @@ def test_events_the_import_records_are_never_queued() -> None:
 OPS = st.lists(
     st.tuples(
         st.sampled_from("ab"),
-        st.sampled_from(["assign", "status", "tag", "untag", "publish", "fetch"]),
+        st.sampled_from(
+            ["assign", "status", "tag", "untag", "claim", "release", "publish", "fetch"]
+        ),
         st.integers(0, 1),
         st.sampled_from(["x", "y", "z"]),
     ),
@@ -205,6 +207,8 @@ def test_two_machines_converge_over_any_interleaving(ops: list[tuple[str, str, i
             update_ticket(conn, ids, "assignee", f"{value}-{name}", actor=name)
         elif op == "status":
             update_ticket(conn, ids, "status", STATUS_OF[value], actor=name)
+        elif op in ("claim", "release"):
+            claims.ask(conn, ids[0], op, f"agent-{value}")
         elif op in ("tag", "untag"):
             add, remove = ([value], []) if op == "tag" else ([], [value])
             set_tags(conn, ids, add, remove, actor=name)
@@ -217,4 +221,6 @@ def test_two_machines_converge_over_any_interleaving(ops: list[tuple[str, str, i
             log.sync(conn)
     for number in (0, 1):
         assert state(machines["a"], number) == state(machines["b"], number)
+        holders = {claims.holder(c, ticket_id(c, number)) for c in machines.values()}
+        assert len(holders) == 1
     assert all(queued_count(c) == 0 for c in machines.values())
