@@ -12,12 +12,16 @@ published again (docs/design/team-log.md).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from agentconsole.domain import claims
 from agentconsole.domain.merge import MergeError, by_first_message, merge_tickets
+from agentconsole.domain.outgoing import OutgoingMessage, add_note
 from agentconsole.domain.tickets import FIELDS, solved_at_after
 from agentconsole.store.events import record_event
 from agentconsole.store.remote_events import (
@@ -34,19 +38,29 @@ from agentconsole.store.remote_events import (
     pending_events,
     register_events,
     set_log_seq,
+    take_identity,
 )
 from agentconsole.store.ticket_rows import add_tag, remove_tag, set_columns, ticket_field
 from agentconsole.store.tickets import resolve_ref
 
 TAG_KINDS = ("tag_added", "tag_removed")
 MERGED = "ticket_merged"
+NOTE = "note_added"
 HISTORY_ONLY = ("escalated",)
 """Kinds recorded in the history and changing nothing themselves (an escalation's
 priority and tag travel as their own events)."""
-PUBLISHED = (*FIELDS, *TAG_KINDS, *HISTORY_ONLY, MERGED, *claims.KINDS)
+PUBLISHED = (*FIELDS, *TAG_KINDS, *HISTORY_ONLY, MERGED, NOTE, *claims.KINDS)
 """The kinds of agents' changes the log carries."""
 MAX_TAG_LENGTH = 100
 MAX_ASSIGNEE_LENGTH = 200
+NOTE_RAW = "raw"
+"""The key of a published ``note_added`` event's data holding the note's bytes
+(base64), added by the publisher; it never goes into a history."""
+
+NoteBuilder = Callable[[sqlite3.Connection, int, bytes], OutgoingMessage]
+"""Turns a note's bytes into the message to store on a ticket (prepared as import
+prepares mail); ValueError when they cannot be read. Given by the sync layer, which
+may use the import's parsing: the domain layer does not."""
 
 
 def publishable(event: LogEvent) -> bool:
@@ -61,6 +75,8 @@ def publishable(event: LogEvent) -> bool:
         return "reason" not in event.data
     if event.kind == MERGED:
         return event.data.get("survivor") == event.ticket_ref
+    if event.kind == NOTE:
+        return event.message_key is not None
     return True
 
 
@@ -77,9 +93,17 @@ class Applied:
     detail: str = ""
 
 
-def apply_event(conn: sqlite3.Connection, event: LogEvent, log_seq: int, *, now: int) -> Applied:
+def apply_event(
+    conn: sqlite3.Connection,
+    event: LogEvent,
+    log_seq: int,
+    *,
+    now: int,
+    notes: NoteBuilder | None = None,
+) -> Applied:
     """Apply one event read from the log at ``log_seq``. The caller holds the write
-    transaction and calls in log order; a bad event is skipped, never raised."""
+    transaction and calls in log order; a bad event is skipped, never raised. Without
+    ``notes`` a teammate's internal note is kept in the history only."""
     known = known_event(conn, event.uuid)
     if known is not None:
         if known.log_seq is not None:
@@ -94,10 +118,12 @@ def apply_event(conn: sqlite3.Connection, event: LogEvent, log_seq: int, *, now:
     problem = _invalid(event)
     if problem:
         return Applied(event.uuid, event.kind, "skipped", problem)
-    return _apply_new(conn, event, log_seq, now=now)
+    return _apply_new(conn, event, log_seq, now=now, notes=notes)
 
 
-def apply_pending(conn: sqlite3.Connection, *, now: int) -> list[Applied]:
+def apply_pending(
+    conn: sqlite3.Connection, *, now: int, notes: NoteBuilder | None = None
+) -> list[Applied]:
     """Apply, in log order, the waiting events whose ticket has arrived since (call
     after new mail is stored; the caller holds the write transaction)."""
     done: list[Applied] = []
@@ -105,7 +131,7 @@ def apply_pending(conn: sqlite3.Connection, *, now: int) -> list[Applied]:
         if not _tickets_here(conn, event):
             continue
         drop_pending(conn, event.uuid)
-        done.append(_apply_new(conn, event, log_seq, now=now))
+        done.append(_apply_new(conn, event, log_seq, now=now, notes=notes))
     return done
 
 
@@ -137,6 +163,8 @@ def _invalid(event: LogEvent) -> str:
                 return "claim agent is not a trimmed name"
         except ValueError as exc:
             return f"claim: {exc}"
+    if event.kind == NOTE and not isinstance(data.get(NOTE_RAW, ""), str):
+        return "note bytes are not base64 text"
     if event.kind == MERGED and not all(
         isinstance(data.get(side), str) for side in ("survivor", "absorbed")
     ):
@@ -158,7 +186,14 @@ def _tickets_here(conn: sqlite3.Connection, event: LogEvent) -> bool:
     return all(_ticket(conn, ref) is not None for ref in refs)
 
 
-def _apply_new(conn: sqlite3.Connection, event: LogEvent, log_seq: int, *, now: int) -> Applied:
+def _apply_new(
+    conn: sqlite3.Connection,
+    event: LogEvent,
+    log_seq: int,
+    *,
+    now: int,
+    notes: NoteBuilder | None,
+) -> Applied:
     if not _tickets_here(conn, event):
         add_pending(conn, event, log_seq, now)
         return Applied(event.uuid, event.kind, "pending", "its ticket is not here yet")
@@ -174,7 +209,10 @@ def _apply_new(conn: sqlite3.Connection, event: LogEvent, log_seq: int, *, now: 
         outcome, detail, ticket_id = _merge(conn, event, now)
     elif event.kind in HISTORY_ONLY:
         outcome = "recorded"
-    _record(conn, event, ticket_id)
+    elif event.kind == NOTE:
+        outcome, detail = _add_note(conn, ticket_id, event, notes)
+    if outcome != "applied" or event.kind != NOTE:
+        _record(conn, event, ticket_id)
     if event.kind in claims.KINDS:
         detail = _decide_claim(conn, event, log_seq)
     adopt_events_after(conn, before, log_seq)
@@ -190,7 +228,7 @@ def _record(conn: sqlite3.Connection, event: LogEvent, ticket_id: int) -> None:
         ticket_id=ticket_id,
         customer_id=customer_by_key(conn, event.customer_key) if event.customer_key else None,
         message_id=message_by_key(conn, event.message_key) if event.message_key else None,
-        data=event.data,
+        data={k: v for k, v in event.data.items() if k != NOTE_RAW},
         at=event.at,
         uuid=event.uuid,
         origin=event.origin,
@@ -260,6 +298,25 @@ def _merge(conn: sqlite3.Connection, event: LogEvent, now: int) -> tuple[str, st
     except MergeError as exc:
         return "recorded", str(exc), survivor
     return "applied", "", survivor
+
+
+def _add_note(
+    conn: sqlite3.Connection, ticket_id: int, event: LogEvent, notes: NoteBuilder | None
+) -> tuple[str, str]:
+    """Store a teammate's note on the ticket; its ``note_added`` event takes the
+    remote event's identity (one event, the same UUID on every machine)."""
+    text = event.data.get(NOTE_RAW)
+    if notes is None or not isinstance(text, str):
+        return "recorded", "the note's text did not travel with it"
+    try:
+        raw = base64.b64decode(text.encode("ascii"), validate=True)
+        message = notes(conn, ticket_id, raw)
+    except (binascii.Error, UnicodeError, ValueError) as exc:
+        return "recorded", f"the note cannot be read: {exc}"
+    before = last_event_id(conn)
+    add_note(conn, ticket_id, message, actor=event.actor, now=event.at)
+    take_identity(conn, before, NOTE, event.uuid, event.origin)
+    return "applied", ""
 
 
 def _decide_claim(conn: sqlite3.Connection, event: LogEvent, log_seq: int) -> str:

@@ -250,3 +250,15 @@ def clear_claim(conn: sqlite3.Connection, ticket_id: int) -> None:
 def machine_id(conn: sqlite3.Connection) -> str:
     row = conn.execute("SELECT value FROM meta WHERE key = 'machine_id'").fetchone()
     return str(row[0]) if row else ""
+
+
+def take_identity(
+    conn: sqlite3.Connection, after_id: int, kind: str, uuid: str, origin: str
+) -> None:
+    """Give the first ``kind`` event recorded after ``after_id`` the UUID and origin of
+    the log entry it replays, so the history holds it once, under the shared identity."""
+    conn.execute(
+        "UPDATE events SET uuid = ?, origin = ? WHERE id ="
+        " (SELECT min(id) FROM events WHERE id > ? AND kind = ?)",
+        (uuid, origin, after_id, kind),
+    )

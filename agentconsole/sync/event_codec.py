@@ -30,7 +30,8 @@ VERSION = 1
 MAX_EVENTS = 1000
 """Events in one message at most (``log_seq`` keeps 1024 positions per UID)."""
 MAX_MESSAGE_BYTES = 2 * 1024 * 1024
-MAX_DATA_BYTES = 16 * 1024
+MAX_DATA_BYTES = 96 * 1024
+"""An event's data at most (a note travels with its bytes, up to 48 KiB)."""
 MAX_TEXT = 320
 SENDER = "agentconsole <events@agentconsole.invalid>"
 

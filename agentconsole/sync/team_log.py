@@ -13,6 +13,7 @@ entry. ``log_seq`` is ``UID * 1024 + index``: UID order is log order on every ma
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import ssl
 import time
@@ -34,12 +35,15 @@ from agentconsole.store.remote_events import (
     set_log_cursor,
 )
 from agentconsole.sync.event_codec import MAX_MESSAGE_BYTES, Refused, decode, encode
+from agentconsole.sync.remote_notes import note_message, with_note_bytes
 from agentconsole.sync.servers import TIMEOUT_SECONDS, ServerError, network_error
 
 FOLDER_PATH = ("AgentConsole", "Events")
 """The events folder, as parts joined by the server's hierarchy delimiter."""
 BATCH = 200
-"""Events per published message."""
+"""Events per published message at most."""
+BATCH_BYTES = 512 * 1024
+"""A published message's events take about this much at most (notes carry bytes)."""
 SEQ_PER_UID = 1024
 FETCH_CHUNK = 50
 
@@ -76,9 +80,19 @@ def take_batches(conn: sqlite3.Connection, *, size: int = BATCH) -> list[tuple[i
     with write_txn(conn):
         queued = queued_events(conn, 1_000_000)
         drop_queued(conn, [q.event_id for q in queued if not publishable(q.event)])
-    events = [q.event for q in queued if publishable(q.event)]
-    batches = [events[i : i + size] for i in range(0, len(events), size)]
-    return [(len(batch), encode(batch)) for batch in batches]
+    batches: list[list[LogEvent]] = [[]]
+    weight = 0
+    for item in queued:
+        if not publishable(item.event):
+            continue
+        event = with_note_bytes(conn, item.event)
+        cost = len(json.dumps(event.data)) + 1024
+        if batches[-1] and (len(batches[-1]) >= size or weight + cost > BATCH_BYTES):
+            batches.append([])
+            weight = 0
+        batches[-1].append(event)
+        weight += cost
+    return [(len(batch), encode(batch)) for batch in batches if batch]
 
 
 def apply_message(
@@ -108,7 +122,7 @@ def apply_message(
 def _apply_one(conn: sqlite3.Connection, event: LogEvent, seq: int, now: int) -> Applied:
     try:
         with write_txn(conn):  # a savepoint: a failed event leaves nothing behind
-            return apply_event(conn, event, seq, now=now)
+            return apply_event(conn, event, seq, now=now, notes=note_message)
     except (ValueError, LookupError, TypeError, sqlite3.IntegrityError) as exc:
         return Applied(event.uuid, event.kind, "skipped", f"{type(exc).__name__}: {exc}")
 
@@ -116,7 +130,8 @@ def _apply_one(conn: sqlite3.Connection, event: LogEvent, seq: int, now: int) ->
 def settle_pending(conn: sqlite3.Connection, *, now: int | None = None) -> list[Applied]:
     """Apply waiting events whose ticket has arrived (after a mail sync, too)."""
     with write_txn(conn):
-        return apply_pending(conn, now=int(time.time()) if now is None else now)
+        moment = int(time.time()) if now is None else now
+        return apply_pending(conn, now=moment, notes=note_message)
 
 
 def connect(account: Account, password: str, *, timeout: float = TIMEOUT_SECONDS) -> IMAPClient:

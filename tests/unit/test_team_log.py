@@ -224,3 +224,62 @@ def test_two_machines_converge_over_any_interleaving(ops: list[tuple[str, str, i
         holders = {claims.holder(c, ticket_id(c, number)) for c in machines.values()}
         assert len(holders) == 1
     assert all(queued_count(c) == 0 for c in machines.values())
+
+
+def write_note(conn: sqlite3.Connection, number: int, body: str) -> None:
+    from agentconsole.compose.send import record_draft
+    from agentconsole.store.drafts import Draft
+    from tests.mailfactory import make_config
+
+    draft = Draft(None, ticket_id(conn, number), "note", None, (), (), "note", body, (), 0)
+    record_draft(conn, draft, make_config(agent="alice"), actor="alice")
+
+
+def test_an_internal_note_travels_with_its_text_and_is_one_message_everywhere() -> None:
+    from agentconsole.store.compose_reads import thread_message
+    from agentconsole.store.messages import ticket_messages
+
+    a, b, log = machine(), machine(), ListLog()
+    write_note(a, 0, "客户已验证身份，可以退款 [bold]x[/] \x1b]0;t\x07")
+    assert log.publish(a) == 1
+    log.fetch(a)
+    applied = log.fetch(b)
+    assert [(d.kind, d.outcome) for d in applied] == [("note_added", "applied")]
+    notes = [m for m in ticket_messages(b, ticket_id(b, 0)) if m.direction == "note"]
+    assert len(notes) == 1
+    assert "客户已验证身份，可以退款" in thread_message(b, notes[0].id).body_text
+    (event_a,) = [e for e in ticket_events(a, ticket_id(a, 0)) if e.kind == "note_added"]
+    (event_b,) = [e for e in ticket_events(b, ticket_id(b, 0)) if e.kind == "note_added"]
+    assert (event_b.uuid, event_b.actor, event_b.log_seq) == (event_a.uuid, "alice", 1024)
+    assert "raw" not in event_b.data
+    assert take_batches(b) == [] and queued_count(b) == 0
+    assert (
+        get_ticket(b, ticket_id(b, 0)).message_count == get_ticket(a, ticket_id(a, 0)).message_count
+    )
+
+
+def test_a_note_whose_bytes_are_not_mail_is_kept_as_history_only() -> None:
+    import base64
+
+    from agentconsole.domain.remote import apply_event
+    from agentconsole.store.db import write_txn
+    from agentconsole.store.remote_events import LogEvent
+    from agentconsole.sync.remote_notes import note_message
+
+    b = machine()
+    hostile = LogEvent(
+        uuid="0190f5e2-7a3b-7c4d-8e5f-0123456789ab",
+        kind="note_added",
+        at=1_800_000_000,
+        actor="mallory",
+        origin="feedface",
+        ticket_ref=get_ticket(b, ticket_id(b, 0)).ref,
+        message_key="00",
+        data={"raw": base64.b64encode(b"\x00" * 10).decode(), "attachments": 0},
+    )
+    with write_txn(b):
+        done = apply_event(b, hostile, 5000, now=1, notes=note_message)
+    assert (done.outcome, done.detail.startswith("the note cannot be read")) == ("recorded", True)
+    assert get_ticket(b, ticket_id(b, 0)).message_count == 1
+    (event,) = [e for e in ticket_events(b, ticket_id(b, 0)) if e.kind == "note_added"]
+    assert (event.actor, event.data) == ("mallory", {"attachments": 0})
