@@ -40,6 +40,11 @@ def parse_ticket_ref(text: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
+DELIVERY_FAILED_TAG = "delivery-failed"
+"""The tag on a ticket whose reply the mail server refused for good: the queue marks
+such tickets and ``tag:delivery-failed`` lists them (see domain.outgoing.reply_failed)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Ticket:
     id: int

@@ -75,6 +75,8 @@ class TicketDetail:
     ticket: Ticket
     messages: list[Message]
     events: list[Event]
+    deliveries: dict[int, OutboxEntry] = field(default_factory=dict)
+    """The outbox entry of each outgoing message (by message id): queued, sent, failed."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ class ConsoleService:
             get_ticket(conn, ticket_id),
             ticket_messages(conn, ticket_id),
             ticket_events(conn, ticket_id),
+            {entry.message_id: entry for entry in ticket_outbox(conn, ticket_id)},
         )
 
     @_with_connection

@@ -31,13 +31,18 @@ class Received:
 
 @dataclass
 class Handler:
-    """Records accepted mail; ``reply`` is what DATA answers (``250 OK`` by default)."""
+    """Records accepted mail; ``reply`` is what DATA answers (``250 OK`` by default),
+    ``refused`` what it answers instead for mail to one of its recipients."""
 
     reply: str = "250 OK"
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    refused: dict[str, str] = field(default_factory=dict)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        for rcpt in envelope.rcpt_tos:
+            if rcpt in self.refused:
+                return self.refused[rcpt]
         if self.reply.startswith("250"):
             data = envelope.original_content or b""
             with self.lock:

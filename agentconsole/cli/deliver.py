@@ -10,6 +10,7 @@ import click
 
 from agentconsole.cli import Context
 from agentconsole.cli.account_cmd import account_password
+from agentconsole.cli.outbox_cmd import existing_conn
 from agentconsole.cli.output import counted, fail
 from agentconsole.store.accounts import Account, AccountNotFound, get_account, list_accounts
 from agentconsole.sync.smtp_out import Delivery, deliver_outbox
@@ -18,7 +19,7 @@ from agentconsole.timefmt import when
 
 
 def _account(ctx: Context, name: str | None) -> Account:
-    conn = ctx.conn()
+    conn = existing_conn(ctx)
     if name is not None:
         try:
             return get_account(conn, name)

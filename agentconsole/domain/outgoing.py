@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from agentconsole.domain.arrival import Arrival, after_arrival
 from agentconsole.domain.tickets import solved_at_after
-from agentconsole.models import STATUSES
+from agentconsole.models import DELIVERY_FAILED_TAG, STATUSES
 from agentconsole.store.db import write_txn
 from agentconsole.store.drafts import delete_draft
 from agentconsole.store.events import record_event
@@ -36,6 +36,7 @@ from agentconsole.store.outbox import (
 )
 from agentconsole.store.ticket_rows import (
     add_participants,
+    add_tag,
     set_columns,
     ticket_state,
     write_arrival,
@@ -246,8 +247,11 @@ def reply_failed(
     conn: sqlite3.Connection, claim: OutboxClaim, *, actor: str, reason: str, now: int
 ) -> bool:
     """A permanent failure (5xx, or a recipient we must never write to): the outbox entry
-    is failed with the reason and the ticket records a ``reply_failed`` event, in one
-    transaction, so the failure shows on the ticket, never dropped silently."""
+    is failed with the reason and the ticket records a ``reply_failed`` event and gets
+    the :data:`DELIVERY_FAILED_TAG` tag, in one transaction, so the failure shows on the
+    ticket and in the queue (``tag:delivery-failed``), never dropped silently. The tag
+    stays until an agent removes it: it says someone must act (write again, correct
+    the address), which a later successful reply does not prove."""
     with write_txn(conn):
         if not mark_failed(conn, claim.id, error=reason):
             return False
@@ -260,6 +264,15 @@ def reply_failed(
             at=now,
             data={"outbox": claim.id, "message_id": claim.rfc_message_id, "reason": reason},
         )
+        if claim.ticket_id is not None and add_tag(conn, claim.ticket_id, DELIVERY_FAILED_TAG):
+            record_event(
+                conn,
+                "tag_added",
+                actor=actor,
+                ticket_id=claim.ticket_id,
+                at=now,
+                data={"tag": DELIVERY_FAILED_TAG, "from": "delivery"},
+            )
     return True
 
 

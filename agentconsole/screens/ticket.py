@@ -22,6 +22,7 @@ from agentconsole.screens.events import ActionFailed, AttachmentsSaved, TicketLo
 from agentconsole.screens.pickers import PromptModal
 from agentconsole.screens.workers import console_worker
 from agentconsole.service import TicketDetail
+from agentconsole.store.outbox import OutboxEntry
 from agentconsole.timefmt import countdown, when
 from agentconsole.widgets.safe import mail_block, mail_line
 
@@ -40,8 +41,9 @@ class MessageView(Static, can_focus=True):
     """One message: who, when, attachments, and the body with quotes folded and
     sensitive data masked until revealed."""
 
-    def __init__(self, message: Message) -> None:
+    def __init__(self, message: Message, delivery: OutboxEntry | None = None) -> None:
         self.message = message
+        self.delivery = delivery
         self.unfolded = False
         self.revealed = False
         label, colour = _LABELS.get(message.direction, ("message", "white"))
@@ -64,6 +66,8 @@ class MessageView(Static, can_focus=True):
         head.append_text(mail_line(f"<{message.from_addr}>", style="dim"))
         head.append(f"  {when(message.date)}  M-{message.id}", style="dim")
         parts: list[RenderableType] = [head]
+        if self.delivery is not None:
+            parts.append(delivery_line(self.delivery))
         if message.status != "ok":
             parts.append(
                 mail_line(f"{message.status}: " + "; ".join(message.problems), style="yellow")
@@ -98,6 +102,18 @@ class MessageView(Static, can_focus=True):
     def reveal(self) -> None:
         self.revealed = True
         self.update(self.build())
+
+
+def delivery_line(entry: OutboxEntry) -> Text:
+    """Where an outgoing message is on its way: a refused one in red with the server's
+    words (shown as text, never markup), a waiting one with its next try."""
+    if entry.status == "failed":
+        return mail_line(f"✗ not delivered — {entry.describe()}", style="bold bright_red")
+    if entry.status == "sent":
+        return mail_line(f"✉ {entry.describe()}", style="dim")
+    if entry.status == "queued" and not entry.attempts:
+        return mail_line("✉ queued: waits in the outbox until it is delivered", style="yellow")
+    return mail_line(f"✉ {entry.describe()}", style="yellow")
 
 
 class Navigated(TextualMessage):
@@ -210,6 +226,7 @@ class TicketScreen(ComposeLauncher, TicketActions):
         self.sort = sort
         self.total = total
         self.detail: TicketDetail | None = None
+        self.deliveries: dict[int, OutboxEntry] = {}
         self.hidden: list[Message] = []
         """Older messages not mounted yet, oldest first."""
 
@@ -233,7 +250,15 @@ class TicketScreen(ComposeLauncher, TicketActions):
         self.show(message.detail)
 
     def show(self, detail: TicketDetail) -> None:
-        same = self.detail is not None and self.detail.ticket.id == detail.ticket.id
+        old = self.detail
+        # the thread is rebuilt only when it changed (a message or a delivery state):
+        # a refresh after a status change keeps the agent's scroll and folds
+        same = (
+            old is not None
+            and old.ticket.id == detail.ticket.id
+            and [m.id for m in old.messages] == [m.id for m in detail.messages]
+            and old.deliveries == detail.deliveries
+        )
         self.detail = detail
         self.ticket_id = detail.ticket.id
         ticket = detail.ticket
@@ -262,7 +287,10 @@ class TicketScreen(ComposeLauncher, TicketActions):
         thread = self.query_one("#thread", VerticalScroll)
         thread.remove_children()
         self.hidden = list(detail.messages[:-FIRST_BATCH])
-        views = [MessageView(m) for m in detail.messages[-FIRST_BATCH:]]
+        self.deliveries = detail.deliveries
+        views = [
+            MessageView(m, detail.deliveries.get(m.id)) for m in detail.messages[-FIRST_BATCH:]
+        ]
         if self.hidden:
             thread.mount(Static(id="earlier", markup=False))
             self.update_earlier()
@@ -356,7 +384,7 @@ class TicketScreen(ComposeLauncher, TicketActions):
         if not self.hidden:
             return []
         batch, self.hidden = self.hidden[-count:], self.hidden[:-count]
-        views = [MessageView(m) for m in batch]
+        views = [MessageView(m, self.deliveries.get(m.id)) for m in batch]
         self.query_one("#thread", VerticalScroll).mount_all(views, after="#earlier")
         self.update_earlier()
         return views

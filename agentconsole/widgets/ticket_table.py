@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from agentconsole.models import Ticket
+from agentconsole.models import DELIVERY_FAILED_TAG, Ticket
 from agentconsole.textsafe import safe_line
 from agentconsole.timefmt import age, countdown
 
@@ -57,6 +57,7 @@ _PRIORITY_STYLE = {
 _DUE_STYLE = {"breached": Style(color="bright_red", bold=True), "risk": Style(color="yellow")}
 _CURSOR = Style(reverse=True)
 _DIM = Style(color="bright_black")
+_FAILED = Style(color="bright_red", bold=True)
 
 
 def column_widths(total: int) -> list[int]:
@@ -194,7 +195,7 @@ class TicketTable(ScrollView, can_focus=True):
             (ticket.priority, _PRIORITY_STYLE.get(ticket.priority, Style())),
             (due_text, _DUE_STYLE.get(due_state, Style())),
             (safe_line(ticket.customer_name or ticket.customer_address or "(unknown)"), Style()),
-            (safe_line(ticket.subject) or "(no subject)", Style()),
+            _subject_cell(ticket),
             (ticket.category.replace("_", " "), _DIM),
             (ticket.assignee or "", Style(color="magenta")),
             (age(ticket.last_customer_at, self.now), _DIM),
@@ -256,3 +257,12 @@ class TicketTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.total)
+
+
+def _subject_cell(ticket: Ticket) -> tuple[str, Style]:
+    """The subject, marked when a reply on the ticket could not be delivered: the row
+    must say so where the agent looks, not only inside the ticket."""
+    subject = safe_line(ticket.subject) or "(no subject)"
+    if DELIVERY_FAILED_TAG in ticket.tags:
+        return f"✗ reply failed · {subject}", _FAILED
+    return subject, Style()

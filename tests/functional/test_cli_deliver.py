@@ -47,6 +47,15 @@ def test_without_an_account_it_says_how_to_add_one(account_env: dict[str, str]) 
     )
 
 
+def test_a_mistyped_db_is_an_error_and_creates_nothing(
+    account_env: dict[str, str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "typo.db"
+    result = run(account_env, "--db", str(missing), "outbox", "--deliver", check=False)
+    assert (result.returncode, result.stderr.strip()) == (2, f"error: {missing}: no such database")
+    assert not missing.exists()
+
+
 def test_deliver_sends_logs_in_and_reports(
     account_env: dict[str, str], server: SmtpServer, tmp_path: Path
 ) -> None:

@@ -112,6 +112,11 @@ def test_a_permanent_failure_is_failed_on_the_ticket(
     assert event["reason"] == reason
     ticket = conn.execute("SELECT ticket_id FROM events WHERE kind = 'reply_failed'").fetchone()
     assert ticket == (1,)
+    # the queue shows it: the ticket is tagged, with its own event saying why
+    tags = conn.execute("SELECT ticket_id, tag FROM ticket_tags").fetchall()
+    assert tags == [(1, "delivery-failed")]
+    [tagged] = events(conn, "tag_added")
+    assert tagged == {"tag": "delivery-failed", "from": "delivery"}
 
 
 def test_a_dead_server_loses_nothing_and_sends_once_when_back(conn: sqlite3.Connection) -> None:
