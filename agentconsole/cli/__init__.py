@@ -29,6 +29,7 @@ _DB_HELP = "Database file (default: in your data folder; env AGENTCONSOLE_DB)."
 _COMMAND_MODULES = {
     "account": "account_cmd",
     "canned": "canned_cmd",
+    "claim": "claim_cmd",
     "customers": "read_cmds",
     "demo": "console_cmd",
     "drafts": "outbox_cmd",
@@ -39,6 +40,7 @@ _COMMAND_MODULES = {
     "merge-customers": "read_cmds",
     "messages": "read_cmds",
     "outbox": "outbox_cmd",
+    "release": "claim_cmd",
     "reply": "reply_cmd",
     "search": "read_cmds",
     "show": "read_cmds",

@@ -337,6 +337,48 @@ CREATE INDEX tickets_due_risk ON tickets(due_at, sla_at_risk_at) WHERE due_at IS
 """
 
 
+_V11 = """
+-- The team event log (issue 8, docs/design/team-log.md). Agents' changes recorded here
+-- wait in team_outbox until they are appended to the shared Events folder; the trigger
+-- queues every event this machine records for anyone but the import (the publisher
+-- sends the kinds the log carries and drops the rest), so no domain function has to
+-- remember to queue, and events replayed from the log (another origin) never are.
+CREATE TABLE team_outbox (event_id INTEGER PRIMARY KEY REFERENCES events(id));
+CREATE TRIGGER events_team_outbox AFTER INSERT ON events
+WHEN NEW.actor != 'import' AND NEW.origin = (SELECT value FROM meta WHERE key = 'machine_id')
+BEGIN
+    INSERT INTO team_outbox (event_id) VALUES (NEW.id);
+END;
+-- How far each account's Events folder has been read: its UIDVALIDITY and last UID,
+-- committed in the same transaction as the events they cover.
+CREATE TABLE team_log_cursor (
+    account TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    last_uid INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (account, folder)
+) WITHOUT ROWID;
+-- Events from the log for a ticket this database does not hold yet (its mail has not
+-- arrived): applied in log order once it does.
+CREATE TABLE remote_pending (
+    uuid TEXT PRIMARY KEY,
+    log_seq INTEGER NOT NULL,
+    ticket_ref TEXT,
+    event TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+);
+CREATE INDEX remote_pending_seq ON remote_pending(log_seq);
+-- Who holds each claimed ticket, as decided in log order (the first claim wins).
+CREATE TABLE ticket_claims (
+    ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+    agent TEXT NOT NULL,
+    event_uuid TEXT NOT NULL,
+    log_seq INTEGER NOT NULL
+);
+CREATE INDEX events_log_seq ON events(log_seq) WHERE log_seq IS NOT NULL;
+"""
+
+
 def _backfill_identity(conn: sqlite3.Connection) -> None:
     """Give existing rows their derived refs and keys (SQL cannot hash), then make
     ``tickets.ref`` unique. A ticket whose ref is taken extends it (see the design)."""
@@ -430,6 +472,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (8, "mail accounts (no secrets); outbox delivery: retry time, sending since", _V8),
     (9, "IMAP sync checkpoints per account and folder", _V9),
     (10, "SLA: policy, due times, business durations, at-risk and breach instants", _V10),
+    (11, "team event log: outbox of agents' changes, log cursor, pending events, claims", _V11),
 ]
 
 _PYTHON_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {

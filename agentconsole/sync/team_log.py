@@ -1,0 +1,286 @@
+"""The team event log over IMAP: publish this machine's changes, apply everyone's.
+
+The folder ``AgentConsole/Events`` of the shared mailbox is the log. Publishing
+APPENDs this machine's queued events (a batch per message); reading fetches the
+messages after the checkpoint in UID order and applies each one in one transaction
+together with the checkpoint, so a crash at any moment neither loses nor repeats an
+entry. ``log_seq`` is ``UID * 1024 + index``: UID order is log order on every machine
+(docs/design/team-log.md).
+
+:func:`take_batches` and :func:`apply_message` hold the whole logic without a server
+(the unit tests drive them with a list as the log); the IMAP functions move bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import ssl
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from agentconsole.domain.remote import Applied, apply_event, apply_pending, publishable
+from agentconsole.store.accounts import Account
+from agentconsole.store.db import write_txn
+from agentconsole.store.remote_events import (
+    LogEvent,
+    drop_queued,
+    log_cursor,
+    queued_events,
+    set_log_cursor,
+)
+from agentconsole.sync.event_codec import MAX_MESSAGE_BYTES, Refused, decode, encode
+from agentconsole.sync.remote_notes import note_message, with_note_bytes
+from agentconsole.sync.servers import TIMEOUT_SECONDS, ServerError, network_error
+
+FOLDER_PATH = ("AgentConsole", "Events")
+"""The events folder, as parts joined by the server's hierarchy delimiter."""
+BATCH = 200
+"""Events per published message at most."""
+BATCH_BYTES = 512 * 1024
+"""A published message's events take about this much at most (notes carry bytes)."""
+SEQ_PER_UID = 1024
+FETCH_CHUNK = 50
+
+
+def log_seq(uid: int, index: int) -> int:
+    """The log position of the ``index``-th event of the message at ``uid``."""
+    return uid * SEQ_PER_UID + index
+
+
+@dataclass
+class LogReport:
+    """What a round with the log did."""
+
+    published: int = 0
+    read: int = 0
+    applied: list[Applied] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)
+    """(UID, reason) of each message of the folder that was skipped."""
+
+    def add(self, other: LogReport) -> None:
+        self.published += other.published
+        self.read += other.read
+        self.applied += other.applied
+        self.refused += other.refused
+
+
+def take_batches(conn: sqlite3.Connection, *, size: int = BATCH) -> list[tuple[int, bytes]]:
+    """This machine's queued events, encoded as messages to append (with the number of
+    events in each), oldest first.
+
+    Queued events the log does not carry (a reveal, a reply) leave the queue here. The
+    others stay queued until they come back from the folder (:func:`apply_message`
+    gives them their position), so a failed APPEND is retried at the next round."""
+    with write_txn(conn):
+        queued = queued_events(conn, 1_000_000)
+        drop_queued(conn, [q.event_id for q in queued if not publishable(q.event)])
+    batches: list[list[LogEvent]] = [[]]
+    weight = 0
+    for item in queued:
+        if not publishable(item.event):
+            continue
+        event = with_note_bytes(conn, item.event)
+        cost = len(json.dumps(event.data)) + 1024
+        if batches[-1] and (len(batches[-1]) >= size or weight + cost > BATCH_BYTES):
+            batches.append([])
+            weight = 0
+        batches[-1].append(event)
+        weight += cost
+    return [(len(batch), encode(batch)) for batch in batches if batch]
+
+
+def apply_message(
+    conn: sqlite3.Connection,
+    raw: bytes | Refused,
+    uid: int,
+    *,
+    account: str,
+    folder: str,
+    uidvalidity: int,
+    now: int | None = None,
+) -> list[Applied] | Refused:
+    """Apply the events of the message at ``uid`` and move the checkpoint past it, in
+    one transaction; a refused message moves the checkpoint too (it never becomes
+    readable). An event whose application fails is skipped, the others stay."""
+    moment = int(time.time()) if now is None else now
+    decoded = raw if isinstance(raw, Refused) else decode(raw)
+    done: list[Applied] = []
+    with write_txn(conn):
+        if not isinstance(decoded, Refused):
+            for index, event in enumerate(decoded):
+                done.append(_apply_one(conn, event, log_seq(uid, index), moment))
+        set_log_cursor(conn, account, folder, uidvalidity, uid)
+    return decoded if isinstance(decoded, Refused) else done
+
+
+def _apply_one(conn: sqlite3.Connection, event: LogEvent, seq: int, now: int) -> Applied:
+    try:
+        with write_txn(conn):  # a savepoint: a failed event leaves nothing behind
+            return apply_event(conn, event, seq, now=now, notes=note_message)
+    except (ValueError, LookupError, TypeError, sqlite3.IntegrityError) as exc:
+        return Applied(event.uuid, event.kind, "skipped", f"{type(exc).__name__}: {exc}")
+
+
+def settle_pending(conn: sqlite3.Connection, *, now: int | None = None) -> list[Applied]:
+    """Apply waiting events whose ticket has arrived (after a mail sync, too)."""
+    with write_txn(conn):
+        moment = int(time.time()) if now is None else now
+        return apply_pending(conn, now=moment, notes=note_message)
+
+
+def connect(account: Account, password: str, *, timeout: float = TIMEOUT_SECONDS) -> IMAPClient:
+    """A logged-in IMAP session for ``account``; ServerError when that fails."""
+    host, port = account.imap_host, account.imap_port
+    try:
+        if account.imap_security == "tls":
+            context = ssl.create_default_context()
+            client = IMAPClient(host, port, ssl=True, ssl_context=context, timeout=timeout)
+        else:
+            client = IMAPClient(host, port, ssl=False, timeout=timeout)
+            if account.imap_security == "starttls":
+                client.starttls(ssl.create_default_context())
+        client.login(account.user, password)
+    except LoginError:
+        raise ServerError("auth", f"IMAP login refused for {account.user!r}") from None
+    except IMAPClientError as exc:
+        raise ServerError("protocol", f"the IMAP server {host}:{port} said no: {exc}") from None
+    except OSError as exc:
+        raise network_error(exc, "IMAP", host, port, timeout) from None
+    return client
+
+
+def events_folder(client: IMAPClient) -> str:
+    """The events folder's name on this server (its hierarchy delimiter), created when
+    missing; two machines creating it at once both end up using it."""
+    listed = client.list_folders("", "")
+    delimiter = listed[0][1] if listed and listed[0][1] else b"/"
+    text = delimiter.decode() if isinstance(delimiter, bytes) else str(delimiter)
+    name = text.join(FOLDER_PATH)
+    if not client.folder_exists(name):
+        try:
+            client.create_folder(name)
+        except IMAPClientError:
+            if not client.folder_exists(name):
+                raise
+    return name
+
+
+def publish_pending(conn: sqlite3.Connection, client: IMAPClient, folder: str | None = None) -> int:
+    """Append this machine's queued events to the log (``folder``: the events folder,
+    found or created when not given); returns how many."""
+    folder = folder or events_folder(client)
+    count = 0
+    for size, message in take_batches(conn):
+        client.append(folder, message, flags=(b"\\Seen",))
+        count += size
+    return count
+
+
+def apply_new(
+    conn: sqlite3.Connection, client: IMAPClient, folder: str | None = None, *, account: str
+) -> LogReport:
+    """Read the log past ``account``'s checkpoint, in UID order, applying each message;
+    then the waiting events whose ticket has arrived."""
+    folder = folder or events_folder(client)
+    report = LogReport()
+    selected = client.select_folder(folder, readonly=True)
+    uidvalidity = int(selected[b"UIDVALIDITY"])
+    cursor = log_cursor(conn, account, folder)
+    last = cursor[1] if cursor is not None and cursor[0] == uidvalidity else 0
+    uids = sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last)
+    for start in range(0, len(uids), FETCH_CHUNK):
+        chunk = uids[start : start + FETCH_CHUNK]
+        sizes = client.fetch(chunk, ["RFC822.SIZE"])
+        small = [u for u in chunk if _size(sizes.get(u, {})) <= MAX_MESSAGE_BYTES]
+        bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
+        for uid in chunk:
+            body = bodies.get(uid, {}).get(b"BODY[]")
+            raw = body if isinstance(body, bytes) else Refused("too large or gone")
+            outcome = apply_message(
+                conn, raw, uid, account=account, folder=folder, uidvalidity=uidvalidity
+            )
+            report.read += 1
+            if isinstance(outcome, Refused):
+                report.refused.append((uid, outcome.reason))
+            else:
+                report.applied += outcome
+    report.applied += settle_pending(conn)
+    return report
+
+
+def _size(item: dict[bytes, object]) -> int:
+    size = item.get(b"RFC822.SIZE", 0)
+    return size if isinstance(size, int) else 0
+
+
+def sync_events(
+    conn: sqlite3.Connection, client: IMAPClient, folder: str | None = None, *, account: str
+) -> LogReport:
+    """A full round: read what teammates published, publish ours, read again (so our
+    own events come back with their log position and claims are decided). This is
+    what a mail sync calls after storing new mail."""
+    folder = folder or events_folder(client)
+    report = apply_new(conn, client, folder, account=account)
+    published = publish_pending(conn, client, folder)
+    report.published = published
+    if published:
+        report.add(apply_new(conn, client, folder, account=account))
+    return report
+
+
+class LogUnavailable(Exception):
+    """The events folder could not be used (server unreachable, login refused, the
+    connection lost); ``str()`` is one line for the user, without the password."""
+
+
+@dataclass(frozen=True)
+class LogSession:
+    """A logged-in session on an account's events folder."""
+
+    conn: sqlite3.Connection
+    client: IMAPClient
+    folder: str
+    account: str
+
+    def read(self) -> LogReport:
+        return apply_new(self.conn, self.client, self.folder, account=self.account)
+
+    def publish(self) -> int:
+        return publish_pending(self.conn, self.client, self.folder)
+
+    def sync(self) -> LogReport:
+        return sync_events(self.conn, self.client, self.folder, account=self.account)
+
+
+@contextmanager
+def log_session(
+    conn: sqlite3.Connection, account: Account, password: str, *, timeout: float = TIMEOUT_SECONDS
+) -> Iterator[LogSession]:
+    """A session on ``account``'s events folder (created if missing), logged out after.
+    Server and connection failures inside come out as :class:`LogUnavailable`."""
+    where = f"the IMAP server {account.imap_host}:{account.imap_port}"
+    try:
+        client = connect(account, password, timeout=timeout)
+    except ServerError as exc:
+        raise LogUnavailable(str(exc)) from None
+    try:
+        yield LogSession(conn, client, events_folder(client), account.name)
+    except IMAPClient.AbortError as exc:
+        raise LogUnavailable(f"the connection to {where} was lost: {exc}") from None
+    except IMAPClientError as exc:
+        raise LogUnavailable(f"{where} refused the events folder: {exc}") from None
+    except OSError as exc:
+        raise LogUnavailable(
+            str(network_error(exc, "IMAP", account.imap_host, account.imap_port, timeout))
+        ) from None
+    finally:
+        try:
+            client.logout()
+        except (IMAPClientError, OSError):
+            client.shutdown()
