@@ -340,12 +340,14 @@ CREATE INDEX tickets_due_risk ON tickets(due_at, sla_at_risk_at) WHERE due_at IS
 _V11 = """
 -- The team event log (issue 8, docs/design/team-log.md). Agents' changes recorded here
 -- wait in team_outbox until they are appended to the shared Events folder; the trigger
--- queues every event this machine records for anyone but the import (the publisher
+-- queues every event this machine records for anyone but the import and the SLA engine
+-- (every machine derives those from the same mail and policies itself; the publisher
 -- sends the kinds the log carries and drops the rest), so no domain function has to
 -- remember to queue, and events replayed from the log (another origin) never are.
 CREATE TABLE team_outbox (event_id INTEGER PRIMARY KEY REFERENCES events(id));
 CREATE TRIGGER events_team_outbox AFTER INSERT ON events
-WHEN NEW.actor != 'import' AND NEW.origin = (SELECT value FROM meta WHERE key = 'machine_id')
+WHEN NEW.actor NOT IN ('import', 'sla')
+    AND NEW.origin = (SELECT value FROM meta WHERE key = 'machine_id')
 BEGIN
     INSERT INTO team_outbox (event_id) VALUES (NEW.id);
 END;
