@@ -288,7 +288,12 @@ _V11 = """
 -- queues every event this machine records for anyone but the import (the publisher
 -- sends the kinds the log carries and drops the rest), so no domain function has to
 -- remember to queue, and events replayed from the log (another origin) never are.
-CREATE TABLE team_outbox (event_id INTEGER PRIMARY KEY REFERENCES events(id));
+-- appended: when it was appended to the folder (it stays queued until read back from
+-- there with its log position, but is not appended again meanwhile).
+CREATE TABLE team_outbox (
+    event_id INTEGER PRIMARY KEY REFERENCES events(id),
+    appended_at INTEGER
+);
 CREATE TRIGGER events_team_outbox AFTER INSERT ON events
 WHEN NEW.actor != 'import' AND NEW.origin = (SELECT value FROM meta WHERE key = 'machine_id')
 BEGIN

@@ -30,7 +30,9 @@ from agentconsole.store.db import write_txn
 from agentconsole.store.remote_events import (
     LogEvent,
     drop_queued,
+    forget_appended,
     log_cursor,
+    mark_appended,
     queued_events,
     set_log_cursor,
 )
@@ -44,6 +46,8 @@ BATCH = 200
 """Events per published message at most."""
 BATCH_BYTES = 512 * 1024
 """A published message's events take about this much at most (notes carry bytes)."""
+READ_BACK_SECONDS = 600
+"""An appended event not read back from the folder after this is appended again."""
 SEQ_PER_UID = 1024
 FETCH_CHUNK = 50
 
@@ -70,17 +74,27 @@ class LogReport:
         self.refused += other.refused
 
 
-def take_batches(conn: sqlite3.Connection, *, size: int = BATCH) -> list[tuple[int, bytes]]:
-    """This machine's queued events, encoded as messages to append (with the number of
-    events in each), oldest first.
+@dataclass(frozen=True)
+class Batch:
+    """Events to append as one message of the folder."""
+
+    event_ids: tuple[int, ...]
+    message: bytes
+
+
+def take_batches(conn: sqlite3.Connection, *, size: int = BATCH) -> list[Batch]:
+    """This machine's events waiting to be appended, encoded as messages, oldest first.
 
     Queued events the log does not carry (a reveal, a reply) leave the queue here. The
     others stay queued until they come back from the folder (:func:`apply_message`
-    gives them their position), so a failed APPEND is retried at the next round."""
+    gives them their position); :func:`appended` says the server has them, so they
+    are not appended twice meanwhile (unless they have not come back after
+    :data:`READ_BACK_SECONDS`: the folder may have been replaced), and a failed APPEND
+    is retried next round. An event appended twice is applied once everywhere."""
     with write_txn(conn):
-        queued = queued_events(conn, 1_000_000)
+        queued = queued_events(conn, 1_000_000, int(time.time()) - READ_BACK_SECONDS)
         drop_queued(conn, [q.event_id for q in queued if not publishable(q.event)])
-    batches: list[list[LogEvent]] = [[]]
+    batches: list[list[tuple[int, LogEvent]]] = [[]]
     weight = 0
     for item in queued:
         if not publishable(item.event):
@@ -90,9 +104,19 @@ def take_batches(conn: sqlite3.Connection, *, size: int = BATCH) -> list[tuple[i
         if batches[-1] and (len(batches[-1]) >= size or weight + cost > BATCH_BYTES):
             batches.append([])
             weight = 0
-        batches[-1].append(event)
+        batches[-1].append((item.event_id, event))
         weight += cost
-    return [(len(batch), encode(batch)) for batch in batches if batch]
+    return [
+        Batch(tuple(i for i, _ in batch), encode([e for _, e in batch]))
+        for batch in batches
+        if batch
+    ]
+
+
+def appended(conn: sqlite3.Connection, batch: Batch) -> None:
+    """The server stored ``batch`` (its APPEND said OK)."""
+    with write_txn(conn):
+        mark_appended(conn, list(batch.event_ids), int(time.time()))
 
 
 def apply_message(
@@ -176,9 +200,10 @@ def publish_pending(conn: sqlite3.Connection, client: IMAPClient, folder: str | 
     found or created when not given); returns how many."""
     folder = folder or events_folder(client)
     count = 0
-    for size, message in take_batches(conn):
-        client.append(folder, message, flags=(b"\\Seen",))
-        count += size
+    for batch in take_batches(conn):
+        client.append(folder, batch.message, flags=(b"\\Seen",))
+        appended(conn, batch)
+        count += len(batch.event_ids)
     return count
 
 
@@ -193,6 +218,11 @@ def apply_new(
     uidvalidity = int(selected[b"UIDVALIDITY"])
     cursor = log_cursor(conn, account, folder)
     last = cursor[1] if cursor is not None and cursor[0] == uidvalidity else 0
+    if cursor is None or cursor[0] != uidvalidity:
+        with write_txn(conn):
+            if cursor is not None:  # a new folder: what we appended to the old one is gone
+                forget_appended(conn)
+            set_log_cursor(conn, account, folder, uidvalidity, 0)
     uids = sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last)
     for start in range(0, len(uids), FETCH_CHUNK):
         chunk = uids[start : start + FETCH_CHUNK]
