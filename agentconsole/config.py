@@ -89,6 +89,19 @@ class Config:
     lint_words: dict[str, tuple[str, ...]] = field(
         default_factory=dict, metadata={"key": "lint.words"}
     )
+    # Automatic acknowledgement of new tickets with their reference (issue 8): off by
+    # default; when on, sync acknowledges tickets opened by mail at most this many
+    # hours old (an old mailbox synced for the first time is not answered).
+    acknowledge: bool = field(default=False, metadata={"key": "acknowledge.enabled"})
+    acknowledge_within_hours: int = field(default=24, metadata={"key": "acknowledge.within_hours"})
+    # SLA (issue 9): the policy file. Filled in by load_config: [sla] policies
+    # relative to the config's folder, else sla.toml next to the config file if there
+    # is one, else empty (the shipped data/sla.toml; see agentconsole.sla.policies).
+    sla_policies: str = field(default="", metadata={"key": "sla.policies"})
+
+    # IMAP sync: the folders `agentconsole sync` follows; empty: INBOX, and the Sent
+    # folder when the server has one (replies sent from another program join tickets).
+    sync_folders: tuple[str, ...] = field(default=(), metadata={"key": "sync.folders"})
 
     def db_path(self, override: str | Path | None = None) -> Path:
         """The database named by ``override`` (``--db``), else ``$AGENTCONSOLE_DB``,
@@ -147,4 +160,9 @@ def load_config(path: Path | None = None) -> Config:
     patterns.update(values.pop("identifier_patterns", {}))
     if not values.get("canned_folder"):
         values["canned_folder"] = str(path.parent / "canned")
+    policies = values.get("sla_policies", "")
+    if policies:
+        values["sla_policies"] = str(path.parent / Path(policies).expanduser())
+    elif (path.parent / "sla.toml").is_file():
+        values["sla_policies"] = str(path.parent / "sla.toml")
     return Config(**values, identifier_patterns=patterns)

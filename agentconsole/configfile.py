@@ -68,6 +68,10 @@ def _typed(key: str, hint: object, value: object) -> Any:
         if not isinstance(value, str):
             raise _wrong(key, "a string", value)
         return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise _wrong(key, "true or false", value)
+        return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise _wrong(key, "a whole number", value)
@@ -128,8 +132,8 @@ def _whole_days(value: int) -> int:
     return value
 
 
-MAX_VIEWS = 3
-"""Views from the config take the queue's keys 7, 8 and 9 (after its six own views)."""
+MAX_VIEWS = 2
+"""Views from the config take the queue's keys 8 and 9 (after its seven own views)."""
 
 
 def _views(value: dict[str, str]) -> dict[str, str]:
@@ -139,7 +143,7 @@ def _views(value: dict[str, str]) -> dict[str, str]:
 
     if len(value) > MAX_VIEWS:
         raise ConfigValueError(
-            f"[views] has {len(value)} views; at most {MAX_VIEWS} fit (keys 7 to 9)"
+            f"[views] has {len(value)} views; at most {MAX_VIEWS} fit (keys 8 and 9)"
         )
 
     for name, query in value.items():
@@ -233,6 +237,28 @@ def _target_hours(value: int) -> int:
     return value
 
 
+MAX_ACK_HOURS = 7 * 24
+"""A week: acknowledging mail older than that tells a customer nothing useful."""
+
+
+def _ack_hours(value: int) -> int:
+    if not 1 <= value <= MAX_ACK_HOURS:
+        raise ConfigValueError(
+            f"acknowledge.within_hours must be 1 to {MAX_ACK_HOURS}, not {value}"
+        )
+    return value
+
+
+def _folders(value: tuple[str, ...]) -> tuple[str, ...]:
+    """IMAP folder names as the server lists them ("INBOX", "Sent", "Support/VIP")."""
+    for name in value:
+        if not name.strip() or any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
+            raise ConfigValueError(
+                f'sync.folders: {name!r} is not a folder name (e.g. "INBOX" or "Sent")'
+            )
+    return value
+
+
 # Rules beyond the type, by key.
 _RULES: dict[str, Callable[[Any], Any]] = {
     "keymap": _keymap,
@@ -244,6 +270,8 @@ _RULES: dict[str, Callable[[Any], Any]] = {
     "lint.rules": _lint_switches,
     "lint.allowed_domains": _domains,
     "lint.reply_target_hours": _target_hours,
+    "acknowledge.within_hours": _ack_hours,
+    "sync.folders": _folders,
 }
 
 

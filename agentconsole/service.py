@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,12 +32,21 @@ from agentconsole.domain.tickets import Change
 from agentconsole.lint import Finding, RuleSet, load_rules
 from agentconsole.mail.parse import attachment_payloads
 from agentconsole.models import Customer, Event, Message, Ticket
+from agentconsole.periods import Period, local_midnight, today
 from agentconsole.store import open_db
 from agentconsole.store.customers import (
     CustomerStats,
     customer_stats,
     find_customers,
     get_customer,
+)
+from agentconsole.store.dashboard_rows import (
+    NowFigures,
+    PeriodFigures,
+    change_stamp,
+    now_figures,
+    period_figures,
+    replied_refs,
 )
 from agentconsole.store.drafts import Draft
 from agentconsole.store.events import ticket_events
@@ -176,6 +186,33 @@ class ConsoleService:
             conn, type(compiled)(text="", where=where, params=(customer_id,)), limit=200
         )
         return CustomerCard(customer, customer_stats(conn, customer_id), tickets)
+
+    # -- the dashboard (agentconsole.store.dashboard_rows) ----------------------------
+    @_with_connection
+    def dashboard_now(self) -> NowFigures:
+        """The "now" figures; replies are counted since local midnight."""
+        now = int(time.time())
+        day_start = local_midnight(today(now))
+        return now_figures(self.conn(), now=now, day_start=day_start, me=self.me)
+
+    @_with_connection
+    def dashboard_period(self, period: Period) -> PeriodFigures:
+        """The period's figures, per local day."""
+        return period_figures(
+            self.conn(), period.day_starts(), period.until(), now=int(time.time())
+        )
+
+    @_with_connection
+    def replied_today(self, agent: str, limit: int) -> list[str]:
+        """The refs of the tickets ``agent`` replied to today (newest first)."""
+        since = local_midnight(today())
+        return replied_refs(self.conn(), agent, since, limit)
+
+    @_with_connection
+    def change_stamp(self) -> tuple[int, int]:
+        """Changes when anything (this console or another process) wrote to the store
+        since the last call: the dashboard polls it to refresh."""
+        return change_stamp(self.conn())
 
     # -- changing (the domain's rules, on this thread's connection) -----------
     @_with_connection

@@ -98,6 +98,10 @@ async def compose(pilot: Pilot[None]) -> None:
     pilot.app.screen.query_one("#body", TextArea).cursor_blink = False  # the same bytes
 
 
+async def dashboard(pilot: Pilot[None]) -> None:
+    await pilot.press("d")
+
+
 async def keys(pilot: Pilot[None]) -> None:
     await pilot.press("question_mark")
 
@@ -110,6 +114,7 @@ SHOTS: dict[str, Steps] = {
     "status-picker": status_picker,
     "customers": customers,
     "compose": compose,
+    "dashboard": dashboard,
     "keys": keys,
 }
 

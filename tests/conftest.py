@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from agentconsole.store import open_db
+from tests.dovecot import Dovecot
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_MBOX = ROOT / "data" / "demo" / "support.mbox"
@@ -32,3 +33,31 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     env["COLUMNS"] = "200"
     env["NO_COLOR"] = "1"
     return env
+
+
+DovecotFactory = Callable[..., Dovecot]
+"""``factory(user=..., password=..., mechanisms=...)``: one more running Dovecot."""
+
+
+@pytest.fixture
+def dovecot_factory() -> Iterator[DovecotFactory]:
+    """Start private Dovecot servers (tests/dovecot.py) as a test asks; all are stopped
+    by their pid when it ends. No Dovecot installed: the test fails, it does not skip."""
+    started: list[Dovecot] = []
+
+    def start(**settings: str) -> Dovecot:
+        server = Dovecot(**settings)
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def dovecot(dovecot_factory: DovecotFactory) -> Dovecot:
+    """A real Dovecot on 127.0.0.1 at a free port with one user and an empty mailbox:
+    ``host``, ``port``, ``user``, ``password``, ``deliver(folder, raw)``,
+    ``create_folder(name)``, ``doveadm(*args)``, ``kick()``, ``set_uidvalidity()``."""
+    return dovecot_factory()

@@ -44,6 +44,8 @@ _COMMAND_MODULES = {
     "reply": "reply_cmd",
     "search": "read_cmds",
     "show": "read_cmds",
+    "sla": "sla_cmd",
+    "sync": "sync_cmd",
     "tickets": "read_cmds",
 }
 

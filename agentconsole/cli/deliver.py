@@ -1,5 +1,8 @@
 """``agentconsole outbox --deliver``: send the queued replies now, saying what happened.
 
+First it queues the automatic acknowledgements of new tickets, when they are switched on
+(``[acknowledge] enabled``), so that they leave in the same run.
+
 Kept apart from the ``outbox`` listing so that listing loads no network code."""
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from agentconsole.cli import Context
 from agentconsole.cli.account_cmd import account_password
 from agentconsole.cli.outbox_cmd import existing_conn
 from agentconsole.cli.output import counted, fail
+from agentconsole.compose.acknowledge import acknowledge_new_tickets
 from agentconsole.store.accounts import Account, AccountNotFound, get_account, list_accounts
+from agentconsole.store.tickets import get_ticket
 from agentconsole.sync.smtp_out import Delivery, deliver_outbox
 from agentconsole.textsafe import safe_line
 from agentconsole.timefmt import when
@@ -34,6 +39,10 @@ def _account(ctx: Context, name: str | None) -> Account:
     return accounts[0]
 
 
+def ticket_ref_of(ctx: Context, ticket_id: int) -> str:
+    return get_ticket(ctx.conn(), ticket_id).ref
+
+
 def _progress(delivery: Delivery, total: int, done: list[int]) -> None:
     done[0] += 1
     where = delivery.ticket_ref or f"outbox {delivery.outbox_id}"
@@ -50,6 +59,11 @@ def deliver_now(ctx: Context, account_name: str | None) -> None:
     be used or a reply failed."""
     account = _account(ctx, account_name)
     password = account_password(account)
+    acknowledged = acknowledge_new_tickets(ctx.conn(), ctx.config)
+    for ticket_id, reason in acknowledged.skipped:
+        click.echo(safe_line(f"not acknowledged: {ticket_ref_of(ctx, ticket_id)}: {reason}"))
+    if acknowledged.queued:
+        click.echo(f"acknowledged {counted(len(acknowledged.queued), 'new ticket')}")
     done = [0]
     report = deliver_outbox(
         ctx.conn(),

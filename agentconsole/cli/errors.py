@@ -34,6 +34,11 @@ def describe(exc: BaseException, db_path: Path | None) -> tuple[str, int] | None
         return _sqlite(exc, db_path), 1
     if isinstance(exc, OSError) and exc.errno != errno.EPIPE:  # click ends a closed pipe
         return _os(exc), 1
+    from agentconsole.sla.policies import PolicyError  # a change loads the SLA policy file
+
+    if isinstance(exc, PolicyError):
+        hint = "" if "sla check" in str(exc) else " (check it with `agentconsole sla check`)"
+        return f"{exc}{hint}", 2
     return None
 
 

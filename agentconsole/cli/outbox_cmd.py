@@ -59,6 +59,8 @@ def outbox_command(ctx: Context, as_json: bool, deliver: bool, account_name: str
     server (--account NAME, needed when there are several), one line per reply and a
     summary. A temporary failure (4xx, server down) stays queued and is retried later
     with backoff; a permanent one (5xx) is marked failed and shown on the ticket.
+    When [acknowledge] enabled = true in the config, new tickets are first given
+    their automatic acknowledgement (see the README), sent in the same run.
     Exits 1 when no account is set up, the server cannot be used, or a reply failed.
 
     \b

@@ -60,6 +60,9 @@ class Outgoing:
     attachments: tuple[str, ...] = ()
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
+    automatic: bool = False
+    """An automatic acknowledgement, marked ``Auto-Submitted: auto-replied`` (RFC 3834)
+    so that other robots do not answer it; a human reply never carries the header."""
 
 
 def check_attachment(path_text: str) -> AttachmentFile:
@@ -181,6 +184,8 @@ def build_email(
         message["In-Reply-To"] = _one_id(mail.in_reply_to)
     if mail.references:
         message["References"] = " ".join(_one_id(ref) for ref in mail.references)
+    if mail.automatic:
+        message["Auto-Submitted"] = "auto-replied"
     # 7-bit clean on the wire: some relays and Sent folders still mangle 8-bit bodies.
     body = body_text(mail.body)
     message.set_content(body, cte="quoted-printable" if body.isascii() else "base64")

@@ -91,10 +91,17 @@ def _pairs(values: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 def outgoing_message(
-    conn: sqlite3.Connection, draft: Draft, config: Config, *, now: int | None = None
+    conn: sqlite3.Connection,
+    draft: Draft,
+    config: Config,
+    *,
+    now: int | None = None,
+    automatic: bool = False,
 ) -> OutgoingMessage:
     """The draft as the message the store will hold: built, then prepared as an import
-    prepares mail. ComposeError when an address or attachment is bad."""
+    prepares mail. ComposeError when an address or attachment is bad. ``automatic``
+    marks it ``Auto-Submitted: auto-replied`` (an acknowledgement), which the import's
+    reading then files as automatic mail."""
     if draft.mode not in MODES:
         raise ComposeError(f"unknown draft mode {draft.mode!r} (one of: {', '.join(MODES)})")
     if draft.mode != "note" and not draft.to:
@@ -111,6 +118,7 @@ def outgoing_message(
         attachments=draft.attachments,
         in_reply_to=in_reply_to,
         references=references,
+        automatic=automatic,
     )
     message = build_email(mail, now=now)
     raw = email_bytes(message)

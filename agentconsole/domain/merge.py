@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from agentconsole.domain.arrival import UNSORTED
+from agentconsole.domain.sla import ticket_changed
 from agentconsole.domain.thread_state import settle, status_set_by_agent
 from agentconsole.models import PRIORITIES
 from agentconsole.store.db import write_txn
@@ -180,6 +181,7 @@ def merge_tickets(
         )
         for ticket_id in (survivor, absorbed):
             record_event(conn, "ticket_merged", actor=actor, ticket_id=ticket_id, at=now, data=data)
+        ticket_changed(conn, [survivor, absorbed], now=now)
     return Merged(survivor, absorbed, survivor_ref, _label(gone), moved, tuple(tags))
 
 

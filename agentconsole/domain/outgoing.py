@@ -19,8 +19,10 @@ import time
 from dataclasses import dataclass, replace
 
 from agentconsole.domain.arrival import Arrival, after_arrival
+from agentconsole.domain.sla import ticket_changed
 from agentconsole.domain.tickets import solved_at_after
 from agentconsole.models import DELIVERY_FAILED_TAG, STATUSES
+from agentconsole.store.acknowledgements import ACK_EVENT
 from agentconsole.store.db import write_txn
 from agentconsole.store.drafts import delete_draft
 from agentconsole.store.events import record_event
@@ -146,7 +148,45 @@ def queue_reply(
             )
         if draft_id is not None:
             delete_draft(conn, draft_id)
+        ticket_changed(conn, [ticket_id], now=moment)
     return Queued(message_id, outbox_id, status)
+
+
+def queue_acknowledgement(
+    conn: sqlite3.Connection,
+    ticket_id: int,
+    message: OutgoingMessage,
+    *,
+    customer_id: int,
+    now: int,
+) -> Queued:
+    """Record an automatic acknowledgement on its ticket and queue it, with the
+    ``acknowledged`` event (on the customer too: one a day per customer), in one
+    transaction. It is automatic mail: the ticket's clocks and status stay as they
+    are (it is not our first response), and it never counts as a reply."""
+    if message.row.direction != "out" or message.row.auto_kind is None:
+        raise ValueError("an acknowledgement is outgoing automatic mail")
+    with write_txn(conn):
+        message_id = _store(conn, ticket_id, message)
+        before = ticket_state(conn, ticket_id)
+        arrival = Arrival(date=now, outbound=True, automatic=True, category=before.category)
+        write_arrival(conn, ticket_id, after_arrival(before, arrival, now).state, date=now, now=now)
+        outbox_id = queue_mail(conn, message_id, message.rfc_message_id, message.raw, now=now)
+        record_event(
+            conn,
+            ACK_EVENT,
+            actor="acknowledgement",
+            ticket_id=ticket_id,
+            customer_id=customer_id,
+            message_id=message_id,
+            at=now,
+            data={
+                "outbox": outbox_id,
+                "message_id": message.rfc_message_id,
+                "to": list(message.recipients),
+            },
+        )
+    return Queued(message_id, outbox_id, before.status)
 
 
 def add_note(

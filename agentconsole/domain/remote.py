@@ -46,9 +46,10 @@ from agentconsole.store.tickets import resolve_ref
 TAG_KINDS = ("tag_added", "tag_removed")
 MERGED = "ticket_merged"
 NOTE = "note_added"
-HISTORY_ONLY = ("escalated",)
+HISTORY_ONLY = ("escalated", "acknowledged")
 """Kinds recorded in the history and changing nothing themselves (an escalation's
-priority and tag travel as their own events)."""
+priority and tag travel as their own events; an acknowledgement sent by one machine
+tells the others' acknowledgement pass that the ticket has had one)."""
 PUBLISHED = (*FIELDS, *TAG_KINDS, *HISTORY_ONLY, MERGED, NOTE, *claims.KINDS)
 """The kinds of agents' changes the log carries."""
 MAX_TAG_LENGTH = 100

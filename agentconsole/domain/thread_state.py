@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from agentconsole.domain.arrival import UNSORTED, Arrival, after_arrival, first_status
+from agentconsole.domain.sla import ticket_changed
 from agentconsole.mail.headers import normalise_subject
 from agentconsole.store.events import record_event
 from agentconsole.store.merge_rows import (
@@ -96,6 +97,7 @@ def settle(
     if status is not None:
         computed = replace(computed, status=status[0], solved_at=status[1])
     write_recomputed(conn, ticket_id, computed, now=now)
+    ticket_changed(conn, [ticket_id], now=now)
     if computed.status != before.status:
         record_event(
             conn,

@@ -1,9 +1,11 @@
 """A ticket's life-cycle: the changes an agent makes and how each is undone.
 
 Every change writes its event in the same transaction as the change itself, so the
-trail never disagrees with the data. ``solved_at`` follows the status through
-:func:`solved_at_after`, the one place that sets it, whether an agent changes the
-status or mail arriving does (:mod:`agentconsole.domain.arrival`).
+trail never disagrees with the data, and recomputes the ticket's SLA clocks there
+too (:func:`agentconsole.domain.sla.ticket_changed`: a policy may name any field).
+``solved_at`` follows the status through :func:`solved_at_after`, the one place that
+sets it, whether an agent changes the status or mail arriving does
+(:mod:`agentconsole.domain.arrival`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
+from agentconsole.domain.sla import ticket_changed
 from agentconsole.models import CATEGORIES, PRIORITIES, STATUSES
 from agentconsole.store.db import write_txn
 from agentconsole.store.events import record_event
@@ -109,6 +112,7 @@ def update_ticket(
                 data={"from": old, "to": value},
             )
             changed.append((ticket_id, old))
+        ticket_changed(conn, [ticket_id for ticket_id, _ in changed], now=now)
     return changed
 
 
@@ -141,6 +145,7 @@ def set_tags(
                             conn, kind, actor=actor, ticket_id=ticket_id, at=now, data={"tag": tag}
                         )
             set_columns(conn, ticket_id, {"updated_at": now})
+        ticket_changed(conn, {ticket_id for ticket_id, _ in added + removed}, now=now)
     return added, removed
 
 
@@ -149,8 +154,10 @@ def tag_from_mailbox(
 ) -> None:
     """Add a mailbox's labels (Gmail's) as tags, as they are; each new one gets its
     event. The caller holds the transaction (an import batch)."""
+    added = False
     for label in labels:
         if add_tag(conn, ticket_id, label):
+            added = True
             record_event(
                 conn,
                 "tag_added",
@@ -159,6 +166,8 @@ def tag_from_mailbox(
                 at=now,
                 data={"tag": label, "from": "mailbox label"},
             )
+    if added:
+        ticket_changed(conn, [ticket_id], now=now)
 
 
 def change_field(

@@ -28,12 +28,13 @@ from itertools import chain
 from pathlib import Path
 
 from agentconsole.config import Config
+from agentconsole.domain import sla
 from agentconsole.ingest.parallel import prepared_stream
 from agentconsole.ingest.prepare import Prepared
 from agentconsole.ingest.rekey import rekey_old_messages
 from agentconsole.ingest.summary import ImportSummary
 from agentconsole.ingest.writer import MailWriter
-from agentconsole.mail.sources import MailSource, Skipped, open_sources
+from agentconsole.mail.sources import MailSource, Provenance, Skipped, open_sources
 from agentconsole.store.raw import write_raw_in_slices
 from agentconsole.store.txn import (
     begin,
@@ -46,6 +47,10 @@ from agentconsole.store.txn import commit as commit_txn
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(bytes_done, messages_done)`` after each message."""
+BeforeCommit = Callable[[sqlite3.Connection, Sequence[Provenance]], None]
+"""Called inside each write transaction, just before it commits, with where the
+messages written in it came from (in source order): a sync records its checkpoint
+there, so the checkpoint never covers a message that was not committed with it."""
 
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 HOLD_SECONDS = 0.075
@@ -81,8 +86,10 @@ def run_import(
     batch_size: int = 2000,
     progress: Progress | None = None,
     total_bytes: int | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> ImportSummary:
-    """Import every message of ``sources``; with ``dry_run`` roll everything back."""
+    """Import every message of ``sources``; with ``dry_run`` roll everything back.
+    ``before_commit`` (see :data:`BeforeCommit`) is how a sync checkpoints."""
     started = time.monotonic()
     summary = ImportSummary(dry_run=dry_run)
     if total_bytes is None:
@@ -120,6 +127,9 @@ def run_import(
     exhausted = False
     autocheckpoint = set_autocheckpoint(conn, CHECKPOINT_PAGES)
     begin(conn)
+    # the SLA clocks of the tickets a transaction touched, recomputed together before
+    # it commits (sla.flush); a dry run writes nothing, so skips them
+    sla.start_deferring(conn)
     try:
         rekey_old_messages(conn, commit)
         if not dry_run:
@@ -147,15 +157,21 @@ def run_import(
             if not dry_run:
                 begin(conn)
             deadline = time.monotonic() + HOLD_SECONDS
+            written: list[Provenance] = []
             while backlog and time.monotonic() < deadline:
                 backlog_bytes -= backlog[0].size
+                written.append(backlog[0].where)
                 write(backlog.popleft())
+            if before_commit is not None:
+                before_commit(conn, written)
             if not dry_run:
+                sla.flush(conn, now=writer.now)
                 commit_txn(conn)
     except BaseException:
         rollback(conn)  # unless a full disk has already rolled it back
         raise
     finally:
+        sla.stop_deferring(conn)
         stream.close()
         set_autocheckpoint(conn, autocheckpoint)
     if dry_run:

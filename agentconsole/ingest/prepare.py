@@ -31,6 +31,7 @@ from agentconsole.mail.parse import ParsedMessage, parse_message, quarantined
 from agentconsole.mail.quoting import own_text
 from agentconsole.mail.sources import Provenance
 from agentconsole.refs import message_ref
+from agentconsole.sla.escalation_words import asks_for_supervisor
 from agentconsole.store.cjk import index_text
 
 KILL_HOOK_ENV = "AGENTCONSOLE_TEST_KILL_WORKER"
@@ -59,6 +60,10 @@ class Prepared:
     ref: str = ""
     """The message's own derived ref (:func:`agentconsole.refs.message_ref`), hashed
     here rather than in the single writer process."""
+    wants_supervisor: bool = False
+    """The customer asks for a supervisor or a senior agent in their own words (not in
+    what they quote): :func:`agentconsole.sla.escalation_words.asks_for_supervisor`,
+    run here in the parse workers rather than in the single writer."""
     large_raw: SpooledRaw | None = None
     """A large message's compressed bytes in a temporary file, written into the store
     in slices after the writer stored the row with an empty ``raw_compressed``
@@ -165,10 +170,12 @@ def prepare_raw(raw: bytes, where: Provenance, patterns: Mapping[str, Sequence[s
     parsed = parse_message(raw)
     category, priority = "other", "normal"
     identifiers: list[tuple[str, str]] = []
+    wants_supervisor = False
     if parsed.status != "quarantined" and parsed.auto_kind is None:
         mine = own_text(parsed.body_text)
         category, priority = guess_category(parsed.subject, mine)
         identifiers = find_identifiers(mine, patterns)
+        wants_supervisor = asks_for_supervisor(f"{parsed.subject}\n{mine}")
     sender = f"{parsed.from_name} {parsed.from_addr}"
     raw_compressed, large_raw = _compressed(raw)
     key = dedupe_key(parsed, raw)
@@ -190,6 +197,7 @@ def prepare_raw(raw: bytes, where: Provenance, patterns: Mapping[str, Sequence[s
         references_json=json.dumps(parsed.references[-50:]),
         problems_json=_JSON(parsed.problems),
         ref=message_ref(parsed.message_id, key),
+        wants_supervisor=wants_supervisor,
         large_raw=large_raw,
     )
 

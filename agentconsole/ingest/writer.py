@@ -6,7 +6,9 @@ message it skips duplicates, finds or creates the customer
 (:mod:`~agentconsole.ingest.threader`), inserts it
 (:mod:`~agentconsole.ingest.message_insert`) and puts it on its ticket
 (:mod:`~agentconsole.ingest.ticket_attach`). What that does to the ticket (status,
-clocks, events) is the domain's rule (:mod:`agentconsole.domain.arrival`).
+clocks, events) is the domain's rule (:mod:`agentconsole.domain.arrival`), and so
+are its SLA clocks (:mod:`agentconsole.domain.sla`, recomputed once the message is on
+its ticket; the import notes the tickets and recomputes them per transaction).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import time
 
 from agentconsole.config import Config
 from agentconsole.domain.customers import customer_wrote
+from agentconsole.domain.sla import ticket_changed
+from agentconsole.domain.sla_escalation import supervisor_requested
 from agentconsole.domain.thread_state import IMPORT_ACTOR
 from agentconsole.domain.tickets import tag_from_mailbox
 from agentconsole.ingest.customers import message_customer
@@ -195,6 +199,9 @@ class MailWriter:
             now=now,
         )
         summary.tickets_merged += merged
+        ticket_changed(conn, [ticket_id], now=now)  # its SLA clocks, now the mail is on it
+        if prepared.wants_supervisor and not outbound:
+            supervisor_requested(conn, ticket_id, actor=self.actor, now=now)
         if parsed.gmail_labels:
             tag_from_mailbox(conn, ticket_id, parsed.gmail_labels, actor=self.actor, now=now)
         if customer_id is not None and not outbound and parsed.auto_kind is None:

@@ -83,6 +83,13 @@ class QueueScreen(TicketActions):
             tooltip="Clear the selection",
         ),
         Binding("R", "reload", "Reload", show=False, id="queue.reload", tooltip="Reload the queue"),
+        Binding(
+            "d",
+            "dashboard",
+            "Dashboard",
+            id="queue.dashboard",
+            tooltip="The team's figures now and over a period; enter on one opens its tickets",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -92,6 +99,9 @@ class QueueScreen(TicketActions):
         self.filter_text = ""
         """The agent's filter, applied on top of the view's own query ("" for none)."""
         self.extra_views: list[View] = []
+        self.drill_view: View | None = None
+        """The tickets behind a dashboard number, shown as a view of their own until
+        another view is chosen."""
         self.sort = "activity"
         self.total = 0
         self.counted_generation = 0
@@ -119,7 +129,8 @@ class QueueScreen(TicketActions):
 
     @property
     def views(self) -> list[View]:
-        return DEFAULT_VIEWS + self.extra_views
+        drilled = [self.drill_view] if self.drill_view is not None else []
+        return DEFAULT_VIEWS + self.extra_views + drilled
 
     @property
     def view(self) -> View:
@@ -275,11 +286,26 @@ class QueueScreen(TicketActions):
 
     def action_view(self, index: int) -> None:
         """Another view, without the filter typed in this one."""
+        self.drill_view = None
         if index < len(self.views):
             self.view_index = index
             self.filter_text = ""
             self.refresh_bindings()
             self.reload()
+
+    def open_query(self, label: str, query: str) -> None:
+        """Show the tickets of ``query`` as a view named ``label`` (the dashboard's
+        drill-down); a digit goes back to the usual views."""
+        self.drill_view = View("drill", label, query, f"No ticket is {label} any more.")
+        self.view_index = len(self.views) - 1
+        self.filter_text = ""
+        self.refresh_bindings()
+        self.reload()
+
+    def action_dashboard(self) -> None:
+        from agentconsole.screens.dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen())
 
     def action_filter(self) -> None:
         """Open the filter box: empty, or holding the filter applied now to edit it;

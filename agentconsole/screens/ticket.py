@@ -312,7 +312,7 @@ class TicketScreen(ComposeLauncher, TicketActions):
         row("status", ticket.status, "bold")
         row("priority", ticket.priority, "bold red" if ticket.priority == "urgent" else "")
         row("category", ticket.category.replace("_", " "))
-        row("assignee", ticket.assignee or "nobody", "magenta")
+        row("assignee", mail_line(ticket.assignee or "nobody", style="magenta"))
         row("tags", mail_line(", ".join(ticket.tags) or "-"))
         row("customer", mail_line(ticket.customer_name or "-", style="bold"))
         row("", mail_line(ticket.customer_address or ""))

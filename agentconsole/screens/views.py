@@ -42,6 +42,12 @@ DEFAULT_VIEWS: list[View] = [
         "No ticket is at risk of missing its SLA, or past it.",
     ),
     View("solved", "Solved", "status:solved,closed", "No solved or closed tickets yet."),
+    View(  # tagged by domain.sla_escalation when a customer asks for someone senior
+        "escalation",
+        "Escalation requested",
+        "tag:wants-supervisor -status:solved,closed",
+        "No customer is waiting for a supervisor or a senior agent.",
+    ),
 ]
 OPEN_VIEW = 2
 """The view the queue opens on: All open."""

@@ -9,7 +9,7 @@ Design notes that later features rely on:
   contentless FTS table, so joining search hits to messages is a rowid lookup.
 - ``events.uuid`` makes every change replayable from a shared log without duplicates
   (team sync); ``events.origin`` says where a replayed event came from.
-- ``tickets.due_at`` is the SLA due time, filled in by the SLA engine.
+- ``tickets.due_at`` is the SLA due time, filled in by the SLA engine (migration 10).
 - Instants are integers (seconds since the epoch, UTC).
 """
 
@@ -281,11 +281,67 @@ ALTER TABLE outbox ADD COLUMN sending_since INTEGER;
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 """
 
+_V9 = """
+-- IMAP sync (issue 8): how far each followed folder is stored. Every message of the
+-- folder with a UID up to last_uid (and, when since_at is set, an arrival date on or
+-- after since_at: a first sync limited with --since) is in the store. The row is
+-- written in the same transaction as the messages it covers, so a sync killed at any
+-- moment resumes after the last message it committed. A new uidvalidity makes the
+-- old UIDs meaningless: the folder is read again and matched by content.
+CREATE TABLE sync_checkpoints (
+    account TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    last_uid INTEGER NOT NULL DEFAULT 0,
+    since_at INTEGER,
+    synced_at INTEGER NOT NULL,
+    PRIMARY KEY (account, folder)
+) WITHOUT ROWID;
+"""
+
+
+_V10 = """
+-- SLA clocks (issue 9), written by agentconsole.domain.sla from the clocks of
+-- agentconsole.sla. tickets.due_at stays the earliest due instant of the running
+-- clocks (the queue's due column and filter). Instants are epochs, durations are
+-- business seconds. The at-risk and breach instants may lie ahead of the moment they
+-- were computed: due:risk (sla_at_risk_at <= now < due_at) and due:breached
+-- (due_at < now) compare them with the clock when asked, so a ticket becomes at risk
+-- in the queue without anything being written.
+ALTER TABLE tickets ADD COLUMN sla_policy TEXT;
+ALTER TABLE tickets ADD COLUMN first_response_due_at INTEGER;
+ALTER TABLE tickets ADD COLUMN next_response_due_at INTEGER;
+ALTER TABLE tickets ADD COLUMN resolution_due_at INTEGER;
+-- business seconds to our first reply (NULL until then), and to solving (NULL until
+-- solved): the report's medians and percentiles
+ALTER TABLE tickets ADD COLUMN first_response_secs INTEGER;
+ALTER TABLE tickets ADD COLUMN resolution_secs INTEGER;
+-- the first instant any clock reaches the at-risk share of its target, and passes it
+ALTER TABLE tickets ADD COLUMN sla_at_risk_at INTEGER;
+ALTER TABLE tickets ADD COLUMN sla_breached_at INTEGER;
+-- per clock the report counts (met, breached) without the policy file: the targets
+-- the ticket was held to and the instant each was passed
+ALTER TABLE tickets ADD COLUMN first_response_target INTEGER;
+ALTER TABLE tickets ADD COLUMN resolution_target INTEGER;
+ALTER TABLE tickets ADD COLUMN first_response_breached_at INTEGER;
+ALTER TABLE tickets ADD COLUMN resolution_breached_at INTEGER;
+-- the next at-risk or breach instant whose event is not recorded yet: a sweep finds
+-- the tickets whose moment has come from this index alone
+ALTER TABLE tickets ADD COLUMN sla_watch_at INTEGER;
+CREATE INDEX tickets_sla_watch ON tickets(sla_watch_at) WHERE sla_watch_at IS NOT NULL;
+-- the report's period (tickets created in it) and its breaches per day
+CREATE INDEX tickets_created ON tickets(created_at);
+CREATE INDEX tickets_sla_breached ON tickets(sla_breached_at) WHERE sla_breached_at IS NOT NULL;
+-- due:risk: the running clocks whose at-risk instant has passed, by due time
+CREATE INDEX tickets_due_risk ON tickets(due_at, sla_at_risk_at) WHERE due_at IS NOT NULL;
+"""
+
 
 _V11 = """
 -- The team event log (issue 8, docs/design/team-log.md). Agents' changes recorded here
 -- wait in team_outbox until they are appended to the shared Events folder; the trigger
--- queues every event this machine records for anyone but the import (the publisher
+-- queues every event this machine records for anyone but the import and the SLA engine
+-- (every machine derives those from the same mail and policies itself; the publisher
 -- sends the kinds the log carries and drops the rest), so no domain function has to
 -- remember to queue, and events replayed from the log (another origin) never are.
 -- appended: when it was appended to the folder (it stays queued until read back from
@@ -295,7 +351,8 @@ CREATE TABLE team_outbox (
     appended_at INTEGER
 );
 CREATE TRIGGER events_team_outbox AFTER INSERT ON events
-WHEN NEW.actor != 'import' AND NEW.origin = (SELECT value FROM meta WHERE key = 'machine_id')
+WHEN NEW.actor NOT IN ('import', 'sla')
+    AND NEW.origin = (SELECT value FROM meta WHERE key = 'machine_id')
 BEGIN
     INSERT INTO team_outbox (event_id) VALUES (NEW.id);
 END;
@@ -420,6 +477,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (6, "indexes for the queue's filters: category and priority, priority, assignee", _V6),
     (7, "compose: drafts saved as they are typed, the outbox of mail waiting to leave", _V7),
     (8, "mail accounts (no secrets); outbox delivery: retry time, sending since", _V8),
+    (9, "IMAP sync checkpoints per account and folder", _V9),
+    (10, "SLA: policy, due times, business durations, at-risk and breach instants", _V10),
     (11, "team event log: outbox of agents' changes, log cursor, pending events, claims", _V11),
 ]
 

@@ -7,7 +7,8 @@
   from (an address or part of one), customer (name, address or identifier), before /
   after (``YYYY-MM-DD``, or ``7d`` / ``12h`` ago; compared with the ticket's creation),
   ref (a derived ``T-7K3QX9PA`` in any case, or this machine's ``T-42``), due
-  (``breached``, ``risk`` = due within 4 hours, ``any``). A bare ``T-…`` is a ref too.
+  (``breached``: a running SLA clock is past its due time; ``risk``: the at-risk share of
+  its target is used and it is not due yet; ``any``). A bare ``T-…`` is a ref too.
 - Anything else is searched as full text in the ticket's messages (Chinese included).
 
 Values are always bound as SQL parameters, never pasted into SQL.
@@ -31,7 +32,6 @@ _RELATIVE = re.compile(r"^(\d+)([dhw])$")
 _REF = re.compile(r"^\[?[Tt]-")
 """A bare word that starts like a ref; it is one if :func:`_ref_clause` can read it
 (``T-`` is required: ``TRANSFER`` alone is a word, though spelled in the alphabet)."""
-AT_RISK_SECONDS = 4 * 3600
 KEYS = (
     "due",
     "status",
@@ -170,9 +170,9 @@ def _filter(key: str, raw: str, me: str) -> tuple[str, list[object]]:
             if value == "breached":
                 parts.append("(t.due_at IS NOT NULL AND t.due_at < ?)")
                 params.append(now)
-            elif value == "risk":
-                parts.append("(t.due_at >= ? AND t.due_at < ?)")
-                params += [now, now + AT_RISK_SECONDS]
+            elif value == "risk":  # the instants the SLA clocks computed (domain.sla)
+                parts.append("(t.due_at > ? AND t.sla_at_risk_at <= ?)")
+                params += [now, now]
             elif value == "any":
                 parts.append("t.due_at IS NOT NULL")
             else:

@@ -197,7 +197,7 @@ class TicketTable(ScrollView, can_focus=True):
             (safe_line(ticket.customer_name or ticket.customer_address or "(unknown)"), Style()),
             _subject_cell(ticket),
             (ticket.category.replace("_", " "), _DIM),
-            (ticket.assignee or "", Style(color="magenta")),
+            (safe_line(ticket.assignee), Style(color="magenta")),
             (age(ticket.last_customer_at, self.now), _DIM),
         ]
         segments: list[Segment] = []

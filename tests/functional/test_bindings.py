@@ -9,6 +9,7 @@ MODULES = [
     "agentconsole.app",
     "agentconsole.screens.actions",
     "agentconsole.screens.customers",
+    "agentconsole.screens.dashboard",
     "agentconsole.screens.help",
     "agentconsole.screens.pickers",
     "agentconsole.screens.queue",

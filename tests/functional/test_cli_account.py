@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli import run
-from tests.imapserver import ImapServer
+from tests.conftest import DovecotFactory
 from tests.keyring_backend import KEYRING_FILE_ENV
 from tests.smtpserver import SmtpServer, free_port, self_signed_cert
 
@@ -336,51 +337,56 @@ def test_account_test_without_a_password_in_the_keyring(
     )
 
 
-@pytest.mark.parametrize("capabilities", ["IMAP4rev1 AUTH=PLAIN", "IMAP4rev1"])
+def imap_logins(log: str) -> list[str]:
+    """The users Dovecot's log says logged in, and how."""
+    return re.findall(r"imap-login: Info: Login: user=<([^>]*)>, method=(\w+)", log)
+
+
+@pytest.mark.parametrize("mechanisms", ["plain login", "login"])
 def test_account_test_logs_in_to_both_servers(
-    account_env: dict[str, str], smtp_server: SmtpServer, tmp_path: Path, capabilities: str
+    account_env: dict[str, str],
+    smtp_server: SmtpServer,
+    tmp_path: Path,
+    dovecot_factory: DovecotFactory,
+    mechanisms: str,
 ) -> None:
-    """AUTHENTICATE PLAIN carries the non-ASCII password; a server offering only LOGIN
-    cannot take it, and that is said plainly."""
-    imap = ImapServer("agent@okwallet.example", PASSWORD, capabilities).start()
-    try:
-        args = add_args(smtp_port=smtp_server.port, imap_port=imap.port)
-        assert run_in(account_env, PASSWORD, *args).returncode == 0
-        result = run(account_env, "account", "test", "support", check=False)
-    finally:
-        imap.stop()
+    """A real Dovecot: AUTHENTICATE PLAIN carries the non-ASCII password. Dovecot
+    without the PLAIN mechanism announces LOGINDISABLED (its LOGIN command is PLAIN
+    inside), and that is said plainly."""
+    imap = dovecot_factory(user="agent@okwallet.example", password=PASSWORD, mechanisms=mechanisms)
+    args = add_args(smtp_port=smtp_server.port, imap_port=imap.port)
+    assert run_in(account_env, PASSWORD, *args).returncode == 0
+    result = run(account_env, "account", "test", "support", check=False)
     smtp_line = f"SMTP: logged in to 127.0.0.1:{smtp_server.port} as agent@okwallet.example"
-    if capabilities.endswith("AUTH=PLAIN"):
+    if mechanisms == "plain login":
         assert (result.returncode, result.stderr) == (0, "")
         assert result.stdout.splitlines() == [
             smtp_line,
             f"IMAP: logged in to 127.0.0.1:{imap.port} as agent@okwallet.example",
         ]
-        assert imap.logins == ["agent@okwallet.example"]
+        assert imap_logins(imap.log) == [("agent@okwallet.example", "PLAIN")]
     else:
         assert (result.returncode, result.stdout.strip()) == (1, smtp_line)
         assert result.stderr.strip() == (
-            "error: IMAP: the password has non-ASCII characters and the IMAP server offers"
-            " no PLAIN login"
+            f"error: IMAP: the IMAP server 127.0.0.1:{imap.port} does not allow LOGIN here"
         )
+        assert imap_logins(imap.log) == []
     assert leaked(tmp_path, result.stdout, result.stderr) == []
 
 
 def test_account_test_says_the_imap_login_was_refused(
-    account_env: dict[str, str], smtp_server: SmtpServer
+    account_env: dict[str, str], smtp_server: SmtpServer, dovecot_factory: DovecotFactory
 ) -> None:
-    imap = ImapServer("agent@okwallet.example", "another password").start()
-    try:
-        args = add_args(smtp_port=smtp_server.port, imap_port=imap.port)
-        assert run_in(account_env, PASSWORD, *args).returncode == 0
-        result = run(account_env, "account", "test", "support", check=False)
-    finally:
-        imap.stop()
+    imap = dovecot_factory(user="agent@okwallet.example", password="another password")
+    args = add_args(smtp_port=smtp_server.port, imap_port=imap.port)
+    assert run_in(account_env, PASSWORD, *args).returncode == 0
+    result = run(account_env, "account", "test", "support", check=False)
     assert result.returncode == 1
     assert result.stderr.strip() == (
         "error: IMAP: IMAP login refused for 'agent@okwallet.example':"
         " [AUTHENTICATIONFAILED] Authentication failed."
     )
+    assert imap_logins(imap.log) == []
 
 
 def test_on_a_terminal_add_asks_for_everything(

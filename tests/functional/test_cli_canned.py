@@ -133,7 +133,7 @@ def test_unknown_ids_and_refs_are_one_line(
 def test_the_shipped_set_passes_lint(env: dict[str, str]) -> None:
     result = run(env, "canned", "lint", check=False)
     assert result.returncode == 0, result.stdout
-    assert result.stdout.startswith("ok: 32 response file(s) checked")
+    assert result.stdout.startswith("ok: 34 response file(s) checked")
 
 
 def test_lint_lists_each_problem_with_file_and_line(tmp_path: Path, env: dict[str, str]) -> None:
@@ -154,7 +154,7 @@ def test_lint_lists_each_problem_with_file_and_line(tmp_path: Path, env: dict[st
         f"{folder}/bare.md:8:4: customer.name has no value and no default "
         "(use customer.name | default: ...) (with an empty customer)",
     ]
-    assert result.stderr == "2 problem(s) in 34 response file(s)\n"
+    assert result.stderr == "2 problem(s) in 36 response file(s)\n"
 
 
 def test_the_users_file_overrides_ours(tmp_path: Path, env: dict[str, str]) -> None:
@@ -207,7 +207,7 @@ def test_lint_runs_the_etiquette_linter_on_each_text(tmp_path: Path, env: dict[s
     assert lines[0].endswith("[reply with the verification code]")
     assert lines[1].endswith("[THIS IS VERY URGENT] (warning)")
     assert lines[3].endswith("[提供您的验证码]")
-    assert result.stderr == "2 problem(s) in 35 response file(s), 2 warning(s)\n"
+    assert result.stderr == "2 problem(s) in 37 response file(s), 2 warning(s)\n"
 
 
 def test_lint_with_only_warnings_passes(tmp_path: Path, env: dict[str, str]) -> None:
@@ -221,7 +221,7 @@ def test_lint_with_only_warnings_passes(tmp_path: Path, env: dict[str, str]) -> 
     )
     result = run(env, "--config", str(config), "canned", "lint", check=False)
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout.splitlines()[-1] == "ok: 33 response file(s) checked, 1 warning(s)"
+    assert result.stdout.splitlines()[-1] == "ok: 35 response file(s) checked, 1 warning(s)"
 
 
 def test_list_names_the_files_that_did_not_load(tmp_path: Path, env: dict[str, str]) -> None:

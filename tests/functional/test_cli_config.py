@@ -12,8 +12,8 @@ BAD = [
     ('agnet = "lin"', "unknown key 'agnet' (did you mean 'agent'?)"),
     (
         'colour = "red"',
-        "unknown key 'colour' (known: agent, compose, database, identifiers, keymap, lint,"
-        " mailbox, threading, views)",
+        "unknown key 'colour' (known: acknowledge, agent, compose, database, identifiers,"
+        " keymap, lint, mailbox, sla, sync, threading, views)",
     ),
     ("[mailbx]\nsupport_addresses = []", "unknown section [mailbx] (did you mean [mailbox]?)"),
     (

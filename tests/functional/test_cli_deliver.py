@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from email.utils import formatdate
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,32 @@ def test_deliver_bad_input_exits_2(account_env: dict[str, str], server: SmtpServ
     assert server.received == []
     sent = run(account_env, "outbox", "--deliver", "--account", "support")
     assert sent.stdout.splitlines()[-1] == "sent 1, failed 0, still queued 0"
+
+
+def test_deliver_acknowledges_new_tickets_when_switched_on(
+    account_env: dict[str, str], server: SmtpServer, tmp_path: Path
+) -> None:
+    Path(account_env["AGENTCONSOLE_CONFIG"]).write_text(
+        '[compose]\nfrom_address = "support@okwallet.example"\n\n'
+        "[acknowledge]\nenabled = true\nwithin_hours = 48\n"
+    )
+    fresh = tmp_path / "fresh.eml"
+    fresh.write_bytes(
+        b"From: Wang Fang <wang@example.com>\r\nTo: support@okwallet.example\r\n"
+        b"Subject: Where is my top-up\r\nMessage-ID: <fresh1@example.com>\r\n"
+        + f"Date: {formatdate()}\r\n\r\nMy top-up is missing.\r\n".encode()
+    )
+    run(account_env, "import", str(fresh))
+    added = run_in(account_env, PASSWORD, *add_args(smtp_port=server.port))
+    assert added.returncode == 0, added.stderr
+    result = run(account_env, "outbox", "--deliver")
+    [ref] = [t["ref"] for t in json.loads(run(account_env, "tickets", "--json").stdout)["tickets"]]
+    assert result.stdout.splitlines() == [
+        "acknowledged 1 new ticket",
+        f"[1/1] {ref} to wang@example.com: sent",
+        "sent 1, failed 0, still queued 0",
+    ]
+    [received] = server.handler.received
+    assert b"Auto-Submitted: auto-replied" in received.data
+    again = run(account_env, "outbox", "--deliver", check=False)
+    assert again.stdout.splitlines()[0] == "nothing due: 0 messages queued"

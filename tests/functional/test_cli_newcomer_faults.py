@@ -156,9 +156,11 @@ def test_views_beyond_the_keys_left_are_refused(cli_env: dict[str, str]) -> None
 
     assert len(DEFAULT_VIEWS) + MAX_VIEWS == 9  # keys 1 to 9, nothing unreachable
     config = Path(cli_env["AGENTCONSOLE_CONFIG"])
-    config.write_text("[views]\n" + "".join(f'v{n} = "tag:t{n}"\n' for n in range(4)))
+    config.write_text("[views]\n" + "".join(f'v{n} = "tag:t{n}"\n' for n in range(3)))
 
     result = run(cli_env, "tickets", check=False)
 
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr == (f"error: {config}: [views] has 4 views; at most 3 fit (keys 7 to 9)\n")
+    assert result.stderr == (
+        f"error: {config}: [views] has 3 views; at most 2 fit (keys 8 and 9)\n"
+    )

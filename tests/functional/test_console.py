@@ -386,7 +386,7 @@ async def test_views_from_the_config_get_the_next_keys(
     app = console(make_config(views={"complaints": "category:complaint"}))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("7")
+        await pilot.press("8")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QueueScreen) and screen.query_text == "category:complaint"

@@ -157,7 +157,7 @@ async def test_an_empty_view_from_the_config_shows_its_query_and_the_keys_as_map
     app = console(make_config(views={"vip": "tag:vip"}, keymap={"queue.filter": "ctrl+f"}))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("7")
+        await pilot.press("8")
         await settle(pilot)
         empty = app.screen.query_one("#empty", Static)
         assert empty.display

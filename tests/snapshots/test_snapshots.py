@@ -106,3 +106,15 @@ def test_compose_pane(snap_compare: Any, frozen_db: Path) -> None:
 
     app = make_app(make_config(), frozen_db)
     assert snap_compare(app, terminal_size=SIZE, run_before=write)
+
+
+def test_dashboard(snap_compare: Any, frozen_db: Path) -> None:
+    """Behaviour: test_console_dashboard (counts against SQL, drill-down, periods)."""
+
+    async def open_dashboard(pilot: Pilot[None]) -> None:
+        await _settle(pilot)
+        await pilot.press("d")
+        await _settle(pilot)
+
+    app = make_app(make_config(), frozen_db)
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_dashboard)

@@ -31,6 +31,8 @@ def test_core_list_is_not_empty() -> None:
     modules = core_modules()
     for expected in (
         "agentconsole.store.db",
+        "agentconsole.store.dashboard_rows",
+        "agentconsole.periods",
         "agentconsole.mail.parse",
         "agentconsole.ingest.pipeline",
         "agentconsole.domain.tickets",
@@ -44,6 +46,17 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.sync.servers",
         "agentconsole.sync.settings",
         "agentconsole.sync.smtp_out",
+        "agentconsole.sla.calendar",
+        "agentconsole.sla.durations",
+        "agentconsole.sla.policies",
+        "agentconsole.sla.policyfile",
+        "agentconsole.sla.clocks",
+        "agentconsole.sla.escalation_words",
+        "agentconsole.sla.escalations",
+        "agentconsole.sync.imap_session",
+        "agentconsole.sync.imap_source",
+        "agentconsole.sync.imap_sync",
+        "agentconsole.store.checkpoints",
     ):
         assert expected in modules
 

@@ -9,7 +9,6 @@ import sqlite3
 import pytest
 
 from agentconsole.store.query import (
-    AT_RISK_SECONDS,
     MAX_TERMS,
     QueryError,
     compile_query,
@@ -84,17 +83,27 @@ def test_relative_and_absolute_dates(frozen: int) -> None:
 
 
 def test_due_filters_against_the_clock(store: sqlite3.Connection, frozen: int) -> None:
-    dues = {1: frozen - 10, 2: frozen + AT_RISK_SECONDS - 1, 3: None}
-    for ticket_id, due in dues.items():
-        store.execute("UPDATE tickets SET due_at = ? WHERE id = ?", (due, ticket_id))
+    """due:risk is the SLA's at-risk share: its instant passed, the due time not yet."""
+    clocks = {  # ticket: (due_at, sla_at_risk_at)
+        1: (frozen - 10, frozen - 3600),  # breached
+        2: (frozen + 60, frozen),  # at risk since this very second
+        3: (frozen + 3600, frozen + 1),  # at risk one second from now
+    }
+    for ticket_id, (due, risk) in clocks.items():
+        store.execute(
+            "UPDATE tickets SET due_at = ?, sla_at_risk_at = ? WHERE id = ?",
+            (due, risk, ticket_id),
+        )
     assert refs(store, "due:breached") == [1]
     assert refs(store, "due:risk") == [2]
-    assert refs(store, "due:any") == [1, 2]
+    assert refs(store, "due:any") == [1, 2, 3]
     assert refs(store, "due:breached,risk") == [1, 2]
+    store.execute("UPDATE tickets SET due_at = NULL, sla_at_risk_at = NULL WHERE id = 3")
     assert refs(store, "-due:any") == [3]
-    store.execute("UPDATE tickets SET due_at = ? WHERE id = 2", (frozen + AT_RISK_SECONDS,))
+    store.execute("UPDATE tickets SET due_at = ? WHERE id = 2", (frozen,))  # due this second
     assert refs(store, "due:risk") == []
-    assert compile_query("due:risk").params == (frozen, frozen + AT_RISK_SECONDS)
+    assert refs(store, "due:breached") == [1]
+    assert compile_query("due:risk").params == (frozen, frozen)
     assert compile_query("due:breached").params == (frozen,)
 
 

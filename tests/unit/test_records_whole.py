@@ -83,7 +83,8 @@ def test_a_missing_raw_message_says_which(conn: sqlite3.Connection) -> None:
 
 def test_events_read_back_whole(conn: sqlite3.Connection) -> None:
     ingest(conn, [mail()])
-    [created] = ticket_events(conn, 1)
+    # the SLA's at-risk and breach events follow (the mail is weeks old by now)
+    [created] = [e for e in ticket_events(conn, 1) if not e.kind.startswith("sla_")]
     assert isinstance(created, Event)
     assert (created.id, created.kind, created.actor, created.ticket_id) == (
         2,

@@ -1,0 +1,320 @@
+"""``agentconsole sla``: the SLA from the command line: report, explain, simulate,
+check, recompute.
+
+``report`` and ``explain`` only read (``report`` does not even load the policy file:
+each ticket carries the targets it was held to). ``recompute`` writes; ``simulate``
+replays history under another file and writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from agentconsole.cli import Context, cli, pass_context
+from agentconsole.cli.output import console, err_console, fail, table
+from agentconsole.cli.ticket_arg import ticket_id_of
+
+if TYPE_CHECKING:
+    from agentconsole.sla.policies import PolicySet
+    from agentconsole.sla.report import ClockFigures, Report
+
+_AGE = re.compile(r"^(\d{1,5})([hdw])$")
+_POLICIES_HELP = "Policy file to use instead of the configured one."
+
+
+@cli.group("sla")
+def sla_group() -> None:
+    """Service levels: how fast customers are answered, and why a ticket is late.
+
+    \b
+    Examples:
+      agentconsole sla report --since 7d --by agent
+      agentconsole sla report --from 2026-10-01 --to 2026-10-31 --format html --out oct.html
+      agentconsole sla explain T-QFMX95MZ
+      agentconsole sla simulate --policies new-sla.toml --since 90d
+      agentconsole sla check
+      agentconsole sla recompute
+    """
+
+
+def load_policies(ctx: Context, path: Path | None) -> PolicySet:
+    """``--policies FILE``, else the configured policy file, else the shipped one; a
+    file that cannot be used is one line and exit 2."""
+    from agentconsole.sla.policies import PolicyError, load_policy_set
+
+    try:
+        return load_policy_set(path, config_dir=None, configured=ctx.config.sla_policies or None)
+    except PolicyError as exc:
+        fail(str(exc), 2)
+
+
+def _local_offset(moment: int) -> int:
+    offset = datetime.fromtimestamp(moment).astimezone().utcoffset()
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+def _day(value: str, option: str) -> int:
+    """Local midnight starting ``value`` (YYYY-MM-DD)."""
+    try:
+        return int(datetime.strptime(value, "%Y-%m-%d").astimezone().timestamp())
+    except ValueError:
+        fail(f"{option} {value}: use a date like 2026-10-31", 2)
+
+
+def period(since: str | None, start: str | None, end: str | None, now: int) -> tuple[int, int]:
+    """[since, until) from ``--since AGE`` or ``--from DATE --to DATE`` (whole local
+    days, both included); 30 days by default."""
+    if since is not None and (start is not None or end is not None):
+        fail("--since cannot be combined with --from/--to: give an age or dates", 2)
+    if start is not None or end is not None:
+        if start is None or end is None:
+            fail("--from and --to go together, e.g. --from 2026-10-01 --to 2026-10-31", 2)
+        first, last = _day(start, "--from"), _day(end, "--to")
+        until = int((datetime.fromtimestamp(last) + timedelta(days=1)).astimezone().timestamp())
+        if until <= first:
+            fail(f"--to {end} is before --from {start}", 2)
+        return first, until
+    match = _AGE.match((since or "30d").strip())
+    if match is None:
+        fail(f"--since {since}: use an age like 30d, 12h or 2w", 2)
+    amount = int(match.group(1)) * {"h": 3600, "d": 86400, "w": 7 * 86400}[match.group(2)]
+    return now - amount, now + 1
+
+
+def _figures(figures: ClockFigures) -> list[str]:
+    from agentconsole.sla.report_formats import duration_text, share_text
+
+    return [
+        duration_text(figures.median),
+        duration_text(figures.p90),
+        duration_text(figures.target) if figures.target is not None else "mixed",
+        f"{figures.met} ({share_text(figures.met_share)})",
+        str(figures.breached),
+    ]
+
+
+def print_report(report: Report) -> None:
+    from agentconsole.sla.report_formats import iso
+
+    first = iso(report.since, report.utc_offset)[:10]
+    last = iso(report.until - 1, report.utc_offset)[:10]
+    columns = [report.by or "tickets", "count"]
+    for clock in ("first reply", "resolution"):
+        columns += [f"{clock} median", "p90", "target", "met", "breached"]
+    rows = [["all", report.tickets, *_figures(report.first_response), *_figures(report.resolution)]]
+    for group in report.groups:
+        key = group.key or ("(unassigned)" if report.by == "agent" else "(none)")
+        rows.append(
+            [key, group.tickets, *_figures(group.first_response), *_figures(group.resolution)]
+        )
+    title = f"SLA, tickets created {first} to {last} (business time)"
+    table(columns, rows, title=title)
+    busy = [d for d in report.days if d.incoming or d.breaches]
+    if busy:
+        click.echo("")
+        table(["day", "incoming", "breaches"], [[d.day, d.incoming, d.breaches] for d in busy])
+
+
+@sla_group.command("report")
+@click.option("--since", "since", metavar="AGE", help="The last 30d (default), 12h, 2w ...")
+@click.option("--from", "start", metavar="DATE", help="First day, YYYY-MM-DD (with --to).")
+@click.option("--to", "end", metavar="DATE", help="Last day, included.")
+@click.option("--by", type=click.Choice(["agent", "category", "priority", "policy"]))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "html"]),
+    help="table (default), json, csv or html; with --out, the file's suffix chooses.",
+)
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE.")
+@pass_context
+def report_command(
+    ctx: Context,
+    since: str | None,
+    start: str | None,
+    end: str | None,
+    by: str | None,
+    fmt: str | None,
+    as_json: bool,
+    out: Path | None,
+) -> None:
+    """First-response and resolution times against target, over a period.
+
+    Tickets created in the period count; times are business time (the policy's
+    calendar). JSON has first_response and resolution sections with median, p90
+    (seconds), met and breached; html is one self-contained page with charts.
+
+    \b
+    Examples:
+      agentconsole sla report
+      agentconsole sla report --since 7d --by agent
+      agentconsole sla report --from 2026-10-01 --to 2026-10-31 --format csv --out oct.csv
+      agentconsole sla report --format html --out sla.html
+    """
+    from agentconsole.sla.report import build_report
+
+    now = int(time.time())
+    first, until = period(since, start, end, now)
+    report = build_report(ctx.conn(), first, until, by, now=now, utc_offset=_local_offset(now))
+    if as_json:
+        fmt = "json"
+    elif fmt is None:
+        suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+        fmt = {"htm": "html", "html": "html", "csv": "csv", "json": "json"}.get(suffix, "table")
+    if fmt == "table" and out is None:
+        print_report(report)
+        return
+    from agentconsole.sla import report_formats
+
+    if fmt == "json":
+        from agentconsole.textsafe import safe_json
+
+        text = safe_json(report_formats.report_dict(report), indent=2) + "\n"
+    elif fmt == "csv":
+        text = report_formats.report_csv(report)
+    elif fmt == "html":
+        text = report_formats.report_html(report)
+    else:
+        fail(f"--out {out}: a file holds json, csv or html (add --format)", 2)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{out}: cannot be written ({exc.strerror})", 2)
+    err_console.print(f"wrote {out}", markup=False, highlight=False)
+
+
+@sla_group.command("explain")
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--policies", type=click.Path(path_type=Path), help=_POLICIES_HELP)
+@pass_context
+def explain_command(ctx: Context, ref: str, as_json: bool, policies: Path | None) -> None:
+    """Why a ticket's clocks say what they say: policy, counted time, pauses, due times.
+
+    \b
+    Examples:
+      agentconsole sla explain T-QFMX95MZ
+      agentconsole sla explain T-QFMX95MZ --json
+    """
+    from agentconsole.cli.sla_explain import print_explanation
+    from agentconsole.sla.explain import explain
+
+    conn = ctx.conn()
+    ticket_id = ticket_id_of(conn, ref)
+    policy_set = load_policies(ctx, policies)
+    explanation = explain(conn, ticket_id, policy_set, now=int(time.time()))
+    if explanation is None:
+        fail(f"no ticket {ref}")
+    print_explanation(conn, explanation, as_json=as_json)
+
+
+@sla_group.command("simulate")
+@click.option("--policies", type=click.Path(path_type=Path), required=True, help="The file to try.")
+@click.option("--since", "since", metavar="AGE", default="90d", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_context
+def simulate_command(ctx: Context, policies: Path, since: str, as_json: bool) -> None:
+    """Replay recorded history under another policy file; nothing is written.
+
+    Prints how many tickets would have breached under FILE against how many did
+    under the policies in force, per policy and per category, and names them.
+
+    \b
+    Examples:
+      agentconsole sla simulate --policies new-sla.toml
+      agentconsole sla simulate --policies new-sla.toml --since 30d --json
+    """
+    from agentconsole.cli.sla_explain import print_simulation
+    from agentconsole.sla.simulate import simulate
+
+    now = int(time.time())
+    first, until = period(since, None, None, now)
+    policy_set = load_policies(ctx, policies)
+    result = simulate(ctx.conn(), policy_set, since=first, until=until, now=now)
+    print_simulation(result, as_json=as_json)
+
+
+@sla_group.command("check")
+@click.option("--policies", type=click.Path(path_type=Path), help=_POLICIES_HELP)
+@pass_context
+def check_command(ctx: Context, policies: Path | None) -> None:
+    """Check the policy file: keys, hours, `when` queries, holiday data for the years
+    the stored tickets span. Exit 0 when it is fine, 1 with one line per problem.
+
+    \b
+    Examples:
+      agentconsole sla check
+      agentconsole sla check --policies new-sla.toml
+    """
+    from agentconsole.sla.policies import PolicyError, check_policy_file, find_policy_file
+    from agentconsole.store.sla_rows import created_years
+
+    configured = ctx.config.sla_policies or None
+    try:
+        path = find_policy_file(policies, config_dir=None, configured=configured)
+    except PolicyError as exc:
+        fail(str(exc), 2)
+    years = created_years(ctx.conn()) if ctx.db_path.exists() else ()
+    problems = check_policy_file(path, years=years)
+    for problem in problems:
+        err_console.print(problem, markup=False, highlight=False)
+    if problems:
+        fail(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+    policy_set = load_policies(ctx, path)
+    console.print(
+        f"{path}: ok ({len(policy_set.policies)} policies,"
+        f" {len(policy_set.calendars)} calendars, {len(policy_set.escalations)} escalation rules)",
+        markup=False,
+        highlight=False,
+    )
+
+
+@sla_group.command("recompute")
+@click.option("--policies", type=click.Path(path_type=Path), help=_POLICIES_HELP)
+@pass_context
+def recompute_command(ctx: Context, policies: Path | None) -> None:
+    """Recompute every ticket's due times (after editing the policy file), in short
+    transactions: agents can keep working meanwhile.
+
+    \b
+    Examples:
+      agentconsole sla recompute
+    """
+    from agentconsole.domain.sla import recompute_all, sweep
+
+    policy_set = load_policies(ctx, policies)
+    conn = ctx.conn()
+    started = time.monotonic()
+    if err_console.is_terminal:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        with Progress(
+            TextColumn("recomputing"), BarColumn(), MofNCompleteColumn(), console=err_console
+        ) as bar:
+            task = bar.add_task("recompute", total=None)
+            changed = recompute_all(
+                conn,
+                policy_set,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    else:
+        changed = recompute_all(conn, policy_set)
+    sweep(conn, policy_set)
+    from agentconsole.store.sla_rows import ticket_count
+
+    console.print(
+        f"recomputed {ticket_count(conn)} tickets under {policy_set.source}:"
+        f" {changed} changed, in {time.monotonic() - started:.1f} s",
+        markup=False,
+        highlight=False,
+    )

@@ -1,0 +1,196 @@
+"""Printing ``sla explain`` and ``sla simulate``: text for people, JSON for programs.
+
+Instants are shown in the policy calendar's timezone (ISO 8601 with its offset in
+JSON), so "due 10:00" means what the team's working hours mean. Policy names come
+from a file people edit: they are printed as plain text, never markup.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import click
+
+from agentconsole.cli.output import emit_json, table
+from agentconsole.sla.durations import format_duration
+from agentconsole.sla.explain import Explanation
+from agentconsole.sla.model import CLOCKS
+from agentconsole.sla.simulate import Simulation
+from agentconsole.store.tickets import ticket_refs
+from agentconsole.textsafe import safe_line
+
+TITLES = {
+    "first_response": "first response",
+    "next_response": "next response",
+    "resolution": "resolution",
+}
+
+
+def _iso(epoch: int | None, zone: ZoneInfo) -> str | None:
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, UTC).astimezone(zone).isoformat()
+
+
+def _short(epoch: int | None, zone: ZoneInfo) -> str:
+    if epoch is None:
+        return "—"
+    return datetime.fromtimestamp(epoch, UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def explanation_dict(ref: str, found: Explanation) -> dict[str, object]:
+    """The JSON of ``sla explain``."""
+    zone = ZoneInfo(found.timezone)
+    policy = found.policy
+    return {
+        "ref": ref,
+        "policy": policy.name if policy else None,
+        "when": policy.when if policy else None,
+        "why": _why(found),
+        "source": found.source,
+        "timezone": found.timezone,
+        **{f"{name}_due": _iso(found.due(name), zone) for name in CLOCKS},
+        "clocks": [
+            {
+                "clock": c.clock,
+                "target": c.target,
+                "elapsed": c.elapsed,
+                "state": _state(c.running, c.achieved, c.paused),
+                "due": _iso(c.due_at if c.running else None, zone),
+                "at_risk_at": _iso(c.at_risk_at, zone),
+                "breached_at": _iso(c.breached_at, zone),
+            }
+            for c in found.clocks
+        ],
+        "segments": [
+            {
+                "clock": s.clock,
+                "start": _iso(s.start, zone),
+                "end": _iso(s.end, zone),
+                "seconds": s.seconds,
+            }
+            for s in found.segments
+        ],
+        "pauses": [
+            {"status": p.status, "start": _iso(p.start, zone), "end": _iso(p.end, zone)}
+            for p in found.pauses
+        ],
+    }
+
+
+def _state(running: bool, achieved: bool, paused: bool) -> str:
+    """done (replied, solved), paused (pending), running, or not started."""
+    if achieved and not running:
+        return "done"
+    if paused:
+        return "paused"
+    return "running" if running else "not started"
+
+
+def _why(found: Explanation) -> str:
+    if found.merged:
+        return "the ticket was merged into another: its clocks are off"
+    if found.policy is None:
+        return "no policy's `when` matches this ticket, so no clock runs"
+    skipped = "".join(f'; "{p.name}" ({p.when!r}) did not match' for p in found.skipped)
+    when = f"its when {found.policy.when!r} matches" if found.policy.when else "it matches all"
+    return f'first matching policy "{found.policy.name}": {when}{skipped}'
+
+
+def print_explanation(conn: sqlite3.Connection, found: Explanation, *, as_json: bool) -> None:
+    ref = ticket_refs(conn, [found.ticket_id])[found.ticket_id]
+    if as_json:
+        emit_json(explanation_dict(ref, found))
+        return
+    zone = ZoneInfo(found.timezone)
+    click.echo(safe_line(f"{ref}: {_why(found)}"))
+    click.echo(safe_line(f"policies from {found.source}; times in {found.timezone}"))
+    if not found.clocks:
+        return
+    click.echo("")
+    rows = []
+    for c in found.clocks:
+        breached = _short(c.breached_at, zone) if c.breached_at is not None else "no"
+        rows.append(
+            [
+                TITLES[c.clock],
+                format_duration(c.target),
+                format_duration(c.elapsed),
+                _state(c.running, c.achieved, c.paused),
+                _short(c.due_at if c.running else None, zone),
+                _short(c.at_risk_at, zone),
+                breached,
+            ]
+        )
+    table(["clock", "target", "counted", "state", "due", "at risk", "breached"], rows)
+    if found.segments:
+        click.echo("")
+        table(
+            ["clock", "from", "to", "counted"],
+            [
+                [
+                    TITLES[s.clock],
+                    _short(s.start, zone),
+                    _short(s.end, zone),
+                    format_duration(s.seconds),
+                ]
+                for s in found.segments
+            ],
+            title="business time that counted",
+        )
+    if found.pauses:
+        click.echo("")
+        table(
+            ["status", "from", "to"],
+            [
+                [p.status, _short(p.start, zone), _short(p.end, zone) if p.end else "now"]
+                for p in found.pauses
+            ],
+            title="pauses (the resolution clock does not count)",
+        )
+
+
+def simulation_dict(result: Simulation) -> dict[str, object]:
+    """The JSON of ``sla simulate``."""
+    return {
+        "policies": result.source,
+        "since": datetime.fromtimestamp(result.since, UTC).isoformat(),
+        "tickets": result.tickets,
+        "breached_now": result.breached_now,
+        "breached_with_policies": result.breached_then,
+        "by_policy": {k: vars(v) for k, v in sorted(result.by_policy.items())},
+        "by_category": {k: vars(v) for k, v in sorted(result.by_category.items())},
+        "newly_breached": {"count": result.newly_count, "examples": result.newly},
+        "no_longer_breached": {"count": result.spared_count, "examples": result.spared},
+    }
+
+
+def print_simulation(result: Simulation, *, as_json: bool) -> None:
+    if as_json:
+        emit_json(simulation_dict(result))
+        return
+    click.echo(
+        safe_line(
+            f"{result.tickets} tickets replayed under {result.source}: {result.breached_then}"
+            f" would have breached, against {result.breached_now} now"
+        )
+    )
+    for title, groups in (
+        ("policy (in the new file)", result.by_policy),
+        ("category", result.by_category),
+    ):
+        rows = [
+            [key or "(no policy)", w.tickets, w.now, w.then, f"{w.then - w.now:+d}"]
+            for key, w in sorted(groups.items(), key=lambda kv: (-kv[1].then, kv[0]))
+        ]
+        click.echo("")
+        table([title, "tickets", "breached now", "with the file", "change"], rows)
+    for label, count, refs in (
+        ("would breach, not now", result.newly_count, result.newly),
+        ("breached now, would not", result.spared_count, result.spared),
+    ):
+        if count:
+            more = f" and {count - len(refs)} more" if count > len(refs) else ""
+            click.echo(safe_line(f"{label}: {count} ({', '.join(refs)}{more})"))

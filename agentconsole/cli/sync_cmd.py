@@ -1,0 +1,307 @@
+"""``agentconsole sync``: new mail from the accounts' IMAP folders into the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Callable
+
+import click
+from imapclient.exceptions import IMAPClientError
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from agentconsole.cli import Context, cli, pass_context
+from agentconsole.cli.account_cmd import account_password
+from agentconsole.cli.import_cmd import _MessagesColumn
+from agentconsole.cli.output import console, emit_json, err_console, fail, fail_empty, table
+from agentconsole.config import Config
+from agentconsole.store.accounts import Account, AccountNotFound, get_account, list_accounts
+from agentconsole.sync.imap_session import ImapSession
+from agentconsole.sync.imap_sync import (
+    SyncError,
+    SyncInputError,
+    SyncReport,
+    day_start,
+    sync_account,
+)
+from agentconsole.sync.imap_watch import wait_for_mail
+from agentconsole.sync.servers import ServerError
+from agentconsole.textsafe import safe_line
+
+_SINCE = re.compile(r"(\d{1,5})([dw])")
+
+
+def parse_since(value: str, today: dt.date) -> int:
+    """``180d``, ``12w`` or ``2026-05-01`` as the first second of that day (UTC)."""
+    found = _SINCE.fullmatch(value.strip())
+    try:
+        if found:
+            days = int(found.group(1)) * (7 if found.group(2) == "w" else 1)
+            return day_start(today - dt.timedelta(days=days))
+        return day_start(dt.date.fromisoformat(value.strip()))
+    except (ValueError, OverflowError):
+        pass
+    fail(f"--since {value!r}: give days (180d), weeks (12w) or a date (2026-05-01)", 2)
+
+
+def _accounts(conn: sqlite3.Connection, name: str | None) -> list[Account]:
+    if name is not None:
+        try:
+            return [get_account(conn, name)]
+        except AccountNotFound as exc:
+            fail(str(exc), 2)
+    accounts = list_accounts(conn)
+    if not accounts:
+        fail_empty("no mail accounts: add one with `agentconsole account add`")
+    return accounts
+
+
+class _Failed(Exception):
+    """One account's sync failed; ``code`` is the exit status a single sync ends with."""
+
+    def __init__(self, message: str, code: int, offline: bool = False) -> None:
+        super().__init__(message)
+        self.code = code
+        self.offline = offline
+        """The server could not be reached: --watch waits and tries again."""
+
+
+def _sync_one(
+    ctx: Context,
+    account: Account,
+    config: Config,
+    *,
+    folders: tuple[str, ...],
+    since_at: int | None,
+    bar: Progress | None,
+) -> SyncReport:
+    """Sync one account; :class:`_Failed` saying why it could not."""
+    session = ImapSession(account, account_password(account))
+    task: TaskID | None = None
+    advance: Callable[[int, int], None] | None = None
+
+    def planned(total: int) -> None:
+        nonlocal task
+        if bar is not None:
+            task = bar.add_task(account.name, total=max(total, 1), messages=0)
+
+    if bar is not None:
+
+        def advance(done: int, messages: int) -> None:
+            if task is not None and messages % 20 == 0:
+                bar.update(task, completed=done, messages=messages)
+
+    try:
+        report = sync_account(
+            ctx.conn(),
+            session,
+            config,
+            folders=folders,
+            since_at=since_at,
+            progress=advance,
+            on_plan=planned,
+        )
+    except ServerError as exc:
+        raise _Failed(f"{account.name}: IMAP: {exc}", 1, exc.kind != "auth") from None
+    except SyncInputError as exc:
+        raise _Failed(f"{account.name}: {exc}", 2) from None
+    except SyncError as exc:
+        raise _Failed(f"{account.name}: {exc}", 1, True) from None
+    finally:
+        session.close()
+    if bar is not None and task is not None:
+        bar.update(task, completed=bar.tasks[task].total, messages=report.summary.messages_seen)
+    return report
+
+
+def _print(report: SyncReport) -> None:
+    rows = [
+        (
+            f.folder,
+            f"{f.fetched:,}",
+            str(f.last_uid),
+            str(f.uidvalidity),
+            "all"
+            if f.since_at is None
+            else dt.datetime.fromtimestamp(f.since_at, dt.UTC).date().isoformat(),
+            "yes" if f.remapped else "",
+        )
+        for f in report.folders
+    ]
+    table(
+        ("folder", "fetched", "up to UID", "UIDVALIDITY", "since", "re-mapped"),
+        [tuple(safe_line(c) for c in row) for row in rows],
+        title=f"Sync of {report.account}",
+    )
+    s = report.summary
+    line = (
+        f"{report.account}: {s.imported:,} new messages stored, {s.duplicates:,} already"
+        f" stored, {s.tickets_created:,} new tickets, {s.followups:,} follow-ups"
+    )
+    if report.reconnects:
+        line += f"; the connection was lost and made again {report.reconnects} times"
+    console.print(Text(line))
+    for error in s.errors[:20]:
+        err_console.print(Text("warning: ", style="yellow") + Text(safe_line(error)))
+
+
+@cli.command("sync")
+@click.option("--account", "account_name", metavar="NAME", help="Sync only this account.")
+@click.option(
+    "--since",
+    metavar="WHEN",
+    help="First sync: only mail that arrived since (180d, 12w, 2026-05-01); later syncs"
+    " without it fetch the rest.",
+)
+@click.option(
+    "--folder",
+    "folders",
+    multiple=True,
+    metavar="F",
+    help="A folder to sync (repeat for more; default: [sync] folders, else INBOX and Sent).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep syncing: new mail arrives within seconds (IDLE), until Ctrl-C.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.1, 1740),
+    default=300.0,
+    show_default=True,
+    help="With --watch: seconds between syncs without IDLE, and the longest IDLE.",
+)
+@pass_context
+def sync_command(
+    ctx: Context,
+    account_name: str | None,
+    since: str | None,
+    folders: tuple[str, ...],
+    as_json: bool,
+    watch: bool,
+    interval: float,
+) -> None:
+    """Fetch new mail from the accounts' IMAP folders into the store.
+
+    Sync is an import from the server: the same threading, customers and dedupe,
+    so mail also imported from an export is stored once. Each folder remembers how
+    far it got (UIDVALIDITY and UID), so the next sync fetches only what is new, and
+    a sync that was interrupted simply continues. Folders are opened read-only:
+    read/unread flags on the server never change. Exits 1 when a server cannot be
+    reached or refuses the login, 2 on a bad option or an unknown folder.
+
+    \b
+    Examples:
+      agentconsole sync
+      agentconsole sync --account support --since 180d
+      agentconsole sync --folder INBOX --folder Support/VIP --json
+      agentconsole sync --watch          (one JSON line per round with --json)
+    """
+    since_at = parse_since(since, dt.datetime.now(dt.UTC).date()) if since else None
+    accounts = _accounts(ctx.conn(), account_name)
+    if watch:
+        _watch(
+            ctx, accounts, folders=folders, since_at=since_at, interval=interval, as_json=as_json
+        )
+        return
+    show = not as_json and err_console.is_terminal
+    reports: list[SyncReport] = []
+    bar = Progress(*_COLUMNS, console=err_console, transient=False) if show else None
+    try:
+        if bar is not None:
+            bar.start()
+        for account in accounts:
+            reports.append(
+                _sync_one(ctx, account, ctx.config, folders=folders, since_at=since_at, bar=bar)
+            )
+    except _Failed as exc:
+        fail(str(exc), exc.code)
+    finally:
+        if bar is not None:
+            bar.stop()
+    if as_json:
+        emit_json({"accounts": [r.as_dict() for r in reports]})
+        return
+    for report in reports:
+        _print(report)
+
+
+_COLUMNS = [
+    TextColumn("[bold]syncing {task.description}"),
+    BarColumn(),
+    TextColumn("{task.percentage:>3.0f}%"),
+    _MessagesColumn(),
+    TimeElapsedColumn(),
+]
+
+
+def _watch(
+    ctx: Context,
+    accounts: list[Account],
+    *,
+    folders: tuple[str, ...],
+    since_at: int | None,
+    interval: float,
+    as_json: bool,
+) -> None:
+    """Sync, wait for new mail (IDLE on the first account's first folder, else a
+    pause of ``interval``), and again, until interrupted. A server out of reach is
+    said once per attempt and tried again; a refused login or a bad folder ends it."""
+    try:
+        while True:
+            reports: list[SyncReport] = []
+            for account in accounts:
+                try:
+                    reports.append(
+                        _sync_one(
+                            ctx, account, ctx.config, folders=folders, since_at=since_at, bar=None
+                        )
+                    )
+                except _Failed as exc:
+                    if not exc.offline:
+                        fail(str(exc), exc.code)
+                    err_console.print(
+                        Text(f"offline: {safe_line(str(exc))}; trying again in {interval:g} s")
+                    )
+            for report in reports:
+                _report_round(report, as_json)
+            _wait(accounts, reports, interval)
+    except KeyboardInterrupt:
+        err_console.print(Text("sync stopped"))
+
+
+def _report_round(report: SyncReport, as_json: bool) -> None:
+    """One line per account and round: JSON, or a sentence when mail came in."""
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False), nl=True)
+        return
+    if report.summary.messages_seen:
+        when = dt.datetime.now().strftime("%H:%M:%S")
+        parts = ", ".join(f"{f.folder} {f.fetched}" for f in report.folders if f.fetched)
+        console.print(
+            Text(
+                f"{when} {report.account}: {report.summary.imported:,} new messages stored"
+                f" ({safe_line(parts)})"
+            )
+        )
+
+
+def _wait(accounts: list[Account], reports: list[SyncReport], interval: float) -> None:
+    """IDLE on the first synced folder of a lone account, else sleep ``interval``."""
+    if len(accounts) != 1 or not reports or not reports[0].folders:
+        time.sleep(interval)
+        return
+    first = reports[0].folders[0]
+    try:
+        wait_for_mail(
+            accounts[0], account_password(accounts[0]), first.folder, first.last_uid, interval
+        )
+    except (ServerError, OSError, IMAPClientError) as exc:
+        err_console.print(Text(f"offline: {safe_line(str(exc))}; trying again in {interval:g} s"))
+        time.sleep(interval)

@@ -1,0 +1,438 @@
+"""The team lead's dashboard, one key (``d``) from the queue.
+
+"Now": open, unassigned, at risk, breached and the oldest unanswered ticket as tiles,
+then the same figures per agent (with their replies today), per category and per
+priority. Below, a period (today, 7 days, 30 days or a typed range): first response and
+resolution times against their target as bars, incoming and breaches per day as
+sparklines.
+
+Every number drills down: enter on it opens the queue on exactly the tickets it counts
+(each figure *is* a query of the query language, see
+:data:`agentconsole.store.dashboard_rows.FIGURES`). The figures load in workers
+through the service; the screen refreshes when the store changes (a cheap change stamp
+polled in a worker, so sync, imports and other consoles show up), when it is shown
+again, and every minute (tickets become at risk as time passes), never blocking a key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Sparkline, Static
+
+from agentconsole.periods import Period, PeriodError, last_days, parse_range
+from agentconsole.screens.actions import ConsoleScreen
+from agentconsole.screens.pickers import PromptModal
+from agentconsole.screens.workers import console_worker
+from agentconsole.store.dashboard_rows import (
+    FIGURES,
+    Durations,
+    GroupRow,
+    NowFigures,
+    PeriodFigures,
+)
+from agentconsole.store.query import MAX_TERMS
+from agentconsole.textsafe import safe_line
+from agentconsole.timefmt import age, duration, when
+from agentconsole.widgets.safe import mail_line
+
+POLL_SECONDS = 2.0
+"""How often the store's change stamp is read (one PRAGMA: free)."""
+REFRESH_SECONDS = 60.0
+"""A full refresh even without changes: due times come closer as time passes."""
+COLUMNS = (("open", "open"), ("at_risk", "at risk"), ("breached", "breached"))
+BAR_WIDTH = 30
+NAME_WIDTH = 16
+"""An agent's name is cut here in the table (the drill-down uses it whole)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Drill:
+    """Where enter on a number leads: the queue on ``query``, or (for replies today)
+    on the tickets ``replies_of`` answered today, looked up when asked."""
+
+    label: str
+    query: str = ""
+    replies_of: str | None = None
+
+
+def quoted_value(value: str) -> str | None:
+    """``value`` as one filter value of the query language, or None when it cannot
+    be written as one (a double quote or a comma in it)."""
+    if '"' in value or "," in value or not value.strip():
+        return None
+    return f'"{value}"' if value != value.strip() or " " in value or ":" in value else value
+
+
+def group_drill(dimension: str, key: str, figure: str) -> Drill | None:
+    """The drill-down of one cell: ``dimension`` is assignee, category or priority."""
+    value = quoted_value(key)
+    if value is None:
+        return None
+    return Drill(
+        f"{safe_line(key)}: {figure.replace('_', ' ')}", f"{dimension}:{value} {FIGURES[figure]}"
+    )
+
+
+class Tile(Static, can_focus=True):
+    """One "now" figure: its name over its number; enter drills down."""
+
+    def __init__(self, label: str, *, id: str) -> None:
+        super().__init__(id=id, markup=False)
+        self.label = label
+        self.drill: Drill | None = None
+        """What enter opens (None until the figures have loaded)."""
+
+    def show(
+        self, value: str, drill: Drill | None, style: str = "", note: Text | None = None
+    ) -> None:
+        text = Text(self.label, style="dim")
+        text.append("\n")
+        text.append(value, style=f"bold {style}".strip())
+        if note is not None:
+            text.append("  ")
+            text.append_text(note)
+        self.update(text)
+        self.drill = drill
+
+
+class DashboardScreen(ConsoleScreen):
+    """Now and over a period; enter on any number opens its tickets in the queue."""
+
+    CSS_PATH = "dashboard.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "back", "Back", id="dashboard.back", tooltip="Back to the queue"),
+        Binding(
+            "enter",
+            "drill",
+            "Open tickets",
+            id="dashboard.drill",
+            tooltip="Open the queue on the tickets the number counts",
+        ),
+        Binding("1", "period('today')", "Today", id="dashboard.today", tooltip="Period: today"),
+        Binding(
+            "2", "period('7')", "7 days", id="dashboard.week", tooltip="Period: the last 7 days"
+        ),
+        Binding(
+            "3", "period('30')", "30 days", id="dashboard.month", tooltip="Period: the last 30 days"
+        ),
+        Binding(
+            "4",
+            "period('range')",
+            "Range",
+            id="dashboard.range",
+            tooltip="Period: two dates you type (both included)",
+        ),
+        Binding("R", "reload", "Reload", show=False, id="dashboard.reload", tooltip="Reload"),
+    ]
+
+    class NowLoaded(Message):
+        """The "now" figures, with the store's change stamp they were read at."""
+
+        def __init__(self, figures: NowFigures, stamp: tuple[int, int]) -> None:
+            self.figures = figures
+            self.stamp = stamp
+            super().__init__()
+
+    class PeriodLoaded(Message):
+        def __init__(self, period: Period, figures: PeriodFigures) -> None:
+            self.period = period
+            self.figures = figures
+            super().__init__()
+
+    class StampRead(Message):
+        def __init__(self, stamp: tuple[int, int]) -> None:
+            self.stamp = stamp
+            super().__init__()
+
+    class DrillResolved(Message):
+        """A drill-down whose tickets had to be looked up (replies today)."""
+
+        def __init__(self, label: str, refs: list[str]) -> None:
+            self.label = label
+            self.refs = refs
+            super().__init__()
+
+    def __init__(self, period: Period | None = None) -> None:
+        super().__init__()
+        self.period = period or last_days(7)
+        self.figures: NowFigures | None = None
+        """The "now" figures shown (None until the first load)."""
+        self.period_figures: PeriodFigures | None = None
+        self.stamp: tuple[int, int] | None = None
+        """The store's change stamp when the figures shown were read."""
+        self.cells: dict[str, dict[tuple[int, int], Drill]] = {}
+        """Per table id, the drill-down of each (row, column)."""
+        self.loads = 0
+        """Completed loads of the "now" figures (tests wait on it)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="dash-title")
+        with Horizontal(id="tiles"):
+            yield Tile("open", id="tile-open")
+            yield Tile("unassigned", id="tile-unassigned")
+            yield Tile("at risk", id="tile-at_risk")
+            yield Tile("breached", id="tile-breached")
+            yield Tile("oldest unanswered", id="tile-oldest")
+        with Horizontal(id="tables"):
+            yield DataTable(id="agents", cursor_type="cell", zebra_stripes=True)
+            yield DataTable(id="categories", cursor_type="cell", zebra_stripes=True)
+            yield DataTable(id="priorities", cursor_type="cell", zebra_stripes=True)
+        with Vertical(id="period"):
+            yield Static(id="period-title")
+            yield Static(id="first-response", markup=False)
+            yield Static(id="resolution", markup=False)
+            with Horizontal(classes="chart"):
+                yield Static(id="incoming-label", classes="chart-label", markup=False)
+                yield Sparkline([], id="incoming")
+            with Horizontal(classes="chart"):
+                yield Static(id="breaches-label", classes="chart-label", markup=False)
+                yield Sparkline([], id="breaches")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for table_id, first in (
+            ("agents", "agent"),
+            ("categories", "category"),
+            ("priorities", "priority"),
+        ):
+            table = self.query_one(f"#{table_id}", DataTable)
+            table.add_columns(first, *(label for _, label in COLUMNS))
+            if table_id == "agents":
+                table.add_column("replies")
+        self.update_title()
+        self.query_one("#tile-breached", Tile).focus()
+        self.set_interval(POLL_SECONDS, self.poll)
+        self.set_interval(REFRESH_SECONDS, self.reload)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # -- loading -----------------------------------------------------------------
+    def reload(self) -> None:
+        self.load_now()
+        self.load_period(self.period)
+
+    @console_worker("load the dashboard", group="dashboard-now", exclusive=True)
+    def load_now(self) -> None:
+        service = self.console.service
+        stamp = service.change_stamp()  # first: a change during the read loads again
+        self.post_message(self.NowLoaded(service.dashboard_now(), stamp))
+
+    @console_worker("load the dashboard's period", group="dashboard-period", exclusive=True)
+    def load_period(self, period: Period) -> None:
+        self.post_message(self.PeriodLoaded(period, self.console.service.dashboard_period(period)))
+
+    @console_worker("check the store for changes", group="dashboard-poll", exclusive=True)
+    def poll(self) -> None:
+        self.post_message(self.StampRead(self.console.service.change_stamp()))
+
+    def on_dashboard_screen_stamp_read(self, message: StampRead) -> None:
+        if self.stamp is not None and message.stamp != self.stamp:
+            self.stamp = message.stamp
+            self.reload()
+
+    def on_dashboard_screen_now_loaded(self, message: NowLoaded) -> None:
+        self.figures = message.figures
+        self.stamp = message.stamp
+        self.show_now(message.figures)
+        self.loads += 1
+        self.update_title()
+
+    def on_dashboard_screen_period_loaded(self, message: PeriodLoaded) -> None:
+        if message.period == self.period:
+            self.period_figures = message.figures
+            self.show_period(message.period, message.figures)
+
+    # -- drawing -----------------------------------------------------------------
+    def update_title(self) -> None:
+        title = Text(" Dashboard ", style="bold reverse")
+        if self.figures is not None:
+            title.append(f"  now: {when(self.figures.now)}", style="bold")
+        title.append(f"  period: {self.period.describe()}", style="dim")
+        title.append("  enter on a number opens its tickets", style="dim")
+        self.query_one("#dash-title", Static).update(title)
+
+    def show_now(self, figures: NowFigures) -> None:
+        totals = figures.totals
+        styles = {"at_risk": "yellow", "breached": "red"}
+        for figure in FIGURES:
+            value = totals.value(figure)
+            style = styles.get(figure, "") if value else ""
+            label = figure.replace("_", " ")
+            self.query_one(f"#tile-{figure}", Tile).show(
+                f"{value:,}", Drill(label, FIGURES[figure]), style
+            )
+        oldest = self.query_one("#tile-oldest", Tile)
+        if figures.oldest is None:
+            oldest.show("none", None)
+        else:
+            waited = age(figures.oldest.waiting_since, figures.now)
+            drill = Drill(f"oldest unanswered {figures.oldest.ref}", f"ref:{figures.oldest.ref}")
+            oldest.show(waited, drill, "bold", mail_line(figures.oldest.ref, "dim"))
+        self.fill("agents", "assignee", figures.agents)
+        self.fill("categories", "category", figures.categories)
+        self.fill("priorities", "priority", figures.priorities)
+
+    def fill(self, table_id: str, dimension: str, rows: tuple[GroupRow, ...]) -> None:
+        """Rewrite one table, keeping the cursor where it was."""
+        table = self.query_one(f"#{table_id}", DataTable)
+        cursor = table.cursor_coordinate
+        table.clear()
+        drills: dict[tuple[int, int], Drill] = {}
+        for index, row in enumerate(rows):
+            cells: list[Text] = [mail_line(row.key, limit=NAME_WIDTH)]
+            drills[(index, 0)] = group_drill(dimension, row.key, "open") or Drill("")
+            for column, (figure, _label) in enumerate(COLUMNS, 1):
+                value = row.counts.value(figure)
+                style = {"at_risk": "yellow", "breached": "red"}.get(figure, "") if value else "dim"
+                cells.append(Text(f"{value:,}", style=style, justify="right"))
+                drills[(index, column)] = group_drill(dimension, row.key, figure) or Drill("")
+            if table_id == "agents":
+                cells.append(Text(f"{row.replies_today:,}", justify="right"))
+                label = f"{safe_line(row.key)}: replies today"
+                drills[(index, len(COLUMNS) + 1)] = Drill(label, replies_of=row.key)
+            table.add_row(*cells)
+        self.cells[table_id] = drills
+        if rows:
+            table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
+
+    def show_period(self, period: Period, figures: PeriodFigures) -> None:
+        title = Text(f"Period: {period.describe()}", style="bold")
+        title.append("   1 today · 2 7 days · 3 30 days · 4 range", style="dim")
+        self.query_one("#period-title", Static).update(title)
+        self.query_one("#first-response", Static).update(
+            duration_line("first response", figures.first_response)
+        )
+        self.query_one("#resolution", Static).update(
+            duration_line("resolution", figures.resolution)
+        )
+        for name, series in (("incoming", figures.incoming), ("breaches", figures.breaches)):
+            label = f"{name} per day"
+            summary = f"{label:<17} total {sum(series):,}  max {max(series, default=0):,}"
+            self.query_one(f"#{name}-label", Static).update(summary)
+            self.query_one(f"#{name}", Sparkline).data = [float(n) for n in series]
+
+    # -- actions -------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_period(self, which: str) -> None:
+        if which == "range":
+            self.app.push_screen(
+                PromptModal(
+                    "Period: from which day to which day?",
+                    value=f"{self.period.first.isoformat()} {self.period.last.isoformat()}",
+                    placeholder="2026-11-01 2026-11-20",
+                    help_text="Two dates, both days included (at most a year).",
+                ),
+                self.range_typed,
+            )
+            return
+        self.set_period(last_days(1 if which == "today" else int(which)))
+
+    def range_typed(self, text: str | None) -> None:
+        if text is None:
+            return
+        try:
+            period = parse_range(text)
+        except PeriodError as exc:
+            self.notify(str(exc), title="Period", severity="error", markup=False)
+            return
+        self.set_period(period)
+
+    def set_period(self, period: Period) -> None:
+        self.period = period
+        self.update_title()
+        self.load_period(period)
+
+    def action_drill(self) -> None:
+        """Enter on a tile (a table's enter arrives as a selected cell, below)."""
+        focused = self.focused
+        if isinstance(focused, Tile) and focused.drill is not None:
+            self.drill(focused.drill)
+
+    @on(DataTable.CellSelected)
+    def cell_selected(self, event: DataTable.CellSelected) -> None:
+        table_id = event.data_table.id or ""
+        coordinate = (event.coordinate.row, event.coordinate.column)
+        target = self.cells.get(table_id, {}).get(coordinate)
+        if target is not None:
+            self.drill(target)
+
+    def drill(self, target: Drill) -> None:
+        if target.replies_of is not None:
+            self.find_replies(target.label, target.replies_of)
+        elif not target.query:
+            self.notify(
+                "This name cannot be written in a query (it holds a quote or a comma)",
+                title="Not opened",
+                severity="warning",
+            )
+        else:
+            self.open_queue(target.label, target.query)
+
+    @console_worker("find the tickets replied to today", group="dashboard-drill", exclusive=True)
+    def find_replies(self, label: str, agent: str) -> None:
+        self.post_message(
+            self.DrillResolved(label, self.console.service.replied_today(agent, MAX_TERMS))
+        )
+
+    def on_dashboard_screen_drill_resolved(self, message: DrillResolved) -> None:
+        if not message.refs:
+            self.notify(f"{message.label}: none", markup=False)
+            return
+        self.open_queue(message.label, "ref:" + ",".join(message.refs))
+
+    def open_queue(self, label: str, query: str) -> None:
+        """Back to the queue, showing ``query`` as a view of its own."""
+        from agentconsole.screens.queue import QueueScreen
+
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 else None
+        self.dismiss()
+        if isinstance(below, QueueScreen):
+            below.open_query(f"Dashboard: {label}", query)
+
+
+def duration_line(name: str, figures: Durations) -> Text:
+    """ "first response  median 5h10m ▇▇▇  p90 20h ▇▇▇▇▇▇  target 24h  met 80% (40/50)"."""
+    line = Text(f"{name:<15}", style="bold")
+    if not figures.count:
+        line.append("none in the period", style="dim")
+        return line
+    scale = max(figures.p90 or 0, figures.target or 0, 1)
+    for label, value in (("median", figures.median), ("p90", figures.p90)):
+        seconds = value or 0
+        late = figures.target is not None and seconds > figures.target
+        line.append(f" {label} {duration(seconds):>7} ")
+        line.append(bar(seconds, scale, BAR_WIDTH // 2), style="red" if late else "green")
+    if figures.target is None:
+        line.append("  target: no SLA policy yet", style="dim")
+    else:
+        line.append(f"  target {duration(figures.target)}")
+        met = figures.met or 0
+        line.append(
+            f"  met {met * 100 // figures.count}% ({met:,}/{figures.count:,})", style="bold"
+        )
+    line.append(f"  ({figures.count:,} tickets)", style="dim")
+    return line
+
+
+def bar(value: int, scale: int, width: int) -> str:
+    """``value`` of ``scale`` as a bar of ``width`` cells, in eighths of a cell."""
+    eighths = round(max(0, min(value, scale)) * width * 8 / scale)
+    full, part = divmod(eighths, 8)
+    partial = " ▏▎▍▌▋▊▉"[part] if part else ""
+    return ("█" * full + partial).ljust(width)

@@ -1,0 +1,50 @@
+"""Which new tickets may get an automatic acknowledgement, and who got one lately.
+
+The rules themselves (loop protection, one a day per customer) are the compose core's
+(:mod:`agentconsole.compose.acknowledge`); these are only its reads.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+ACK_EVENT = "acknowledged"
+"""The event recorded on a ticket when its acknowledgement is queued."""
+
+
+@dataclass(frozen=True, slots=True)
+class AckCandidate:
+    """A new ticket opened by a customer's own mail, not acknowledged yet."""
+
+    ticket_id: int
+    customer_id: int | None
+    from_addr: str
+    message_id: int
+
+
+def ack_candidates(conn: sqlite3.Connection, *, since: int, limit: int = 500) -> list[AckCandidate]:
+    """New, unanswered, unacknowledged tickets whose first message is a customer's
+    ordinary mail (no auto-reply, bounce, list or bulk mail; not quarantined), dated
+    and stored since ``since``: an old mailbox synced for the first time gets none."""
+    rows = conn.execute(
+        "SELECT t.id, t.customer_id, m.from_addr, m.id FROM tickets t"
+        " JOIN messages m ON m.id = (SELECT f.id FROM messages f WHERE f.ticket_id = t.id"
+        "  ORDER BY f.date IS NULL, f.date, f.id LIMIT 1)"
+        " WHERE t.status = 'new' AND t.first_response_at IS NULL AND t.created_at >= ?"
+        " AND m.direction = 'in' AND m.auto_kind IS NULL AND m.status != 'quarantined'"
+        " AND m.imported_at >= ?"
+        " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.ticket_id = t.id AND e.kind = ?)"
+        " ORDER BY t.created_at, t.id LIMIT ?",
+        (since, since, ACK_EVENT, limit),
+    ).fetchall()
+    return [AckCandidate(int(r[0]), r[1], str(r[2]), int(r[3])) for r in rows]
+
+
+def acknowledged_since(conn: sqlite3.Connection, customer_id: int, since: int) -> bool:
+    """True when the customer was sent an acknowledgement at or after ``since``."""
+    row = conn.execute(
+        "SELECT 1 FROM events WHERE customer_id = ? AND kind = ? AND at >= ? LIMIT 1",
+        (customer_id, ACK_EVENT, since),
+    ).fetchone()
+    return row is not None
