@@ -344,12 +344,7 @@ _V11 = """
 -- (every machine derives those from the same mail and policies itself; the publisher
 -- sends the kinds the log carries and drops the rest), so no domain function has to
 -- remember to queue, and events replayed from the log (another origin) never are.
--- appended: when it was appended to the folder (it stays queued until read back from
--- there with its log position, but is not appended again meanwhile).
-CREATE TABLE team_outbox (
-    event_id INTEGER PRIMARY KEY REFERENCES events(id),
-    appended_at INTEGER
-);
+CREATE TABLE team_outbox (event_id INTEGER PRIMARY KEY REFERENCES events(id));
 CREATE TRIGGER events_team_outbox AFTER INSERT ON events
 WHEN NEW.actor NOT IN ('import', 'sla')
     AND NEW.origin = (SELECT value FROM meta WHERE key = 'machine_id')
@@ -383,6 +378,14 @@ CREATE TABLE ticket_claims (
     log_seq INTEGER NOT NULL
 );
 CREATE INDEX events_log_seq ON events(log_seq) WHERE log_seq IS NOT NULL;
+"""
+
+
+_V12 = """
+-- The team event log: when a queued event was appended to the Events folder. It stays
+-- queued until it is read back from there with its log position, but is not appended
+-- again meanwhile (unless it does not come back: agentconsole.sync.team_log).
+ALTER TABLE team_outbox ADD COLUMN appended_at INTEGER;
 """
 
 
@@ -480,6 +483,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (9, "IMAP sync checkpoints per account and folder", _V9),
     (10, "SLA: policy, due times, business durations, at-risk and breach instants", _V10),
     (11, "team event log: outbox of agents' changes, log cursor, pending events, claims", _V11),
+    (12, "team event log: when a queued event was appended to the folder", _V12),
 ]
 
 _PYTHON_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
