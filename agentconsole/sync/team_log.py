@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import ssl
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import IMAPClientError
 
 from agentconsole.domain.remote import Applied, apply_event, apply_pending, publishable
 from agentconsole.store.accounts import Account
@@ -37,6 +36,7 @@ from agentconsole.store.remote_events import (
     set_log_cursor,
 )
 from agentconsole.sync.event_codec import MAX_MESSAGE_BYTES, Refused, decode, encode
+from agentconsole.sync.imap_session import ImapSession, open_client
 from agentconsole.sync.remote_notes import note_message, with_note_bytes
 from agentconsole.sync.servers import TIMEOUT_SECONDS, ServerError, network_error
 
@@ -158,27 +158,6 @@ def settle_pending(conn: sqlite3.Connection, *, now: int | None = None) -> list[
         return apply_pending(conn, now=moment, notes=note_message)
 
 
-def connect(account: Account, password: str, *, timeout: float = TIMEOUT_SECONDS) -> IMAPClient:
-    """A logged-in IMAP session for ``account``; ServerError when that fails."""
-    host, port = account.imap_host, account.imap_port
-    try:
-        if account.imap_security == "tls":
-            context = ssl.create_default_context()
-            client = IMAPClient(host, port, ssl=True, ssl_context=context, timeout=timeout)
-        else:
-            client = IMAPClient(host, port, ssl=False, timeout=timeout)
-            if account.imap_security == "starttls":
-                client.starttls(ssl.create_default_context())
-        client.login(account.user, password)
-    except LoginError:
-        raise ServerError("auth", f"IMAP login refused for {account.user!r}") from None
-    except IMAPClientError as exc:
-        raise ServerError("protocol", f"the IMAP server {host}:{port} said no: {exc}") from None
-    except OSError as exc:
-        raise network_error(exc, "IMAP", host, port, timeout) from None
-    return client
-
-
 def events_folder(client: IMAPClient) -> str:
     """The events folder's name on this server (its hierarchy delimiter), created when
     missing; two machines creating it at once both end up using it."""
@@ -296,7 +275,7 @@ def log_session(
     Server and connection failures inside come out as :class:`LogUnavailable`."""
     where = f"the IMAP server {account.imap_host}:{account.imap_port}"
     try:
-        client = connect(account, password, timeout=timeout)
+        client = open_client(account, password, timeout=timeout)
     except ServerError as exc:
         raise LogUnavailable(str(exc)) from None
     try:
@@ -314,3 +293,32 @@ def log_session(
             client.logout()
         except (IMAPClientError, OSError):
             client.shutdown()
+
+
+def team_round(conn: sqlite3.Connection, session: ImapSession) -> LogReport:
+    """The team log's round inside a mail sync (after the new mail is stored, so
+    events waiting for it apply), on the sync's own session, which reconnects and
+    repeats the round when the connection drops (a repeated round applies nothing
+    twice). ServerError when the server cannot be used."""
+    account = session.account.name
+    try:
+        return session.call(lambda client: sync_events(conn, client, account=account))
+    except IMAPClientError as exc:
+        raise ServerError("protocol", f"the team's events folder: {exc}") from None
+
+
+def team_line(report: LogReport) -> str | None:
+    """One line saying what a round with the log did, or None when it did nothing."""
+    teammates = [a for a in report.applied if a.outcome not in ("own", "duplicate")]
+    pending = sum(1 for a in teammates if a.outcome == "pending")
+    if not (report.published or teammates or report.refused):
+        return None
+    line = (
+        f"team log: {report.published} change(s) published,"
+        f" {len(teammates) - pending} from teammates applied"
+    )
+    if pending:
+        line += f", {pending} waiting for their ticket's mail"
+    if report.refused:
+        line += f", {len(report.refused)} foreign message(s) skipped"
+    return line

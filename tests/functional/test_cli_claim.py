@@ -23,7 +23,7 @@ REF = message_ref("<team0@example.com>", b"")
 
 
 def agent_env(
-    tmp_path: Path, name: str, server: Dovecot, *, port: int | None = None
+    tmp_path: Path, name: str, server: Dovecot, *, port: int | None = None, mail: bool = True
 ) -> dict[str, str]:
     """A machine of its own (database, config, keyring file) for agent ``name``,
     with the shared mailbox as its account and ticket 0's mail imported."""
@@ -41,8 +41,9 @@ def agent_env(
         "COLUMNS": "200",
     }
     (home / "config.toml").write_text(f'agent = "{name}"\n', "utf-8")
-    (home / "t0.eml").write_bytes(ticket_mail(0))
-    run(env, "import", str(home / "t0.eml"))
+    if mail:
+        (home / "t0.eml").write_bytes(ticket_mail(0))
+        run(env, "import", str(home / "t0.eml"))
     add = [
         "account", "add", "--password-stdin", "--name", "support",
         "--imap-host", server.host, "--imap-port", str(port or server.port),
@@ -126,3 +127,20 @@ def test_without_an_account_claim_says_how_to_add_one(
         2,
         "error: no mail account: claims go through the shared mailbox (agentconsole account add)\n",
     )
+
+
+def test_sync_publishes_and_applies_the_team_log_after_the_mail(
+    dovecot: Dovecot, tmp_path: Path
+) -> None:
+    dovecot.deliver("INBOX", ticket_mail(0))
+    alice = agent_env(tmp_path, "alice", dovecot, mail=False)
+    bob = agent_env(tmp_path, "bob", dovecot, mail=False)
+    first = run(alice, "sync", "--folder", "INBOX")
+    assert "team log" not in first.stderr  # nothing to publish, nothing from teammates
+    assert run(alice, "claim", REF).stdout == f"{REF}: claimed by alice (you)\n"
+    synced = run(bob, "sync", "--folder", "INBOX")
+    assert "support: team log: 0 change(s) published, 1 from teammates applied\n" in (synced.stderr)
+    told = run(bob, "claim", REF, check=False)
+    assert (told.returncode, told.stderr) == (1, f"{REF} is claimed by alice\n")
+    history = run(bob, "show", REF, "--json")
+    assert '"kind": "claim"' in history.stdout and '"actor": "alice"' in history.stdout
