@@ -38,11 +38,13 @@ class RoundResult:
 
     @property
     def stored(self) -> bool:
-        """Whether the round changed what the queue shows."""
+        """Whether the round changed what the console shows (a published change that
+        came back from the log is no longer "queued")."""
         return bool(
             self.new_messages
             or self.new_tickets
             or self.team_changes
+            or self.published
             or self.acknowledged
             or self.sent
             or self.failed
