@@ -11,6 +11,8 @@ a claim the log decided is told at once, won or lost.
 
 from __future__ import annotations
 
+import time
+
 from textual.app import App
 from textual.message import Message
 from textual.notifications import SeverityLevel
@@ -93,7 +95,15 @@ class SyncingApp(App[None]):
             self.post_message(SyncRoundDone(None))
             return
         self.post_message(SyncRoundStarted())
-        self.post_message(SyncRoundDone(self.service.sync_round(account)))
+        try:
+            result = self.service.sync_round(account)
+        except Exception as exc:
+            # the status line must not stay at "syncing…"; the worker logs and tells
+            reason = safe_line(f"{type(exc).__name__}: {exc}", 160)
+            failed = RoundResult(account.name, int(time.time()), error=reason)
+            self.post_message(SyncRoundDone(failed))
+            raise
+        self.post_message(SyncRoundDone(result))
 
     def on_sync_round_started(self, _message: SyncRoundStarted) -> None:
         self._spread(SYNCING, "syncing", None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from email.utils import formatdate
@@ -24,9 +25,11 @@ from agentconsole.domain import claims
 from agentconsole.screens.compose import ComposeScreen
 from agentconsole.screens.pickers import ChoiceModal
 from agentconsole.screens.ticket import TicketScreen
+from agentconsole.service import ConsoleService
 from agentconsole.store import open_db
 from agentconsole.store.accounts import Account, add_account
 from agentconsole.sync.round import run_round
+from agentconsole.sync.round_result import RoundResult
 from agentconsole.sync.secrets import store_password
 from agentconsole.sync.team_log import log_session
 from agentconsole.widgets.sync_status import SyncStatus
@@ -325,3 +328,33 @@ async def test_traffic_cop_names_who_replied_and_claimed_since_the_draft_began(
         app.action_sync_now()  # the next round delivers it
         await settle(pilot)
     assert [r.rcpt_tos for r in smtp.received] == [("zhao@example.org",)]
+
+
+def test_an_agents_change_commits_while_a_round_runs(
+    demo_db: Path, account: Account, dovecot: Dovecot
+) -> None:
+    """Writers take turns: the console's changes (the same service call the status key
+    makes) commit quickly while a round stores 300 new messages."""
+    dovecot.deliver_many(
+        "INBOX",
+        [customer_mail(f"Bulk question {n}", f"<bulk-{n}@example.org>") for n in range(300)],
+    )
+    service = ConsoleService(with_account(demo_db, account), config_for())
+    ticket = service.queue_page("", "created", 0, 1)[0].id
+    results: list[RoundResult] = []
+    running = threading.Thread(target=lambda: results.append(service.sync_round(account)))
+    running.start()
+    took: list[float] = []
+    value = "pending"
+    while running.is_alive():
+        start = time.perf_counter()
+        service.change([ticket], "status", value)
+        took.append(time.perf_counter() - start)
+        value = "open" if value == "pending" else "pending"
+        time.sleep(0.02)
+    running.join()
+    [result] = results
+    assert (result.new_messages, result.error, result.offline) == (300, "", "")
+    assert len(took) >= 5, took
+    assert max(took) < 0.5, sorted(took)[-5:]
+    assert service.queue_count("Bulk question") == 300
