@@ -36,6 +36,7 @@ from agentconsole.domain.sla_state import (
     AT_RISK,
     BREACHED,
     ClockEvent,
+    clock_events,
     events_due,
     sla_row,
     with_mail_statuses,
@@ -173,9 +174,18 @@ class Recomputed:
     events: tuple[tuple[int, ClockEvent], ...] = ()
 
 
+_compiled: tuple[PolicySet, int, list[TicketQuery]] | None = None
+
+
 def conditions(policy_set: PolicySet) -> list[TicketQuery]:
-    """Each policy's ``when``, compiled (track C's loader has checked that they do)."""
-    return [compile_query(policy.when) for policy in policy_set.policies]
+    """Each policy's ``when``, compiled (the loader has checked that they do). Kept
+    for a minute per policy set, since an import asks once per transaction and a
+    relative date (``after:7d``) is measured from the clock."""
+    global _compiled
+    minute = int(time.time()) // 60
+    if _compiled is None or _compiled[0] is not policy_set or _compiled[1] != minute:
+        _compiled = (policy_set, minute, [compile_query(p.when) for p in policy_set.policies])
+    return _compiled[2]
 
 
 def compute_states(
@@ -258,11 +268,14 @@ def _recompute_once(
     came: list[tuple[int, ClockEvent]] = []
     for ticket_id, ticket in stored.items():
         state = states.get(ticket_id)
-        row = SlaRow() if state is None else sla_row(state, now, recorded)
+        if state is None:
+            row = SlaRow()
+        else:
+            events = clock_events(state)
+            row = sla_row(state, now, recorded, events)
+            came += [(ticket_id, e) for e in events_due(state, now, recorded, events)]
         if row != ticket.stored:
             rows.append((ticket_id, row))
-        if state is not None:
-            came += [(ticket_id, e) for e in events_due(state, now, recorded)]
     write_rows(conn, rows)
     for ticket_id, event in came:
         state = states[ticket_id]
