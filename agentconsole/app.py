@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from agentconsole.config import Config
+from agentconsole.screens.background_sync import SyncingApp
 from agentconsole.screens.events import TicketsChanged, WorkerFailed
 from agentconsole.screens.workers import LOG_NAME, console_worker, failure_notice
 from agentconsole.service import Change, ConsoleService
@@ -22,7 +23,7 @@ from agentconsole.service import Change, ConsoleService
 UNDO_DEPTH = 50
 
 
-class AgentConsole(App[None]):
+class AgentConsole(SyncingApp):
     """Keyboard-driven triage of a support mailbox."""
 
     CSS_PATH = "app.tcss"
@@ -36,6 +37,14 @@ class AgentConsole(App[None]):
             tooltip="Find a customer by address, name, phone or id",
         ),
         Binding("question_mark", "keys", "Keys", id="app.help", tooltip="Show every key"),
+        Binding(
+            "ctrl+r",
+            "sync_now",
+            "Sync now",
+            show=False,
+            id="app.sync",
+            tooltip="Sync the mailbox and the team's log now (else every [sync] interval)",
+        ),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit", priority=True),
     ]
 
@@ -48,6 +57,7 @@ class AgentConsole(App[None]):
         self.failure_log = service.db_path.parent / LOG_NAME
         """Where every worker failure is written with its traceback (next to the
         database, so each store keeps its own)."""
+        self.init_sync()
 
     def on_mount(self) -> None:
         if self.config.keymap:
@@ -56,6 +66,7 @@ class AgentConsole(App[None]):
 
         self.push_screen(QueueScreen())
         self.load_agents()
+        self.start_sync()
 
     @console_worker("list the agents", group="agents")
     def load_agents(self) -> None:

@@ -102,6 +102,8 @@ class Config:
     # IMAP sync: the folders `agentconsole sync` follows; empty: INBOX, and the Sent
     # folder when the server has one (replies sent from another program join tickets).
     sync_folders: tuple[str, ...] = field(default=(), metadata={"key": "sync.folders"})
+    # The console's background sync: seconds between rounds (0: only on ctrl+r).
+    sync_interval: int = field(default=60, metadata={"key": "sync.interval"})
 
     def db_path(self, override: str | Path | None = None) -> Path:
         """The database named by ``override`` (``--db``), else ``$AGENTCONSOLE_DB``,

@@ -259,6 +259,21 @@ def _folders(value: tuple[str, ...]) -> tuple[str, ...]:
     return value
 
 
+MAX_SYNC_INTERVAL = 3600
+"""An hour: a console that syncs less often than that is not following the mailbox."""
+MIN_SYNC_INTERVAL = 5
+"""Rounds closer than this would keep the server and the store busy for nothing."""
+
+
+def _sync_interval(value: int) -> int:
+    if value != 0 and not MIN_SYNC_INTERVAL <= value <= MAX_SYNC_INTERVAL:
+        raise ConfigValueError(
+            f"sync.interval must be {MIN_SYNC_INTERVAL} to {MAX_SYNC_INTERVAL} seconds,"
+            f" or 0 to sync only on ctrl+r, not {value}"
+        )
+    return value
+
+
 # Rules beyond the type, by key.
 _RULES: dict[str, Callable[[Any], Any]] = {
     "keymap": _keymap,
@@ -272,6 +287,7 @@ _RULES: dict[str, Callable[[Any], Any]] = {
     "lint.reply_target_hours": _target_hours,
     "acknowledge.within_hours": _ack_hours,
     "sync.folders": _folders,
+    "sync.interval": _sync_interval,
 }
 
 

@@ -68,6 +68,8 @@ class Ticket:
     tags: tuple[str, ...] = ()
     derived_ref: str | None = None
     """``tickets.ref``, derived from the first message and the same on every machine."""
+    claimed_by: str | None = None
+    """The agent holding the ticket's claim in the team's log, if any."""
 
     @property
     def ref(self) -> str:

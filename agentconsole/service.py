@@ -26,15 +26,18 @@ from agentconsole.compose import drafts as draft_store
 from agentconsole.compose.build import new_draft, template_inputs
 from agentconsole.compose.checks import SendResult, lint_draft, send_draft
 from agentconsole.compose.mime import AttachmentFile, check_attachment
+from agentconsole.compose.traffic import Meanwhile, meanwhile
 from agentconsole.config import Config
 from agentconsole.domain import customers as customer_rules
 from agentconsole.domain import tickets as ticket_rules
+from agentconsole.domain.claim_view import ClaimView, claim_view, toggle_claim
 from agentconsole.domain.tickets import Change
 from agentconsole.lint import Finding, RuleSet, load_rules
 from agentconsole.mail.parse import attachment_payloads
 from agentconsole.models import Customer, Event, Message, Ticket
 from agentconsole.periods import Period, local_midnight, today
 from agentconsole.store import open_db
+from agentconsole.store.accounts import Account, list_accounts
 from agentconsole.store.customers import (
     CustomerStats,
     customer_stats,
@@ -47,6 +50,7 @@ from agentconsole.store.dashboard_rows import (
     now_figures,
     replied_refs,
 )
+from agentconsole.store.db import connect
 from agentconsole.store.drafts import Draft
 from agentconsole.store.events import ticket_events
 from agentconsole.store.message_rows import has_messages
@@ -60,6 +64,7 @@ from agentconsole.store.txn import set_cache_size
 if TYPE_CHECKING:
     from agentconsole.canned import Library
     from agentconsole.sla.report import Report
+    from agentconsole.sync.round_result import RoundResult
 
 __all__ = ["Change", "ConsoleService", "CustomerCard", "TicketDetail"]
 
@@ -87,6 +92,8 @@ class TicketDetail:
     events: list[Event]
     deliveries: dict[int, OutboxEntry] = field(default_factory=dict)
     """The outbox entry of each outgoing message (by message id): queued, sent, failed."""
+    claim: ClaimView = ClaimView(None)
+    """Who holds the ticket in the team's log, and this agent's request still queued."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,7 @@ class ConsoleService:
             ticket_messages(conn, ticket_id),
             ticket_events(conn, ticket_id),
             {entry.message_id: entry for entry in ticket_outbox(conn, ticket_id)},
+            claim_view(conn, ticket_id, self.me),
         )
 
     @_with_connection
@@ -354,3 +362,42 @@ class ConsoleService:
         ticket = get_ticket(conn, ticket_id)
         customer = get_customer(conn, ticket.customer_id) if ticket.customer_id else None
         return ticket, template_values(*template_inputs(ticket, customer), self.config)
+
+    # -- background sync and claims (agentconsole.sync.round, domain.claim_view) -------
+    @_with_connection
+    def sync_account(self) -> Account | None:
+        """The account the console syncs (the first by name), or None: no sync."""
+        accounts = list_accounts(self.conn())
+        return accounts[0] if accounts else None
+
+    def sync_round(self, account: Account) -> RoundResult:
+        """One round of mail in, the team's log and mail out, on a connection of its
+        own: a round takes seconds in many short transactions, and the console's reads
+        and an agent's changes go on meanwhile through the shared connection. Imported
+        here: the network code costs the console's start nothing."""
+        from agentconsole.sync.round import run_round
+
+        conn = connect(self.db_path)
+        try:
+            return run_round(conn, account, self.config)
+        finally:
+            conn.close()
+
+    @_with_connection
+    def toggle_claim(self, ticket_id: int) -> str:
+        """Claim the ticket, or release this agent's claim: queued for the next round
+        (ClaimRefused when there is nothing to ask)."""
+        return toggle_claim(self.conn(), ticket_id, self.me)
+
+    @_with_connection
+    def meanwhile(self, ticket_id: int, since: int) -> list[Meanwhile]:
+        """What others did to the ticket after ``since`` (Traffic Cop, before sending)."""
+        conn = self.conn()
+        return meanwhile(
+            ticket_messages(conn, ticket_id),
+            ticket_events(conn, ticket_id),
+            {entry.message_id for entry in ticket_outbox(conn, ticket_id)},
+            claim_view(conn, ticket_id, self.me).holder,
+            since=since,
+            me=self.me,
+        )

@@ -11,7 +11,6 @@ first blank selected.
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import replace
 
 from textual.timer import Timer
@@ -21,6 +20,7 @@ from textual.worker import Worker
 from agentconsole.canned import CannedError, CannedResponse, Rendered, render
 from agentconsole.compose.build import written_part
 from agentconsole.compose.errors import ComposeError
+from agentconsole.compose.traffic import question
 from agentconsole.lint import Finding
 from agentconsole.models import Ticket
 from agentconsole.screens.actions import ConsoleScreen
@@ -28,7 +28,7 @@ from agentconsole.screens.canned_picker import CannedPicker
 from agentconsole.screens.compose_events import (
     CannedRendered,
     Linted,
-    QueuedMeanwhile,
+    OthersMeanwhile,
     SendDone,
     SendRefused,
 )
@@ -172,11 +172,9 @@ class CheckedSending(ConsoleScreen):
     @console_worker("send the reply", group="send")
     def send(self, draft: Draft, reason: str | None) -> None:
         if draft.mode != "note" and not self._queued_ok:
-            entries = self.console.service.outbox_for(self.ticket.id)
-            meanwhile = [e for e in entries if e.queued_at > self.started]
-            if meanwhile:  # another console or agent answered while this was written
-                latest = max(meanwhile, key=lambda e: e.queued_at)
-                self.post_message(QueuedMeanwhile(latest, reason))
+            found = self.console.service.meanwhile(self.ticket.id, self.started)
+            if found:  # a teammate or another pane answered or claimed meanwhile
+                self.post_message(OthersMeanwhile(found, reason))
                 return
         with self._save_lock:  # after any save under way, with the id it gave
             try:
@@ -191,8 +189,8 @@ class CheckedSending(ConsoleScreen):
                 self._draft_id = None
         self.post_message(SendDone(draft, result))
 
-    def on_queued_meanwhile(self, message: QueuedMeanwhile) -> None:
-        queued = time.strftime("%H:%M", time.localtime(message.entry.queued_at))
+    def on_others_meanwhile(self, message: OthersMeanwhile) -> None:
+        """Traffic Cop: say who did what and when, and send only when asked to."""
 
         def chosen(answer: str | None) -> None:
             if answer == "yes":
@@ -202,10 +200,7 @@ class CheckedSending(ConsoleScreen):
                 self.notify("Not sent: the draft is kept")
 
         self.app.push_screen(
-            ChoiceModal(
-                f"A reply to this ticket was queued at {queued} since you started: send anyway?",
-                [("no", "keep the draft"), ("yes", "send it too")],
-            ),
+            ChoiceModal(question(message.found), [("no", "keep the draft"), ("yes", "send it")]),
             chosen,
         )
 

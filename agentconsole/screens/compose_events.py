@@ -9,6 +9,7 @@ from textual.message import Message
 from agentconsole.canned import Rendered
 from agentconsole.compose.checks import SendResult
 from agentconsole.compose.mime import AttachmentFile
+from agentconsole.compose.traffic import Meanwhile
 from agentconsole.lint import Finding
 from agentconsole.models import Ticket
 from agentconsole.store.drafts import Draft
@@ -47,11 +48,12 @@ class SendDone(Message):
         super().__init__()
 
 
-class QueuedMeanwhile(Message):
-    """Not sent yet: a reply to the ticket was queued since this draft began."""
+class OthersMeanwhile(Message):
+    """Not sent yet: someone replied to or claimed the ticket since this draft began
+    (Traffic Cop)."""
 
-    def __init__(self, entry: OutboxEntry, reason: str | None) -> None:
-        self.entry = entry
+    def __init__(self, found: list[Meanwhile], reason: str | None) -> None:
+        self.found = found
         self.reason = reason
         super().__init__()
 

@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input, Static
 
 from agentconsole.screens.actions import TicketActions
+from agentconsole.screens.background_sync import SyncUpdated
 from agentconsole.screens.events import QueueCounted, QueueFailed, QueuePageLoaded, TicketsChanged
 from agentconsole.screens.views import (
     DEFAULT_VIEWS,
@@ -27,6 +28,7 @@ from agentconsole.screens.views import (
 from agentconsole.screens.workers import console_worker
 from agentconsole.store.query import QueryError, compile_query
 from agentconsole.textsafe import safe_line
+from agentconsole.widgets.sync_status import SyncStatus
 from agentconsole.widgets.ticket_table import PAGE_SIZE, TicketTable, header_line
 
 SORTS = ("activity", "due", "priority", "waiting", "created")
@@ -110,6 +112,7 @@ class QueueScreen(TicketActions):
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-title")
+        yield SyncStatus(id="sync-status")
         yield Static(id="queue-header")
         yield TicketTable(id="tickets")
         yield Static(id="empty", markup=False)
@@ -124,7 +127,12 @@ class QueueScreen(TicketActions):
         self.extra_views = [View(name, name, query) for name, query in views.items()]
         self.query_one("#filter", Input).display = False
         self.query_one("#empty").display = False
-        self.query_one(TicketTable).focus()
+        table = self.query_one(TicketTable)
+        table.me = self.console.service.me
+        table.focus()
+        line = self.console.sync_line
+        if line is not None:
+            self.query_one(SyncStatus).show(*line)
         self.reload()
 
     @property
@@ -242,6 +250,12 @@ class QueueScreen(TicketActions):
         verb = "Undone" if message.undone else "Saved"
         self.notify(f"{verb}: {message.change.label} on {len(message.change.ticket_ids)} ticket(s)")
         self.reload(keep_cursor=True)
+
+    def on_sync_updated(self, message: SyncUpdated) -> None:
+        """The status line; the queue again when the round stored something."""
+        self.query_one(SyncStatus).show(message.line, message.state)
+        if message.result is not None and message.result.stored:
+            self.reload(keep_cursor=True)
 
     def on_screen_resume(self) -> None:
         self.reload(keep_cursor=True)

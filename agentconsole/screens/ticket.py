@@ -13,10 +13,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message as TextualMessage
 from textual.widgets import Footer, Static
 
+from agentconsole.domain.claim_view import ClaimRefused
 from agentconsole.mail.quoting import split_quotes
 from agentconsole.mask import mask_sensitive
 from agentconsole.models import Message
 from agentconsole.screens.actions import TicketActions
+from agentconsole.screens.background_sync import SyncUpdated
 from agentconsole.screens.compose_launch import ComposeLauncher
 from agentconsole.screens.events import ActionFailed, AttachmentsSaved, TicketLoaded, TicketsChanged
 from agentconsole.screens.pickers import PromptModal
@@ -125,6 +127,14 @@ class Navigated(TextualMessage):
         super().__init__()
 
 
+class ClaimQueued(TextualMessage):
+    """The agent's claim or release was recorded (``said``: ``claim queued``)."""
+
+    def __init__(self, said: str) -> None:
+        self.said = said
+        super().__init__()
+
+
 class TicketScreen(ComposeLauncher, TicketActions):
     """One ticket, its thread oldest first, its facts and events."""
 
@@ -208,6 +218,14 @@ class TicketScreen(ComposeLauncher, TicketActions):
             show=False,
             id="ticket.forward",
             tooltip="Forward the customer's last message to another address",
+        ),
+        Binding(
+            "h",
+            "claim",
+            "Claim",
+            id="ticket.claim",
+            tooltip='Claim the ticket ("I\'m answering this"), or release your claim;'
+            " the team's log decides at the next sync",
         ),
         Binding(
             "I",
@@ -313,6 +331,9 @@ class TicketScreen(ComposeLauncher, TicketActions):
         row("priority", ticket.priority, "bold red" if ticket.priority == "urgent" else "")
         row("category", ticket.category.replace("_", " "))
         row("assignee", mail_line(ticket.assignee or "nobody", style="magenta"))
+        claim = detail.claim.line(self.console.service.me)
+        mine = detail.claim.holder == self.console.service.me
+        row("claim", mail_line(claim, style="bold green" if mine else "bold yellow"))
         row("tags", mail_line(", ".join(ticket.tags) or "-"))
         row("customer", mail_line(ticket.customer_name or "-", style="bold"))
         row("", mail_line(ticket.customer_address or ""))
@@ -342,6 +363,30 @@ class TicketScreen(ComposeLauncher, TicketActions):
         verb = "Undone" if message.undone else "Saved"
         self.notify(f"{verb}: {message.change.label}")
         self.load_ticket(self.ticket_id)
+
+    def on_sync_updated(self, message: SyncUpdated) -> None:
+        if message.result is not None and message.result.stored:
+            self.load_ticket(self.ticket_id)
+
+    def action_claim(self) -> None:
+        if self.detail is not None:
+            self.ask_claim(self.ticket_id)
+
+    @console_worker("claim the ticket", group="claim")
+    def ask_claim(self, ticket_id: int) -> None:
+        try:
+            said = self.console.service.toggle_claim(ticket_id)
+        except ClaimRefused as refused:
+            self.post_message(ActionFailed(str(refused)))
+            return
+        self.post_message(ClaimQueued(said))
+
+    def on_claim_queued(self, message: ClaimQueued) -> None:
+        """Said, shown, and published by a round started now (when there is an
+        account: without one the claim waits in the queue)."""
+        self.notify(f"{message.said.capitalize()}: the team's log decides", markup=False)
+        self.load_ticket(self.ticket_id)
+        self.console.action_sync_now(quiet=True)
 
     def action_back(self) -> None:
         self.app.pop_screen()

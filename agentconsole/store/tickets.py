@@ -22,7 +22,7 @@ SELECT t.id, t.subject, t.status, t.priority, t.category, t.assignee, t.customer
        t.created_at, t.updated_at, t.first_response_at, t.last_customer_at, t.last_agent_at,
        t.last_message_at, t.solved_at, t.due_at, t.message_count,
        (SELECT group_concat(tag, char(31)) FROM ticket_tags g WHERE g.ticket_id = t.id),
-       t.ref
+       t.ref, (SELECT agent FROM ticket_claims k WHERE k.ticket_id = t.id)
 FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id
 """
 
@@ -196,6 +196,7 @@ def _ticket(row: tuple[Any, ...]) -> Ticket:
         message_count=row[17],
         tags=tags,
         derived_ref=row[19],
+        claimed_by=row[20],
     )
 
 

@@ -128,6 +128,8 @@ class TicketTable(ScrollView, can_focus=True):
         self.requested: set[int] = set()
         self.selected: set[int] = set()
         self.now = time.time()
+        self.me: str | None = None
+        """The agent at this console: a claim held by anyone else is marked."""
 
     # -- data ------------------------------------------------------------------
     def reset(self, total: int, keep_cursor: bool = False) -> None:
@@ -195,7 +197,7 @@ class TicketTable(ScrollView, can_focus=True):
             (ticket.priority, _PRIORITY_STYLE.get(ticket.priority, Style())),
             (due_text, _DUE_STYLE.get(due_state, Style())),
             (safe_line(ticket.customer_name or ticket.customer_address or "(unknown)"), Style()),
-            _subject_cell(ticket),
+            _subject_cell(ticket, self.me),
             (ticket.category.replace("_", " "), _DIM),
             (safe_line(ticket.assignee), Style(color="magenta")),
             (age(ticket.last_customer_at, self.now), _DIM),
@@ -259,10 +261,13 @@ class TicketTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, self.total)
 
 
-def _subject_cell(ticket: Ticket) -> tuple[str, Style]:
-    """The subject, marked when a reply on the ticket could not be delivered: the row
-    must say so where the agent looks, not only inside the ticket."""
+def _subject_cell(ticket: Ticket, me: str | None = None) -> tuple[str, Style]:
+    """The subject, marked when a reply on the ticket could not be delivered, or when
+    a teammate holds its claim: the row must say so where the agent looks, not only
+    inside the ticket."""
     subject = safe_line(ticket.subject) or "(no subject)"
+    if ticket.claimed_by is not None and ticket.claimed_by != me:
+        subject = f"⚑ {safe_line(ticket.claimed_by, 20)} · {subject}"
     if DELIVERY_FAILED_TAG in ticket.tags:
         return f"✗ reply failed · {subject}", _FAILED
     return subject, Style()

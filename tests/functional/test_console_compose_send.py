@@ -476,8 +476,8 @@ async def test_another_draft_and_a_reply_queued_meanwhile_are_told(
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, ChoiceModal)
-        assert modal.title_text.startswith("A reply to this ticket was queued at ")
-        assert modal.title_text.endswith(" since you started: send anyway?")
+        assert modal.title_text.startswith("Since you started: bo queued a reply at ")
+        assert modal.title_text.endswith(". Send anyway?")
         assert len(outbox(demo_db)) == 1  # bo's, nothing of ours yet
         await pilot.press("1")  # no: keep the draft
         await settle(pilot)

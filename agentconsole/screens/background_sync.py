@@ -1,0 +1,123 @@
+"""The console's background sync: a round every ``[sync] interval`` seconds, and on
+ctrl+r, in a thread worker (never on the UI thread).
+
+A round (:mod:`agentconsole.sync.round`) brings new mail in, runs the team's log,
+queues acknowledgements and delivers the outbox, each in short transactions on a
+connection of its own, so the agent keeps working while it runs. Its outcome goes to
+every screen on the stack as :class:`SyncUpdated`: the queue shows it in its status
+line and reloads when the round stored something, the ticket view reloads its ticket;
+a claim the log decided is told at once, won or lost.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import App
+from textual.message import Message
+from textual.notifications import SeverityLevel
+from textual.timer import Timer
+from textual.worker import Worker
+
+from agentconsole.config import Config
+from agentconsole.screens.workers import console_worker
+from agentconsole.service import ConsoleService
+from agentconsole.store.accounts import Account
+from agentconsole.sync.round_result import ClaimDecided, RoundResult
+from agentconsole.textsafe import safe_line
+from agentconsole.widgets.sync_status import SYNCING, state_of, status_text
+
+
+class SyncUpdated(Message):
+    """The sync's status line changed (``result`` is None while a round runs)."""
+
+    def __init__(self, line: str, state: str, result: RoundResult | None) -> None:
+        self.line = line
+        self.state = state
+        self.result = result
+        super().__init__()
+
+
+class SyncRoundStarted(Message):
+    """A round began (the store has a mail account)."""
+
+
+class SyncRoundDone(Message):
+    """A round ended (``result`` is None: there is no account to sync)."""
+
+    def __init__(self, result: RoundResult | None) -> None:
+        self.result = result
+        super().__init__()
+
+
+def claim_notice(decided: ClaimDecided, me: str) -> tuple[str, SeverityLevel]:
+    """What the agent is told when the log decided one of their claims, and how."""
+    if decided.holder == me:
+        return f"{decided.ticket_ref}: you hold it", "information"
+    if decided.holder is None:
+        return f"{decided.ticket_ref}: your claim was released meanwhile", "warning"
+    holder = safe_line(decided.holder, 40)
+    return f"{decided.ticket_ref}: {holder} holds it (claimed before you)", "warning"
+
+
+class SyncingApp(App[None]):
+    """The part of the console that runs sync rounds and spreads their outcome."""
+
+    config: Config
+    service: ConsoleService
+
+    def init_sync(self) -> None:
+        self.sync_line: tuple[str, str] | None = None
+        """(line, state) of the status line, for a queue screen mounted later."""
+        self._round: Worker[None] | None = None
+        self._sync_timer: Timer | None = None
+
+    def start_sync(self) -> None:
+        """A first round now, then one every interval (none when it is 0)."""
+        self.action_sync_now(quiet=True)
+        if self.config.sync_interval:
+            self._sync_timer = self.set_interval(
+                self.config.sync_interval, lambda: self.action_sync_now(quiet=True)
+            )
+
+    def action_sync_now(self, quiet: bool = False) -> None:
+        """Start a round unless one is running (then ctrl+r says so)."""
+        if self._round is not None and self._round.is_running:
+            if not quiet:
+                self.notify("A sync is running already")
+            return
+        self._round = self.sync_round()
+
+    @console_worker("sync the mailbox", group="sync")
+    def sync_round(self) -> None:
+        account: Account | None = self.service.sync_account()
+        if account is None:
+            self.post_message(SyncRoundDone(None))
+            return
+        self.post_message(SyncRoundStarted())
+        try:
+            result = self.service.sync_round(account)
+        except Exception as exc:
+            # the status line must not stay at "syncing…"; the worker logs and tells
+            reason = safe_line(f"{type(exc).__name__}: {exc}", 160)
+            failed = RoundResult(account.name, int(time.time()), error=reason)
+            self.post_message(SyncRoundDone(failed))
+            raise
+        self.post_message(SyncRoundDone(result))
+
+    def on_sync_round_started(self, _message: SyncRoundStarted) -> None:
+        self._spread(SYNCING, "syncing", None)
+
+    def on_sync_round_done(self, message: SyncRoundDone) -> None:
+        result = message.result
+        if result is None:
+            return
+        self._spread(status_text(result, self.config.sync_interval), state_of(result), result)
+        for decided in result.claims:
+            text, severity = claim_notice(decided, self.service.me)
+            self.notify(text, title="Claim", severity=severity, markup=False)
+
+    def _spread(self, line: str, state: str, result: RoundResult | None) -> None:
+        self.sync_line = (line, state)
+        for screen in self.screen_stack:
+            screen.post_message(SyncUpdated(line, state, result))
