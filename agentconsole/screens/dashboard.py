@@ -358,4 +358,4 @@ class DashboardScreen(ConsoleScreen):
         below = stack[-2] if len(stack) > 1 else None
         self.dismiss()
         if isinstance(below, QueueScreen):
-            below.open_query(f"Dashboard: {label}", query)
+            below.open_query(label, query)
