@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -45,10 +46,8 @@ from agentconsole.store.customers import (
 )
 from agentconsole.store.dashboard_rows import (
     NowFigures,
-    PeriodFigures,
     change_stamp,
     now_figures,
-    period_figures,
     replied_refs,
 )
 from agentconsole.store.db import connect
@@ -64,6 +63,7 @@ from agentconsole.store.txn import set_cache_size
 
 if TYPE_CHECKING:
     from agentconsole.canned import Library
+    from agentconsole.sla.report import Report
     from agentconsole.sync.round_result import RoundResult
 
 __all__ = ["Change", "ConsoleService", "CustomerCard", "TicketDetail"]
@@ -204,11 +204,43 @@ class ConsoleService:
         return now_figures(self.conn(), now=now, day_start=day_start, me=self.me)
 
     @_with_connection
-    def dashboard_period(self, period: Period) -> PeriodFigures:
-        """The period's figures, per local day."""
-        return period_figures(
-            self.conn(), period.day_starts(), period.until(), now=int(time.time())
+    def dashboard_period(self, period: Period) -> Report:
+        """The SLA report over the period's local days (``agentconsole sla report``'s
+        figures), days counted at the local offset of its first day."""
+        from agentconsole.sla.report import build_report
+
+        since = period.day_starts()[0]
+        offset = datetime.fromtimestamp(since).astimezone().utcoffset() or timedelta()
+        return build_report(
+            self.conn(),
+            since,
+            period.until(),
+            now=int(time.time()),
+            utc_offset=int(offset.total_seconds()),
         )
+
+    def calendar_warnings(self, period: Period) -> list[str]:
+        """A line per calendar of the policies in force that has no holiday data for
+        this year or a year of ``period`` (its days off would be guessed), or why the
+        policy file cannot be read."""
+        from agentconsole.domain.sla import active_policy_set
+        from agentconsole.sla.policies import PolicyError
+
+        try:
+            policy_set = active_policy_set()
+        except PolicyError as exc:
+            return [f"SLA policies: {exc}"]
+        years = sorted({today().year, *range(period.first.year, period.last.year + 1)})
+        lines = []
+        for name, calendar in sorted(policy_set.calendars.items()):
+            missing = [str(year) for year in years if not calendar.has_data_for(year)]
+            if missing:
+                lines.append(
+                    f"calendar {name}: no official {calendar.country} holiday data for"
+                    f" {', '.join(missing)}: days off and make-up working days are guessed"
+                    " (agentconsole sla check says what to add)"
+                )
+        return lines
 
     @_with_connection
     def replied_today(self, agent: str, limit: int) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 DOWN_TO_V2 = """
 DROP TRIGGER events_team_outbox; DROP TABLE team_outbox; DROP TABLE team_log_cursor;
 DROP TABLE remote_pending; DROP TABLE ticket_claims; DROP INDEX events_log_seq;
-DELETE FROM schema_migrations WHERE version = 11;
+DELETE FROM schema_migrations WHERE version IN (11, 12);
 DROP INDEX tickets_sla_watch; DROP INDEX tickets_created; DROP INDEX tickets_sla_breached;
 DROP INDEX tickets_due_risk;
 ALTER TABLE tickets DROP COLUMN sla_policy;

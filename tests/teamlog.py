@@ -15,7 +15,7 @@ from agentconsole.store import open_db
 from agentconsole.store.remote_events import log_cursor
 from agentconsole.store.tickets import get_ticket, resolve_ref
 from agentconsole.sync.event_codec import Refused
-from agentconsole.sync.team_log import apply_message, take_batches
+from agentconsole.sync.team_log import appended, apply_message, take_batches
 from tests.mailfactory import ingest, mail
 
 ACCOUNT, FOLDER, UIDVALIDITY = "team", "AgentConsole/Events", 7
@@ -26,9 +26,12 @@ class ListLog:
     entries: list[bytes] = field(default_factory=list)
 
     def publish(self, conn: sqlite3.Connection) -> int:
-        batches = take_batches(conn)
-        self.entries += [message for _, message in batches]
-        return sum(size for size, _ in batches)
+        count = 0
+        for batch in take_batches(conn):
+            self.entries.append(batch.message)
+            appended(conn, batch)
+            count += len(batch.event_ids)
+        return count
 
     def fetch(self, conn: sqlite3.Connection) -> list[Applied]:
         cursor = log_cursor(conn, ACCOUNT, FOLDER)

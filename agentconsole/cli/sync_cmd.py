@@ -30,6 +30,7 @@ from agentconsole.sync.imap_sync import (
 )
 from agentconsole.sync.imap_watch import wait_for_mail
 from agentconsole.sync.servers import ServerError
+from agentconsole.sync.team_log import team_line, team_round
 from agentconsole.textsafe import safe_line
 
 _SINCE = re.compile(r"(\d{1,5})([dw])")
@@ -105,6 +106,7 @@ def _sync_one(
             progress=advance,
             on_plan=planned,
         )
+        _team_round(ctx, session)
     except ServerError as exc:
         raise _Failed(f"{account.name}: IMAP: {exc}", 1, exc.kind != "auth") from None
     except SyncInputError as exc:
@@ -116,6 +118,14 @@ def _sync_one(
     if bar is not None and task is not None:
         bar.update(task, completed=bar.tasks[task].total, messages=report.summary.messages_seen)
     return report
+
+
+def _team_round(ctx: Context, session: ImapSession) -> None:
+    """Publish this machine's ticket changes and apply the team's (the Events folder,
+    docs/design/team-log.md); one line on stderr when anything moved."""
+    line = team_line(team_round(ctx.conn(), session))
+    if line is not None:
+        err_console.print(Text(f"{session.account.name}: {line}"))
 
 
 def _print(report: SyncReport) -> None:

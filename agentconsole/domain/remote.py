@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ tells the others' acknowledgement pass that the ticket has had one)."""
 PUBLISHED = (*FIELDS, *TAG_KINDS, *HISTORY_ONLY, MERGED, NOTE, *claims.KINDS)
 """The kinds of agents' changes the log carries."""
 MAX_TAG_LENGTH = 100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Characters no name or tag from a teammate may hold (they would reach a terminal)."""
 MAX_ASSIGNEE_LENGTH = 200
 NOTE_RAW = "raw"
 """The key of a published ``note_added`` event's data holding the note's bytes
@@ -152,12 +155,16 @@ def _invalid(event: LogEvent) -> str:
             value is None or (isinstance(value, str) and 0 < len(value) <= MAX_ASSIGNEE_LENGTH)
         ):
             return "assignee is not a name"
+        if isinstance(value, str) and _CONTROL.search(value):
+            return f"{event.kind} holds control characters"
     if event.kind in TAG_KINDS:
         tag = data.get("tag")
         if not isinstance(tag, str) or tag != tag.strip().lower() or not tag:
             return "tag is not a trimmed lower-case name"
         if len(tag) > MAX_TAG_LENGTH:
             return "tag is too long"
+        if _CONTROL.search(tag):
+            return "tag holds control characters"
     if event.kind in claims.KINDS:
         try:
             if claims.clean_agent(str(data.get("agent", ""))) != data.get("agent"):

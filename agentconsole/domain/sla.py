@@ -109,9 +109,13 @@ def _default_loader() -> PolicySet:
     return load_policy_set(None, config_dir=None, configured=load_config().sla_policies or None)
 
 
-def ticket_changed(conn: sqlite3.Connection, ticket_ids: Iterable[int], *, now: int) -> None:
+def ticket_changed(
+    conn: sqlite3.Connection, ticket_ids: Iterable[int], *, now: int, escalate: bool = True
+) -> None:
     """A domain change touched these tickets (the caller holds the transaction):
-    recompute them now, or note them for :func:`flush` inside :func:`deferred`."""
+    recompute them now, or note them for :func:`flush` inside :func:`deferred`.
+    ``escalate=False`` for mail arriving: an instant already past when the mail is
+    stored is history, recorded but not escalated (see sla_escalation)."""
     key = id(conn)
     ids = set(ticket_ids)
     if not ids:
@@ -120,7 +124,7 @@ def ticket_changed(conn: sqlite3.Connection, ticket_ids: Iterable[int], *, now: 
         if pending is not None:
             pending.update(ids)
             return
-    recompute(conn, sorted(ids), active_policy_set(), now)
+    recompute(conn, sorted(ids), active_policy_set(), now, escalate=escalate)
 
 
 def start_deferring(conn: sqlite3.Connection) -> None:
@@ -147,13 +151,16 @@ def deferred(conn: sqlite3.Connection) -> Iterator[None]:
 
 def flush(conn: sqlite3.Connection, *, now: int | None = None) -> int:
     """Recompute the tickets noted inside :func:`deferred` (the caller holds the
-    transaction it is about to commit); returns how many."""
+    transaction it is about to commit); returns how many. The import defers: what
+    its mail brings is history, so the instants that already came are recorded but
+    not escalated."""
     pending = _deferred.get(id(conn))
     if not pending:
         return 0
     ids = sorted(pending)
     pending.clear()
-    recompute(conn, ids, active_policy_set(), int(time.time()) if now is None else now)
+    moment = int(time.time()) if now is None else now
+    recompute(conn, ids, active_policy_set(), moment, escalate=False)
     return len(ids)
 
 
@@ -197,25 +204,30 @@ def compute_states(
 
 
 def recompute(
-    conn: sqlite3.Connection, ticket_ids: list[int], policy_set: PolicySet, now: int
+    conn: sqlite3.Connection,
+    ticket_ids: list[int],
+    policy_set: PolicySet,
+    now: int,
+    *,
+    escalate: bool = True,
 ) -> Recomputed:
     """Compute and store the SLA of ``ticket_ids`` under ``policy_set`` at ``now``,
-    record the at-risk and breach events that came, and apply the escalation rules;
-    one transaction (a savepoint inside the caller's)."""
+    record the at-risk and breach events that came, and (with ``escalate``) apply the
+    escalation rules; one transaction (a savepoint inside the caller's)."""
     key = id(conn)
     outer = key not in _busy
     if outer:
         _busy[key] = set()
     try:
         with write_txn(conn):
-            result = _recompute_once(conn, ticket_ids, policy_set, now)
+            result = _recompute_once(conn, ticket_ids, policy_set, now, escalate)
             total = result
             for _ in range(_ESCALATION_ROUNDS):
                 again = sorted(_busy[key]) if outer else []
                 if not again:
                     break
                 _busy[key].clear()
-                more = _recompute_once(conn, again, policy_set, now)
+                more = _recompute_once(conn, again, policy_set, now, escalate)
                 total = Recomputed(
                     total.tickets, total.changed + more.changed, total.events + more.events
                 )
@@ -226,7 +238,11 @@ def recompute(
 
 
 def _recompute_once(
-    conn: sqlite3.Connection, ticket_ids: list[int], policy_set: PolicySet, now: int
+    conn: sqlite3.Connection,
+    ticket_ids: list[int],
+    policy_set: PolicySet,
+    now: int,
+    escalate: bool,
 ) -> Recomputed:
     stored, states = compute_states(conn, ticket_ids, policy_set, now)
     with_instants = [
@@ -262,7 +278,8 @@ def _recompute_once(
                 "target": event.target,
             },
         )
-    sla_escalation.apply(conn, came, policy_set, actor=SLA_ACTOR, now=now)
+    if escalate:
+        sla_escalation.apply(conn, came, policy_set, actor=SLA_ACTOR, now=now)
     return Recomputed(len(stored), len(rows), tuple(came))
 
 

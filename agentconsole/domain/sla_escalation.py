@@ -4,9 +4,10 @@ customer asks for someone more senior.
 The policy file's ``[[escalations]]`` rules (:class:`agentconsole.sla.policies.
 EscalationRule`) act on the at-risk and breach instants :mod:`agentconsole.domain.sla`
 has just recorded, only for clocks still running and only for instants of the last
-:data:`RECENT_SECONDS` (history is not new work: importing last month's mail must not
-re-prioritise and reassign the queue; live mail, agents' changes and the sweep see
-each instant as it comes): raise the priority (one step, or to at least
+:data:`RECENT_SECONDS`, never for an instant already past when mail brings it (history
+is not new work: importing last month's mail must not re-prioritise and reassign the
+queue, whatever day it is imported on; an agent's change and the sweep see each
+instant as it comes): raise the priority (one step, or to at least
 the rule's ``priority``), add a tag, assign to a lead. Each action is an ordinary
 change (:mod:`agentconsole.domain.tickets`, with its event, actor ``sla``), and the
 rule that fired is recorded as an ``sla_escalated`` event naming it.

@@ -176,6 +176,8 @@ def run_import(
         set_autocheckpoint(conn, autocheckpoint)
     if dry_run:
         rollback(conn)
+    else:  # at-risk and breach instants of other tickets that came since the last run
+        sla.sweep(conn, sla.active_policy_set(), now=writer.now)
     if not dry_run and summary.imported:
         refresh_statistics(conn)
         checkpoint(conn)

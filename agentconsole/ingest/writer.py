@@ -199,7 +199,8 @@ class MailWriter:
             now=now,
         )
         summary.tickets_merged += merged
-        ticket_changed(conn, [ticket_id], now=now)  # its SLA clocks, now the mail is on it
+        # its SLA clocks, now the mail is on it; instants already past are history
+        ticket_changed(conn, [ticket_id], now=now, escalate=False)
         if prepared.wants_supervisor and not outbound:
             supervisor_requested(conn, ticket_id, actor=self.actor, now=now)
         if parsed.gmail_labels:

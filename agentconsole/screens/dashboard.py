@@ -31,13 +31,8 @@ from agentconsole.periods import Period, PeriodError, last_days, parse_range
 from agentconsole.screens.actions import ConsoleScreen
 from agentconsole.screens.pickers import PromptModal
 from agentconsole.screens.workers import console_worker
-from agentconsole.store.dashboard_rows import (
-    FIGURES,
-    Durations,
-    GroupRow,
-    NowFigures,
-    PeriodFigures,
-)
+from agentconsole.sla.report import ClockFigures, Report
+from agentconsole.store.dashboard_rows import FIGURES, GroupRow, NowFigures
 from agentconsole.store.query import MAX_TERMS
 from agentconsole.textsafe import safe_line
 from agentconsole.timefmt import age, duration, when
@@ -142,9 +137,12 @@ class DashboardScreen(ConsoleScreen):
             super().__init__()
 
     class PeriodLoaded(Message):
-        def __init__(self, period: Period, figures: PeriodFigures) -> None:
+        """The SLA report over the period, and what its calendars lack."""
+
+        def __init__(self, period: Period, report: Report, warnings: list[str]) -> None:
             self.period = period
-            self.figures = figures
+            self.report = report
+            self.warnings = warnings
             super().__init__()
 
     class StampRead(Message):
@@ -165,7 +163,8 @@ class DashboardScreen(ConsoleScreen):
         self.period = period or last_days(7)
         self.figures: NowFigures | None = None
         """The "now" figures shown (None until the first load)."""
-        self.period_figures: PeriodFigures | None = None
+        self.report: Report | None = None
+        """The period's SLA report shown (None until loaded)."""
         self.stamp: tuple[int, int] | None = None
         """The store's change stamp when the figures shown were read."""
         self.cells: dict[str, dict[tuple[int, int], Drill]] = {}
@@ -175,6 +174,7 @@ class DashboardScreen(ConsoleScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="dash-title")
+        yield Static(id="dash-warning", markup=False)
         with Horizontal(id="tiles"):
             yield Tile("open", id="tile-open")
             yield Tile("unassigned", id="tile-unassigned")
@@ -208,6 +208,7 @@ class DashboardScreen(ConsoleScreen):
             if table_id == "agents":
                 table.add_column("replies")
         self.update_title()
+        self.query_one("#dash-warning").display = False
         self.query_one("#tile-breached", Tile).focus()
         self.set_interval(POLL_SECONDS, self.poll)
         self.set_interval(REFRESH_SECONDS, self.reload)
@@ -229,7 +230,9 @@ class DashboardScreen(ConsoleScreen):
 
     @console_worker("load the dashboard's period", group="dashboard-period", exclusive=True)
     def load_period(self, period: Period) -> None:
-        self.post_message(self.PeriodLoaded(period, self.console.service.dashboard_period(period)))
+        service = self.console.service
+        report = service.dashboard_period(period)
+        self.post_message(self.PeriodLoaded(period, report, service.calendar_warnings(period)))
 
     @console_worker("check the store for changes", group="dashboard-poll", exclusive=True)
     def poll(self) -> None:
@@ -249,8 +252,11 @@ class DashboardScreen(ConsoleScreen):
 
     def on_dashboard_screen_period_loaded(self, message: PeriodLoaded) -> None:
         if message.period == self.period:
-            self.period_figures = message.figures
-            self.show_period(message.period, message.figures)
+            self.report = message.report
+            self.show_period(message.period, message.report)
+            warning = self.query_one("#dash-warning", Static)
+            warning.update(Text("\n".join(f"⚠ {line}" for line in message.warnings)))
+            warning.display = bool(message.warnings)
 
     # -- drawing -----------------------------------------------------------------
     def update_title(self) -> None:
@@ -305,17 +311,16 @@ class DashboardScreen(ConsoleScreen):
         if rows:
             table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
 
-    def show_period(self, period: Period, figures: PeriodFigures) -> None:
+    def show_period(self, period: Period, report: Report) -> None:
         title = Text(f"Period: {period.describe()}", style="bold")
+        title.append(f"  {report.tickets:,} tickets opened", style="bold")
         title.append("   1 today · 2 7 days · 3 30 days · 4 range", style="dim")
         self.query_one("#period-title", Static).update(title)
-        self.query_one("#first-response", Static).update(
-            duration_line("first response", figures.first_response)
-        )
-        self.query_one("#resolution", Static).update(
-            duration_line("resolution", figures.resolution)
-        )
-        for name, series in (("incoming", figures.incoming), ("breaches", figures.breaches)):
+        for name in ("first_response", "resolution"):
+            line = clock_line(name.replace("_", " "), report.clock(name))
+            self.query_one(f"#{name.replace('_', '-')}", Static).update(line)
+        for name in ("incoming", "breaches"):
+            series = [getattr(day, name) for day in report.days]
             label = f"{name} per day"
             summary = f"{label:<17} total {sum(series):,}  max {max(series, default=0):,}"
             self.query_one(f"#{name}-label", Static).update(summary)
@@ -406,11 +411,12 @@ class DashboardScreen(ConsoleScreen):
             below.open_query(f"Dashboard: {label}", query)
 
 
-def duration_line(name: str, figures: Durations) -> Text:
-    """ "first response  median 5h10m ▇▇▇  p90 20h ▇▇▇▇▇▇  target 24h  met 80% (40/50)"."""
+def clock_line(name: str, figures: ClockFigures) -> Text:
+    """ "first response  median 5h10m ▇▇▇  p90 20h ▇▇▇▇▇▇  target 24h  met 80% ...":
+    business time, the bars red past the target."""
     line = Text(f"{name:<15}", style="bold")
-    if not figures.count:
-        line.append("none in the period", style="dim")
+    if not figures.measured:
+        line.append(f"none measured yet ({figures.held:,} held to a target)", style="dim")
         return line
     scale = max(figures.p90 or 0, figures.target or 0, 1)
     for label, value in (("median", figures.median), ("p90", figures.p90)):
@@ -418,15 +424,13 @@ def duration_line(name: str, figures: Durations) -> Text:
         late = figures.target is not None and seconds > figures.target
         line.append(f" {label} {duration(seconds):>7} ")
         line.append(bar(seconds, scale, BAR_WIDTH // 2), style="red" if late else "green")
-    if figures.target is None:
-        line.append("  target: no SLA policy yet", style="dim")
-    else:
-        line.append(f"  target {duration(figures.target)}")
-        met = figures.met or 0
-        line.append(
-            f"  met {met * 100 // figures.count}% ({met:,}/{figures.count:,})", style="bold"
-        )
-    line.append(f"  ({figures.count:,} tickets)", style="dim")
+    target = "per policy" if figures.target is None else duration(figures.target)
+    line.append(f"  target {target}")
+    share = figures.met_share
+    if share is not None:
+        style = "bold green" if figures.breached == 0 else "bold"
+        line.append(f"  met {share:.0%}", style=style)
+    line.append(f"  ({figures.met:,} met, {figures.breached:,} breached)", style="dim")
     return line
 
 

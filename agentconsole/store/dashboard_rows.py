@@ -1,22 +1,20 @@
-"""The team lead's dashboard, read in a few aggregate statements.
+"""The team lead's dashboard, "now": a few aggregate statements, each from an index.
 
 Every figure the dashboard shows is defined as a query in the ticket query language
 (:data:`FIGURES`), and its SQL is that query's own compiled WHERE clause used as an
 aggregate filter (``count(*) FILTER (WHERE ...)``). So a number and the queue that its
 drill-down opens can never disagree: "breached: 7" counts exactly the tickets that
-``due:breached -status:solved,closed`` lists, whatever ``due:`` means today (the due
-column now, the SLA engine's at-risk instant once it fills one).
+``due:breached -status:solved,closed`` lists, whatever ``due:`` means (the SLA
+engine's due and at-risk instants, see :mod:`agentconsole.store.query`).
 
-The "now" figures are one pass over the tickets that are not solved or closed (every
-figure is a subset of them, found through the status index), grouped by agent,
-category and priority at once; the few hundred groups are summed here, never the
-tickets. The period figures group by day in SQL too.
+The counts come grouped by agent, category and priority at once; the few hundred
+groups are summed here, never the tickets. The period figures are the SLA report's
+(:func:`agentconsole.sla.report.build_report`), shared with ``agentconsole sla report``.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,134 +209,3 @@ def oldest_unanswered(conn: sqlite3.Connection) -> Oldest | None:
         " ORDER BY t.last_customer_at, t.id LIMIT 1"
     ).fetchone()
     return None if row is None else Oldest(int(row[0]), str(row[1]), int(row[2]))
-
-
-@dataclass(frozen=True, slots=True)
-class Durations:
-    """How long one clock took over a period: business seconds once the SLA engine
-    records them, wall-clock seconds before."""
-
-    count: int
-    median: int | None
-    p90: int | None
-    target: int | None = None
-    met: int | None = None
-    """How many within ``target`` (None when no target is known)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PeriodFigures:
-    since: int
-    until: int
-    day_starts: tuple[int, ...]
-    """The first instant of each day of the period (local midnight), in order."""
-    incoming: tuple[int, ...]
-    """Tickets opened on each day."""
-    breaches: tuple[int, ...]
-    """Tickets whose due time passed on each day without them being solved."""
-    first_response: Durations
-    resolution: Durations
-
-
-QUARTER_HOUR = 900
-"""Every time zone's offset is a whole number of quarter hours, so a local day is too:
-counting per quarter hour in SQL and adding the quarters up per day here is exact."""
-
-
-def _per_day(
-    conn: sqlite3.Connection,
-    column: str,
-    where: str,
-    params: tuple[object, ...],
-    day_starts: tuple[int, ...],
-    until: int,
-) -> tuple[int, ...]:
-    """How many tickets matching ``where`` have ``column`` on each day (at most 96
-    rows a day come back, however many tickets there are)."""
-    rows = conn.execute(
-        f"SELECT {column} / {QUARTER_HOUR}, count(*) FROM tickets t"
-        f" WHERE {where} AND {column} >= ? AND {column} < ? GROUP BY 1",
-        (*params, day_starts[0], until),
-    )
-    counts = [0] * len(day_starts)
-    for quarter, count in rows:
-        counts[bisect_right(day_starts, quarter * QUARTER_HOUR) - 1] += count
-    return tuple(counts)
-
-
-def _durations(
-    conn: sqlite3.Connection, expression: str, where: str, params: list[object], target: int | None
-) -> Durations:
-    """Count, median and 90th percentile (nearest rank) of ``expression`` over the
-    tickets matching ``where``, each picked by SQL from the sorted values."""
-    select = f"SELECT {expression} AS d FROM tickets t WHERE {where}"
-    met_sql = "count(*) FILTER (WHERE d <= ?)" if target is not None else "NULL"
-    count, met = conn.execute(
-        f"SELECT count(*), {met_sql} FROM ({select})",
-        (*([target] if target is not None else []), *params),
-    ).fetchone()
-    if not count:
-        return Durations(0, None, None, target, None if target is None else 0)
-
-    def rank(offset: int) -> int:
-        row = conn.execute(f"{select} ORDER BY d LIMIT 1 OFFSET ?", (*params, offset)).fetchone()
-        return int(row[0])
-
-    return Durations(
-        int(count),
-        rank((count - 1) // 2),
-        rank(max(0, -(-count * 9 // 10) - 1)),
-        target,
-        None if met is None else int(met),
-    )
-
-
-def period_figures(
-    conn: sqlite3.Connection,
-    day_starts: tuple[int, ...],
-    until: int,
-    *,
-    now: int,
-    first_response_target: int | None = None,
-    resolution_target: int | None = None,
-) -> PeriodFigures:
-    """Incoming and breaches per day, first response and resolution times, for the
-    days starting at ``day_starts`` (the last one ends at ``until``).
-
-    A ticket's last message is never older than the ticket or its first reply, so
-    ``last_message_at >= start`` is added wherever it holds: the activity index then
-    finds the period's tickets instead of a pass over all of them."""
-    since = day_starts[0]
-    incoming = _per_day(conn, "t.created_at", "t.last_message_at >= ?", (since,), day_starts, until)
-    marks = ", ".join("?" for _ in UNFINISHED)
-    breaches = _per_day(
-        conn,
-        "t.due_at",
-        f"t.due_at < ? AND t.status IN ({marks})",
-        (now, *UNFINISHED),
-        day_starts,
-        until,
-    )
-    first = _durations(
-        conn,
-        "t.first_response_at - t.created_at",
-        "t.last_message_at >= ? AND t.first_response_at >= ? AND t.first_response_at < ?",
-        [since, since, until],
-        first_response_target,
-    )
-    resolution = _durations(
-        conn,
-        "t.solved_at - t.created_at",
-        "t.solved_at >= ? AND t.solved_at < ?",
-        [since, until],
-        resolution_target,
-    )
-    return PeriodFigures(
-        since=since,
-        until=until,
-        day_starts=day_starts,
-        incoming=incoming,
-        breaches=breaches,
-        first_response=first,
-        resolution=resolution,
-    )

@@ -381,6 +381,14 @@ CREATE INDEX events_log_seq ON events(log_seq) WHERE log_seq IS NOT NULL;
 """
 
 
+_V12 = """
+-- The team event log: when a queued event was appended to the Events folder. It stays
+-- queued until it is read back from there with its log position, but is not appended
+-- again meanwhile (unless it does not come back: agentconsole.sync.team_log).
+ALTER TABLE team_outbox ADD COLUMN appended_at INTEGER;
+"""
+
+
 def _backfill_identity(conn: sqlite3.Connection) -> None:
     """Give existing rows their derived refs and keys (SQL cannot hash), then make
     ``tickets.ref`` unique. A ticket whose ref is taken extends it (see the design)."""
@@ -475,6 +483,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (9, "IMAP sync checkpoints per account and folder", _V9),
     (10, "SLA: policy, due times, business durations, at-risk and breach instants", _V10),
     (11, "team event log: outbox of agents' changes, log cursor, pending events, claims", _V11),
+    (12, "team event log: when a queued event was appended to the folder", _V12),
 ]
 
 _PYTHON_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {

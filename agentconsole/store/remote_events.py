@@ -76,14 +76,29 @@ def _log_event(row: tuple[Any, ...]) -> LogEvent:
     )
 
 
-def queued_events(conn: sqlite3.Connection, limit: int) -> list[Queued]:
-    """This machine's events waiting to be published, oldest first."""
+def queued_events(conn: sqlite3.Connection, limit: int, appended_before: int) -> list[Queued]:
+    """This machine's events waiting to be appended to the log, oldest first: those
+    appended since ``appended_before`` wait only to be read back."""
     rows = conn.execute(
         f"SELECT o.event_id, {_EVENT} FROM team_outbox o JOIN events e ON e.id = o.event_id"
-        " ORDER BY o.event_id LIMIT ?",
-        (limit,),
+        " WHERE o.appended_at IS NULL OR o.appended_at < ? ORDER BY o.event_id LIMIT ?",
+        (appended_before, limit),
     ).fetchall()
     return [Queued(int(row[0]), _log_event(row[1:])) for row in rows]
+
+
+def mark_appended(conn: sqlite3.Connection, event_ids: list[int], now: int) -> None:
+    """The server stored these events (APPEND said OK): do not append them again."""
+    conn.executemany(
+        "UPDATE team_outbox SET appended_at = ? WHERE event_id = ?",
+        [(now, i) for i in event_ids],
+    )
+
+
+def forget_appended(conn: sqlite3.Connection) -> None:
+    """Append again whatever was appended and not read back (the folder was replaced:
+    a new UIDVALIDITY)."""
+    conn.execute("UPDATE team_outbox SET appended_at = NULL WHERE appended_at IS NOT NULL")
 
 
 def queued_count(conn: sqlite3.Connection) -> int:

@@ -81,7 +81,7 @@ def _mail_in(
 def _my_claims(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
     """This machine's claims waiting for the log: event UUID -> (ticket id, ref)."""
     mine: dict[str, tuple[int, str]] = {}
-    for item in queued_events(conn, 1_000_000):
+    for item in queued_events(conn, 1_000_000, appended_before=2**62):  # appended or not
         event = item.event
         if event.kind != claims.CLAIM or event.ticket_ref is None:
             continue

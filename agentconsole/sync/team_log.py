@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import ssl
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import IMAPClientError
 
 from agentconsole.domain.remote import Applied, apply_event, apply_pending, publishable
 from agentconsole.store.accounts import Account
@@ -30,11 +29,14 @@ from agentconsole.store.db import write_txn
 from agentconsole.store.remote_events import (
     LogEvent,
     drop_queued,
+    forget_appended,
     log_cursor,
+    mark_appended,
     queued_events,
     set_log_cursor,
 )
 from agentconsole.sync.event_codec import MAX_MESSAGE_BYTES, Refused, decode, encode
+from agentconsole.sync.imap_session import ImapSession, open_client
 from agentconsole.sync.remote_notes import note_message, with_note_bytes
 from agentconsole.sync.servers import TIMEOUT_SECONDS, ServerError, network_error
 
@@ -44,6 +46,8 @@ BATCH = 200
 """Events per published message at most."""
 BATCH_BYTES = 512 * 1024
 """A published message's events take about this much at most (notes carry bytes)."""
+READ_BACK_SECONDS = 600
+"""An appended event not read back from the folder after this is appended again."""
 SEQ_PER_UID = 1024
 FETCH_CHUNK = 50
 
@@ -70,17 +74,27 @@ class LogReport:
         self.refused += other.refused
 
 
-def take_batches(conn: sqlite3.Connection, *, size: int = BATCH) -> list[tuple[int, bytes]]:
-    """This machine's queued events, encoded as messages to append (with the number of
-    events in each), oldest first.
+@dataclass(frozen=True)
+class Batch:
+    """Events to append as one message of the folder."""
+
+    event_ids: tuple[int, ...]
+    message: bytes
+
+
+def take_batches(conn: sqlite3.Connection, *, size: int = BATCH) -> list[Batch]:
+    """This machine's events waiting to be appended, encoded as messages, oldest first.
 
     Queued events the log does not carry (a reveal, a reply) leave the queue here. The
     others stay queued until they come back from the folder (:func:`apply_message`
-    gives them their position), so a failed APPEND is retried at the next round."""
+    gives them their position); :func:`appended` says the server has them, so they
+    are not appended twice meanwhile (unless they have not come back after
+    :data:`READ_BACK_SECONDS`: the folder may have been replaced), and a failed APPEND
+    is retried next round. An event appended twice is applied once everywhere."""
     with write_txn(conn):
-        queued = queued_events(conn, 1_000_000)
+        queued = queued_events(conn, 1_000_000, int(time.time()) - READ_BACK_SECONDS)
         drop_queued(conn, [q.event_id for q in queued if not publishable(q.event)])
-    batches: list[list[LogEvent]] = [[]]
+    batches: list[list[tuple[int, LogEvent]]] = [[]]
     weight = 0
     for item in queued:
         if not publishable(item.event):
@@ -90,9 +104,19 @@ def take_batches(conn: sqlite3.Connection, *, size: int = BATCH) -> list[tuple[i
         if batches[-1] and (len(batches[-1]) >= size or weight + cost > BATCH_BYTES):
             batches.append([])
             weight = 0
-        batches[-1].append(event)
+        batches[-1].append((item.event_id, event))
         weight += cost
-    return [(len(batch), encode(batch)) for batch in batches if batch]
+    return [
+        Batch(tuple(i for i, _ in batch), encode([e for _, e in batch]))
+        for batch in batches
+        if batch
+    ]
+
+
+def appended(conn: sqlite3.Connection, batch: Batch) -> None:
+    """The server stored ``batch`` (its APPEND said OK)."""
+    with write_txn(conn):
+        mark_appended(conn, list(batch.event_ids), int(time.time()))
 
 
 def apply_message(
@@ -134,27 +158,6 @@ def settle_pending(conn: sqlite3.Connection, *, now: int | None = None) -> list[
         return apply_pending(conn, now=moment, notes=note_message)
 
 
-def connect(account: Account, password: str, *, timeout: float = TIMEOUT_SECONDS) -> IMAPClient:
-    """A logged-in IMAP session for ``account``; ServerError when that fails."""
-    host, port = account.imap_host, account.imap_port
-    try:
-        if account.imap_security == "tls":
-            context = ssl.create_default_context()
-            client = IMAPClient(host, port, ssl=True, ssl_context=context, timeout=timeout)
-        else:
-            client = IMAPClient(host, port, ssl=False, timeout=timeout)
-            if account.imap_security == "starttls":
-                client.starttls(ssl.create_default_context())
-        client.login(account.user, password)
-    except LoginError:
-        raise ServerError("auth", f"IMAP login refused for {account.user!r}") from None
-    except IMAPClientError as exc:
-        raise ServerError("protocol", f"the IMAP server {host}:{port} said no: {exc}") from None
-    except OSError as exc:
-        raise network_error(exc, "IMAP", host, port, timeout) from None
-    return client
-
-
 def events_folder(client: IMAPClient) -> str:
     """The events folder's name on this server (its hierarchy delimiter), created when
     missing; two machines creating it at once both end up using it."""
@@ -176,9 +179,10 @@ def publish_pending(conn: sqlite3.Connection, client: IMAPClient, folder: str | 
     found or created when not given); returns how many."""
     folder = folder or events_folder(client)
     count = 0
-    for size, message in take_batches(conn):
-        client.append(folder, message, flags=(b"\\Seen",))
-        count += size
+    for batch in take_batches(conn):
+        client.append(folder, batch.message, flags=(b"\\Seen",))
+        appended(conn, batch)
+        count += len(batch.event_ids)
     return count
 
 
@@ -193,6 +197,11 @@ def apply_new(
     uidvalidity = int(selected[b"UIDVALIDITY"])
     cursor = log_cursor(conn, account, folder)
     last = cursor[1] if cursor is not None and cursor[0] == uidvalidity else 0
+    if cursor is None or cursor[0] != uidvalidity:
+        with write_txn(conn):
+            if cursor is not None:  # a new folder: what we appended to the old one is gone
+                forget_appended(conn)
+            set_log_cursor(conn, account, folder, uidvalidity, 0)
     uids = sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last)
     for start in range(0, len(uids), FETCH_CHUNK):
         chunk = uids[start : start + FETCH_CHUNK]
@@ -266,7 +275,7 @@ def log_session(
     Server and connection failures inside come out as :class:`LogUnavailable`."""
     where = f"the IMAP server {account.imap_host}:{account.imap_port}"
     try:
-        client = connect(account, password, timeout=timeout)
+        client = open_client(account, password, timeout=timeout)
     except ServerError as exc:
         raise LogUnavailable(str(exc)) from None
     try:
@@ -284,3 +293,32 @@ def log_session(
             client.logout()
         except (IMAPClientError, OSError):
             client.shutdown()
+
+
+def team_round(conn: sqlite3.Connection, session: ImapSession) -> LogReport:
+    """The team log's round inside a mail sync (after the new mail is stored, so
+    events waiting for it apply), on the sync's own session, which reconnects and
+    repeats the round when the connection drops (a repeated round applies nothing
+    twice). ServerError when the server cannot be used."""
+    account = session.account.name
+    try:
+        return session.call(lambda client: sync_events(conn, client, account=account))
+    except IMAPClientError as exc:
+        raise ServerError("protocol", f"the team's events folder: {exc}") from None
+
+
+def team_line(report: LogReport) -> str | None:
+    """One line saying what a round with the log did, or None when it did nothing."""
+    teammates = [a for a in report.applied if a.outcome not in ("own", "duplicate")]
+    pending = sum(1 for a in teammates if a.outcome == "pending")
+    if not (report.published or teammates or report.refused):
+        return None
+    line = (
+        f"team log: {report.published} change(s) published,"
+        f" {len(teammates) - pending} from teammates applied"
+    )
+    if pending:
+        line += f", {pending} waiting for their ticket's mail"
+    if report.refused:
+        line += f", {len(report.refused)} foreign message(s) skipped"
+    return line

@@ -30,6 +30,8 @@ def test_a_change_reaches_the_other_machine_once_and_is_not_published_again() ->
     set_tags(a, [ticket_id(a, 0)], ["vip", "kyc"], [], actor="alice")
     update_ticket(a, [ticket_id(a, 0)], "status", "pending", actor="alice")
     assert log.publish(a) == 4
+    assert log.publish(a) == 0  # appended: not again, though queued until read back
+    assert queued_count(a) == 4
     assert [d.outcome for d in log.fetch(a)] == ["own"] * 4
     applied = log.fetch(b)
     assert [(d.kind, d.outcome) for d in applied] == [
@@ -283,3 +285,56 @@ def test_a_note_whose_bytes_are_not_mail_is_kept_as_history_only() -> None:
     assert get_ticket(b, ticket_id(b, 0)).message_count == 1
     (event,) = [e for e in ticket_events(b, ticket_id(b, 0)) if e.kind == "note_added"]
     assert (event.actor, event.data) == ("mallory", {"attachments": 0})
+
+
+def test_an_appended_event_not_read_back_in_time_is_appended_again() -> None:
+    import time
+
+    from agentconsole.store.db import write_txn
+    from agentconsole.store.remote_events import mark_appended, queued_events
+    from agentconsole.sync.team_log import READ_BACK_SECONDS
+
+    a, lost, log = machine(), ListLog(), ListLog()
+    assign(a, 0, "alice", "alice")
+    assert lost.publish(a) == 1  # a folder that is then lost
+    assert lost.publish(a) == 0
+    (queued,) = queued_events(a, 10, int(time.time()) + 1)
+    with write_txn(a):
+        mark_appended(a, [queued.event_id], int(time.time()) - READ_BACK_SECONDS - 1)
+    assert log.publish(a) == 1
+    b = machine()
+    log.sync(b)
+    log.fetch(a)
+    assert state(b, 0) == state(a, 0) and queued_count(a) == 0
+
+
+def test_a_hostile_event_is_skipped_with_its_reason_and_changes_nothing() -> None:
+    from agentconsole.domain.remote import apply_event
+    from agentconsole.store.db import write_txn
+    from agentconsole.store.remote_events import LogEvent
+
+    b = machine()
+    ref = get_ticket(b, ticket_id(b, 0)).ref
+    before = state(b, 0)
+
+    def event(number: int, kind: str, data: dict[str, object]) -> LogEvent:
+        uuid = f"0190f5e2-7a3b-7c4d-8e5f-{number:012d}"
+        return LogEvent(uuid, kind, 1_800_000_000, "mallory", "feedface", ref, None, None, data)
+
+    cases = [
+        (event(1, "assignee", {"to": "eve\x1b]0;pwned\x07"}), "assignee holds control characters"),
+        (
+            event(2, "status", {"to": "deleted"}),
+            "status 'deleted' is not one of new, open, pending, solved, closed",
+        ),
+        (event(3, "tag_added", {"tag": "VIP "}), "tag is not a trimmed lower-case name"),
+        (event(4, "tag_added", {"tag": "a\x1bb"}), "tag holds control characters"),
+        (event(5, "claim", {"agent": ""}), "claim: the agent name is empty"),
+        (event(6, "drop_tables", {}), "unknown kind 'drop_tables'"),
+        (event(7, "ticket_merged", {"survivor": ref}), "merge without both refs"),
+    ]
+    with write_txn(b):
+        done = [apply_event(b, e, 9000 + i, now=1) for i, (e, _) in enumerate(cases)]
+    assert [(d.outcome, d.detail) for d in done] == [("skipped", why) for _, why in cases]
+    assert state(b, 0) == before and claims.holder(b, ticket_id(b, 0)) is None
+    assert not [e for e in ticket_events(b, ticket_id(b, 0)) if e.actor == "mallory"]
