@@ -358,3 +358,27 @@ def test_an_agents_change_commits_while_a_round_runs(
     assert len(took) >= 5, took
     assert max(took) < 0.5, sorted(took)[-5:]
     assert service.queue_count("Bulk question") == 300
+
+
+async def test_without_an_account_a_claim_waits_queued_and_the_keys_are_listed(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console(config_for())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one(SyncStatus).display  # no account: no sync line
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TicketScreen)
+        await pilot.press("h")
+        await settle(pilot)
+        assert (
+            "Claim queued: the team's log decides once a mail account syncs"
+            " (agentconsole account add)"
+        ) in notices(app)
+        assert "claim      claim queued" in facts(screen)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        keys = text_of(app.screen.query(Static)[-1])
+        assert "ticket.claim" in keys and "app.sync" in keys
