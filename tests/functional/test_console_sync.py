@@ -35,6 +35,7 @@ from agentconsole.sync.team_log import log_session
 from agentconsole.widgets.sync_status import SyncStatus
 from agentconsole.widgets.ticket_table import TicketTable
 from tests.dovecot import Dovecot
+from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, filter_queue, settle, text_of
 from tests.functional.test_console_compose import notices
 from tests.keyring_backend import MemoryKeyring
@@ -382,3 +383,20 @@ async def test_without_an_account_a_claim_waits_queued_and_the_keys_are_listed(
         await settle(pilot)
         keys = text_of(app.screen.query(Static)[-1])
         assert "ticket.claim" in keys and "app.sync" in keys
+
+
+async def test_a_round_that_fails_is_told_logged_and_ends_syncing(
+    console: Callable[..., AgentConsole], demo_db: Path, account: Account, dovecot: Dovecot
+) -> None:
+    app = console(config_for(), with_account(demo_db, account))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with store(demo_db) as conn:
+            conn.execute("DROP TABLE sync_checkpoints")
+        await sync_now(pilot)
+        assert status_line(app) == "error: OperationalError: no such table: sync_checkpoints"
+        log = demo_db.parent / "agentconsole.log"
+        assert [n for n in notices(app) if n.startswith("Could not sync the mailbox: ")] == [
+            f"Could not sync the mailbox: no such table: sync_checkpoints (details in {log})"
+        ]
+        assert "could not sync the mailbox" in log.read_text(encoding="utf-8")
