@@ -11,8 +11,6 @@ a claim the log decided is told at once, won or lost.
 
 from __future__ import annotations
 
-import time
-
 from textual.app import App
 from textual.message import Message
 from textual.notifications import SeverityLevel
@@ -20,6 +18,7 @@ from textual.timer import Timer
 from textual.worker import Worker
 
 from agentconsole.config import Config
+from agentconsole.screens.events import WorkerFailed
 from agentconsole.screens.workers import console_worker
 from agentconsole.service import ConsoleService
 from agentconsole.store.accounts import Account
@@ -60,6 +59,10 @@ def claim_notice(decided: ClaimDecided, me: str) -> tuple[str, SeverityLevel]:
     return f"{decided.ticket_ref}: {holder} holds it (claimed before you)", "warning"
 
 
+SYNC_WHAT = "sync the mailbox"
+"""The sync worker's name in a failure notice ("Could not sync the mailbox: ...")."""
+
+
 class SyncingApp(App[None]):
     """The part of the console that runs sync rounds and spreads their outcome."""
 
@@ -88,21 +91,14 @@ class SyncingApp(App[None]):
             return
         self._round = self.sync_round()
 
-    @console_worker("sync the mailbox", group="sync")
+    @console_worker(SYNC_WHAT, group="sync")
     def sync_round(self) -> None:
         account: Account | None = self.service.sync_account()
         if account is None:
             self.post_message(SyncRoundDone(None))
             return
         self.post_message(SyncRoundStarted())
-        try:
-            result = self.service.sync_round(account)
-        except Exception as exc:
-            # the status line must not stay at "syncing…"; the worker logs and tells
-            reason = safe_line(f"{type(exc).__name__}: {exc}", 160)
-            failed = RoundResult(account.name, int(time.time()), error=reason)
-            self.post_message(SyncRoundDone(failed))
-            raise
+        result = self.service.sync_round(account)
         self.post_message(SyncRoundDone(result))
 
     def on_sync_round_started(self, _message: SyncRoundStarted) -> None:
@@ -116,6 +112,13 @@ class SyncingApp(App[None]):
         for decided in result.claims:
             text, severity = claim_notice(decided, self.service.me)
             self.notify(text, title="Claim", severity=severity, markup=False)
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """A round that raised (logged and told by the app's own handler) must not
+        leave the status line at "syncing…"."""
+        if message.what == SYNC_WHAT:
+            reason = safe_line(f"{type(message.error).__name__}: {message.error}", 160)
+            self._spread(f"error: {reason}", "error", None)
 
     def _spread(self, line: str, state: str, result: RoundResult | None) -> None:
         self.sync_line = (line, state)

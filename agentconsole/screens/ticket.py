@@ -128,10 +128,12 @@ class Navigated(TextualMessage):
 
 
 class ClaimQueued(TextualMessage):
-    """The agent's claim or release was recorded (``said``: ``claim queued``)."""
+    """The agent's claim or release was recorded (``said``: ``claim queued``);
+    ``syncing``: the store has a mail account to publish it with."""
 
-    def __init__(self, said: str) -> None:
+    def __init__(self, said: str, syncing: bool) -> None:
         self.said = said
+        self.syncing = syncing
         super().__init__()
 
 
@@ -379,14 +381,21 @@ class TicketScreen(ComposeLauncher, TicketActions):
         except ClaimRefused as refused:
             self.post_message(ActionFailed(str(refused)))
             return
-        self.post_message(ClaimQueued(said))
+        self.post_message(ClaimQueued(said, self.console.service.sync_account() is not None))
 
     def on_claim_queued(self, message: ClaimQueued) -> None:
         """Said, shown, and published by a round started now (when there is an
-        account: without one the claim waits in the queue)."""
-        self.notify(f"{message.said.capitalize()}: the team's log decides", markup=False)
+        account: without one the claim waits in the queue, and the agent is told)."""
+        if message.syncing:
+            self.notify(f"{message.said.capitalize()}: the team's log decides", markup=False)
+            self.console.action_sync_now(quiet=True)
+        else:
+            self.notify(
+                f"{message.said.capitalize()}: the team's log decides once a mail account"
+                " syncs (agentconsole account add)",
+                markup=False,
+            )
         self.load_ticket(self.ticket_id)
-        self.console.action_sync_now(quiet=True)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -35,6 +35,7 @@ from agentconsole.sync.team_log import log_session
 from agentconsole.widgets.sync_status import SyncStatus
 from agentconsole.widgets.ticket_table import TicketTable
 from tests.dovecot import Dovecot
+from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, filter_queue, settle, text_of
 from tests.functional.test_console_compose import notices
 from tests.keyring_backend import MemoryKeyring
@@ -358,3 +359,44 @@ def test_an_agents_change_commits_while_a_round_runs(
     assert len(took) >= 5, took
     assert max(took) < 0.5, sorted(took)[-5:]
     assert service.queue_count("Bulk question") == 300
+
+
+async def test_without_an_account_a_claim_waits_queued_and_the_keys_are_listed(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console(config_for())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one(SyncStatus).display  # no account: no sync line
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TicketScreen)
+        await pilot.press("h")
+        await settle(pilot)
+        assert (
+            "Claim queued: the team's log decides once a mail account syncs"
+            " (agentconsole account add)"
+        ) in notices(app)
+        assert "claim      claim queued" in facts(screen)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        keys = text_of(app.screen.query(Static)[-1])
+        assert "ticket.claim" in keys and "app.sync" in keys
+
+
+async def test_a_round_that_fails_is_told_logged_and_ends_syncing(
+    console: Callable[..., AgentConsole], demo_db: Path, account: Account, dovecot: Dovecot
+) -> None:
+    app = console(config_for(), with_account(demo_db, account))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with store(demo_db) as conn:
+            conn.execute("DROP TABLE sync_checkpoints")
+        await sync_now(pilot)
+        assert status_line(app) == "error: OperationalError: no such table: sync_checkpoints"
+        log = demo_db.parent / "agentconsole.log"
+        assert [n for n in notices(app) if n.startswith("Could not sync the mailbox: ")] == [
+            f"Could not sync the mailbox: no such table: sync_checkpoints (details in {log})"
+        ]
+        assert "could not sync the mailbox" in log.read_text(encoding="utf-8")
