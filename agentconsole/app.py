@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from agentconsole.config import Config
@@ -58,6 +59,20 @@ class AgentConsole(SyncingApp):
         """Where every worker failure is written with its traceback (next to the
         database, so each store keeps its own)."""
         self.init_sync()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notice is plain text unless a caller asks for markup: notices carry
+        names, tags and server replies that came from mail or from teammates, and
+        ``[/]`` in an assignee's name must show as typed, not end a style (or crash)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def on_mount(self) -> None:
         if self.config.keymap:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -105,3 +106,35 @@ def test_no_escape_sequence_from_mail_reaches_the_terminal(
     assert b"pwned" in data
     assert b"\x1b]0;pwned" not in data  # ...but the window-title sequence never went out
     assert b"\x07[2J" not in data and b"\xe2\x80\xae" not in data
+
+
+async def test_a_name_with_markup_is_saved_and_said_as_typed(
+    console: Callable[..., AgentConsole], demo_db: Path
+) -> None:
+    """``[/]`` in an assignee's name ended a style that was never opened: the notice
+    crashed the console after the change was saved (newcomer trial). Notices are text."""
+    from agentconsole.screens.pickers import ChoiceModal, PromptModal
+
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for name in ("[/]x", "[bold red]y"):
+            await pilot.press("a")
+            await settle(pilot, 0.1)
+            assert isinstance(app.screen, ChoiceModal)
+            choices = app.screen.query_one(OptionList).option_count
+            await pilot.press(str(choices))  # someone else…, after the names known
+            await settle(pilot, 0.1)
+            assert isinstance(app.screen, PromptModal)
+            app.screen.query_one(Input).value = name
+            await pilot.press("enter")
+            await settle(pilot)
+            said = [str(n.message) for n in app._notifications]
+            assert any(f"assignee → {name} on 1 ticket(s)" in s for s in said), said
+            await pilot.press("down")  # the next ticket gets the next name
+        assert app.is_running
+    with sqlite3.connect(demo_db) as conn:
+        names = {
+            r[0] for r in conn.execute("SELECT assignee FROM tickets WHERE assignee LIKE '[%'")
+        }
+    assert names == {"[/]x", "[bold red]y"}
