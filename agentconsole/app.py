@@ -69,10 +69,12 @@ class AgentConsole(SyncingApp):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Every notice is plain text unless a caller asks for markup: notices carry
-        names, tags and server replies that came from mail or from teammates, and
-        ``[/]`` in an assignee's name must show as typed, not end a style (or crash)."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        """Every notice is plain text, whatever the caller says (a widget's ``notify``
+        passes Textual's default, markup on): notices carry names, tags and server
+        replies that came from mail or from teammates, and ``[/]`` in an assignee's
+        name must show as typed, not end a style (or crash the console)."""
+        del markup
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         if self.config.keymap:
