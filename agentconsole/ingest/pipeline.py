@@ -126,6 +126,9 @@ def run_import(
     backlog_bytes = 0
     exhausted = False
     autocheckpoint = set_autocheckpoint(conn, CHECKPOINT_PAGES)
+    # loaded now, before the write lock: loading the SLA policies and calendars takes
+    # ~0.4 s, which the first batch's flush would otherwise spend holding the lock
+    sla.active_policy_set()
     begin(conn)
     # the SLA clocks of the tickets a transaction touched, recomputed together before
     # it commits (sla.flush); a dry run writes nothing, so skips them

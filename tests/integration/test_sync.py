@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
+from agentconsole.service import ConsoleService
 from tests.cli import run
 from tests.dovecot import Dovecot
 from tests.keyring_backend import KEYRING_FILE_ENV
-from tests.mailfactory import SUPPORT, mail
+from tests.mailfactory import SUPPORT, mail, make_config
 
 
 def customer_mail(n: int, **over: Any) -> bytes:
@@ -460,3 +461,33 @@ def test_sync_queues_the_acknowledgements_of_new_tickets(
     assert [json.loads(r[0])[0][1] for r in queued] == ["c1@example.com", "c2@example.com"]
     again = run(sync_env, "sync", "--json")
     assert (json.loads(again.stdout)["acknowledged"], again.stderr) == (0, "")
+
+
+def test_an_agent_change_commits_quickly_while_a_sync_runs(
+    sync_env: dict[str, str], dovecot: Dovecot
+) -> None:
+    """Writers take turns: the sync commits in short transactions, checkpoints
+    included, so an agent's change (the console's own path) waits under 200 ms."""
+    dovecot.deliver_many("INBOX", [customer_mail(n) for n in range(1, MANY + 1)])
+    process = start_sync(sync_env)
+    try:
+        wait_for_progress(sync_env, process, 0)
+        service = ConsoleService(Path(sync_env["AGENTCONSOLE_DB"]), make_config())
+        # a console has its store open and its rules (SLA policies, calendars) loaded
+        # before anyone acts: warm them up untimed, then time the waits for the lock
+        service.change([1], "priority", "urgent")
+        waits: list[float] = []
+        for round_ in range(10):
+            if process.poll() is not None:
+                break
+            started = time.monotonic()
+            service.change([1], "priority", "high" if round_ % 2 else "low")
+            waits.append(time.monotonic() - started)
+            time.sleep(0.05)
+        assert process.poll() is None, "the sync ended before the agent's changes: enlarge it"
+        assert len(waits) == 10
+        assert max(waits) < 0.2, f"commit waits (s): {[round(w, 3) for w in waits]}"
+    finally:
+        _out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    assert len(set(stored_ids(sync_env))) == MANY
