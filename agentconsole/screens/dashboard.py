@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from agentconsole.drilldown import Drill, group_drill
+from agentconsole.models import CATEGORIES
 from agentconsole.periods import Period, PeriodError, last_days, parse_range
 from agentconsole.screens.actions import ConsoleScreen
 from agentconsole.screens.pickers import PromptModal
@@ -44,8 +45,10 @@ POLL_SECONDS = 2.0
 REFRESH_SECONDS = 60.0
 """A full refresh even without changes: due times come closer as time passes."""
 COLUMNS = (("open", "open"), ("at_risk", "at risk"), ("breached", "breached"))
-NAME_WIDTH = 16
+NAME_WIDTH = 12
 """An agent's name is cut here in the table (the drill-down uses it whole)."""
+NUMBER_WIDTH = 6
+"""Room for 999,999 in a column of numbers."""
 
 
 class DashboardScreen(ConsoleScreen):
@@ -148,23 +151,27 @@ class DashboardScreen(ConsoleScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        for table_id, first in (
-            ("agents", "agent"),
-            ("categories", "category"),
-            ("priorities", "priority"),
+        for table_id, first, width in (
+            ("agents", "agent", NAME_WIDTH),
+            ("categories", "category", max(len(c) for c in CATEGORIES)),
+            ("priorities", "priority", len("priority")),
         ):
             table = self.query_one(f"#{table_id}", DataTable)
-            table.add_columns(first, *(label for _, label in COLUMNS))
+            # fixed widths: the table looks the same whenever its rows arrive
+            table.add_column(first, width=width)
+            for _figure, label in COLUMNS:
+                table.add_column(label, width=max(len(label), NUMBER_WIDTH))
             if table_id == "agents":
-                table.add_column("replies")
+                table.add_column("replies", width=max(len("replies"), NUMBER_WIDTH))
         self.update_title()
         self.query_one("#dash-warning").display = False
         self.query_one("#tile-breached", Tile).focus()
         self.set_interval(POLL_SECONDS, self.poll)
         self.set_interval(REFRESH_SECONDS, self.reload)
-        self.reload()
 
     def on_screen_resume(self) -> None:
+        """Shown: first when pushed, again after a dialog over it closes; loads then
+        (once: a load in on_mount as well would read everything twice)."""
         self.reload()
 
     # -- loading -----------------------------------------------------------------
@@ -245,7 +252,8 @@ class DashboardScreen(ConsoleScreen):
         table.clear()
         drills: dict[tuple[int, int], Drill] = {}
         for index, row in enumerate(rows):
-            cells: list[Text] = [mail_line(row.key, limit=NAME_WIDTH)]
+            limit = NAME_WIDTH if dimension == "assignee" else None  # the others are ours
+            cells: list[Text] = [mail_line(row.key, limit=limit)]
             drills[(index, 0)] = group_drill(dimension, row.key, "open") or Drill("")
             for column, (figure, _label) in enumerate(COLUMNS, 1):
                 value = row.counts.value(figure)
