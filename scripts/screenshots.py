@@ -99,6 +99,9 @@ async def compose(pilot: Pilot[None]) -> None:
 
 
 async def dashboard(pilot: Pilot[None]) -> None:
+    """After lin took five tickets of the queue (so the agents' table has a row)."""
+    await pilot.press("x", "x", "x", "x", "x", "a", "1")
+    await settle(pilot)
     await pilot.press("d")
 
 

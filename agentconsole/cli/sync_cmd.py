@@ -16,8 +16,18 @@ from rich.text import Text
 
 from agentconsole.cli import Context, cli, pass_context
 from agentconsole.cli.account_cmd import account_password
+from agentconsole.cli.deliver import ticket_ref_of
 from agentconsole.cli.import_cmd import _MessagesColumn
-from agentconsole.cli.output import console, emit_json, err_console, fail, fail_empty, table
+from agentconsole.cli.output import (
+    console,
+    counted,
+    emit_json,
+    err_console,
+    fail,
+    fail_empty,
+    table,
+)
+from agentconsole.compose.acknowledge import acknowledge_new_tickets
 from agentconsole.config import Config
 from agentconsole.store.accounts import Account, AccountNotFound, get_account, list_accounts
 from agentconsole.sync.imap_session import ImapSession
@@ -203,7 +213,9 @@ def sync_command(
     so mail also imported from an export is stored once. Each folder remembers how
     far it got (UIDVALIDITY and UID), so the next sync fetches only what is new, and
     a sync that was interrupted simply continues. Folders are opened read-only:
-    read/unread flags on the server never change. Exits 1 when a server cannot be
+    read/unread flags on the server never change. With [acknowledge] enabled, new
+    tickets get their automatic acknowledgement queued (outbox --deliver sends it).
+    Exits 1 when a server cannot be
     reached or refuses the login, 2 on a bad option or an unknown folder.
 
     \b
@@ -236,10 +248,28 @@ def sync_command(
         if bar is not None:
             bar.stop()
     if as_json:
-        emit_json({"accounts": [r.as_dict() for r in reports]})
+        acknowledged = _acknowledge(ctx, say_skipped=False)
+        emit_json({"accounts": [r.as_dict() for r in reports], "acknowledged": acknowledged})
         return
     for report in reports:
         _print(report)
+    _acknowledge(ctx, say_skipped=True)
+
+
+def _acknowledge(ctx: Context, *, say_skipped: bool) -> int:
+    """Queue the automatic acknowledgements of the new tickets (when ``[acknowledge]
+    enabled``; ``agentconsole outbox --deliver`` sends them); how many were queued."""
+    acknowledged = acknowledge_new_tickets(ctx.conn(), ctx.config)
+    if say_skipped:
+        for ticket_id, reason in acknowledged.skipped:
+            ref = ticket_ref_of(ctx, ticket_id)
+            err_console.print(Text(safe_line(f"not acknowledged: {ref}: {reason}")))
+    if acknowledged.queued:
+        count = counted(len(acknowledged.queued), "new ticket")
+        err_console.print(
+            Text(f"acknowledged {count}: queued, sent by `agentconsole outbox --deliver`")
+        )
+    return len(acknowledged.queued)
 
 
 _COLUMNS = [
@@ -281,6 +311,9 @@ def _watch(
                     )
             for report in reports:
                 _report_round(report, as_json)
+            acknowledged = _acknowledge(ctx, say_skipped=False)
+            if as_json and acknowledged:
+                click.echo(json.dumps({"acknowledged": acknowledged}))
             _wait(accounts, reports, interval)
     except KeyboardInterrupt:
         err_console.print(Text("sync stopped"))

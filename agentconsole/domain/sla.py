@@ -1,16 +1,18 @@
 """Keeping every ticket's SLA clocks current: the one place due times are computed.
 
-Every change that can move a clock goes through the domain layer, and each domain
-change calls :func:`ticket_changed` inside its own transaction: mail arriving
-(:mod:`~agentconsole.domain.arrival`), a reply or note
-(:mod:`~agentconsole.domain.outgoing`), a field or tag set by an agent
-(:mod:`~agentconsole.domain.tickets`), a merge or a ticket recomputed from its mail
-(:mod:`~agentconsole.domain.merge`, :mod:`~agentconsole.domain.thread_state`). A
-tag or a category matters too: a policy's ``when`` may name them.
+Every change that can move a clock calls :func:`ticket_changed` inside its own
+transaction: a reply (:mod:`~agentconsole.domain.outgoing`), a field or tag set by an
+agent, escalate and undo (:mod:`~agentconsole.domain.tickets`), a merge or a ticket
+recomputed from its mail (:mod:`~agentconsole.domain.merge`,
+:mod:`~agentconsole.domain.thread_state`), and mail imported or synced, once the
+message is on its ticket (:mod:`agentconsole.ingest.writer`; the arrival rules run
+before the message is stored). A tag or a category matters too: a policy's ``when``
+may name them. Internal notes do not: they never count.
 
-The import changes hundreds of tickets per transaction, so it runs inside
-:func:`deferred`: changes only note the ticket, and :func:`flush`, called just before
-each commit, recomputes the noted tickets together, a few statements per batch.
+The import changes hundreds of tickets per transaction, so it defers
+(:func:`start_deferring`): changes only note the ticket, and :func:`flush`, called
+just before each commit, recomputes the noted tickets together, a few statements per
+batch.
 
 What is computed (:func:`recompute`): the first policy whose ``when`` matches (SQL,
 :func:`agentconsole.store.sla_rows.match_policies`), its clocks over the ticket's
@@ -36,6 +38,7 @@ from agentconsole.domain.sla_state import (
     AT_RISK,
     BREACHED,
     ClockEvent,
+    clock_events,
     events_due,
     sla_row,
     with_mail_statuses,
@@ -62,7 +65,8 @@ if TYPE_CHECKING:
 SLA_ACTOR = "sla"
 """The actor of the events the clocks record and of the escalations they trigger."""
 IMPORT_ACTOR = "import"
-"""Whose status events are replayed from the mail instead (see sla_state)."""
+"""Whose status events are replayed from the mail instead (see sla_state); the same
+as :data:`agentconsole.domain.thread_state.IMPORT_ACTOR`, which imports this module."""
 BATCH = 2000
 """Tickets per transaction of :func:`recompute_all` and :func:`sweep`."""
 _ESCALATION_ROUNDS = 3
@@ -71,7 +75,6 @@ another policy and recompute it within one call: a rule set that would escalate 
 and forth stops there."""
 
 _active: PolicySet | None = None
-_loader: Callable[[], PolicySet] | None = None
 _deferred: dict[int, set[int]] = {}
 _busy: dict[int, set[int]] = {}
 
@@ -83,20 +86,12 @@ def use_policy_set(policy_set: PolicySet | None) -> None:
     _active = policy_set
 
 
-def use_policy_loader(loader: Callable[[], PolicySet]) -> None:
-    """How the configured policy set is loaded when a change first needs it (the faces
-    set this from their config; by default the config folder of
-    :func:`agentconsole.config.config_path`)."""
-    global _loader, _active
-    _loader, _active = loader, None
-
-
 def active_policy_set() -> PolicySet:
     """The policy set changes are measured by: set, or loaded once (see
     :func:`agentconsole.sla.policies.load_policy_set` for where it is looked for)."""
     global _active
     if _active is None:
-        _active = (_loader or _default_loader)()
+        _active = _default_loader()
     return _active
 
 
@@ -173,9 +168,18 @@ class Recomputed:
     events: tuple[tuple[int, ClockEvent], ...] = ()
 
 
+_compiled: tuple[PolicySet, int, list[TicketQuery]] | None = None
+
+
 def conditions(policy_set: PolicySet) -> list[TicketQuery]:
-    """Each policy's ``when``, compiled (track C's loader has checked that they do)."""
-    return [compile_query(policy.when) for policy in policy_set.policies]
+    """Each policy's ``when``, compiled (the loader has checked that they do). Kept
+    for a minute per policy set, since an import asks once per transaction and a
+    relative date (``after:7d``) is measured from the clock."""
+    global _compiled
+    minute = int(time.time()) // 60
+    if _compiled is None or _compiled[0] is not policy_set or _compiled[1] != minute:
+        _compiled = (policy_set, minute, [compile_query(p.when) for p in policy_set.policies])
+    return _compiled[2]
 
 
 def compute_states(
@@ -258,11 +262,14 @@ def _recompute_once(
     came: list[tuple[int, ClockEvent]] = []
     for ticket_id, ticket in stored.items():
         state = states.get(ticket_id)
-        row = SlaRow() if state is None else sla_row(state, now, recorded)
+        if state is None:
+            row = SlaRow()
+        else:
+            events = clock_events(state)
+            row = sla_row(state, now, recorded, events)
+            came += [(ticket_id, e) for e in events_due(state, now, recorded, events)]
         if row != ticket.stored:
             rows.append((ticket_id, row))
-        if state is not None:
-            came += [(ticket_id, e) for e in events_due(state, now, recorded)]
     write_rows(conn, rows)
     for ticket_id, event in came:
         state = states[ticket_id]
@@ -337,6 +344,5 @@ __all__ = [
     "stop_deferring",
     "sweep",
     "ticket_changed",
-    "use_policy_loader",
     "use_policy_set",
 ]

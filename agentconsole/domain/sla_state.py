@@ -90,16 +90,22 @@ def clock_events(state: SlaState) -> list[ClockEvent]:
     return sorted(events, key=lambda e: (e.at, e.kind, e.clock))
 
 
-def sla_row(state: SlaState, now: int, recorded: set[tuple[int, str, str, int]]) -> SlaRow:
+def sla_row(
+    state: SlaState,
+    now: int,
+    recorded: set[tuple[int, str, str, int]],
+    events: list[ClockEvent] | None = None,
+) -> SlaRow:
     """The ticket's SLA columns for ``state`` computed at ``now``; ``recorded`` (the
-    event keys it has, :meth:`ClockEvent.key`) decides the watch instant."""
+    event keys it has, :meth:`ClockEvent.key`) decides the watch instant. ``events``
+    is :func:`clock_events` of the state when the caller has it already."""
     first = state.clock("first_response")
     following = state.clock("next_response")
     resolution = state.clock("resolution")
     running = [c for c in state.clocks if c.running]
     upcoming = [
         e.at
-        for e in clock_events(state)
+        for e in (clock_events(state) if events is None else events)
         if e.running and e.at > now and e.key(state.ticket_id) not in recorded
     ]
     return SlaRow(
@@ -127,12 +133,15 @@ def _due(clock: ClockState | None) -> int | None:
 
 
 def events_due(
-    state: SlaState, now: int, recorded: set[tuple[int, str, str, int]]
+    state: SlaState,
+    now: int,
+    recorded: set[tuple[int, str, str, int]],
+    events: list[ClockEvent] | None = None,
 ) -> list[ClockEvent]:
     """The instants that have come and are not recorded yet, oldest first."""
     due: list[ClockEvent] = []
     seen = set(recorded)
-    for event in clock_events(state):
+    for event in clock_events(state) if events is None else events:
         key = event.key(state.ticket_id)
         if event.at <= now and key not in seen:
             seen.add(key)

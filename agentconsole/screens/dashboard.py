@@ -16,7 +16,6 @@ again, and every minute (tickets become at risk as time passes), never blocking 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -27,15 +26,17 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
+from agentconsole.drilldown import Drill, group_drill
 from agentconsole.periods import Period, PeriodError, last_days, parse_range
 from agentconsole.screens.actions import ConsoleScreen
 from agentconsole.screens.pickers import PromptModal
 from agentconsole.screens.workers import console_worker
-from agentconsole.sla.report import ClockFigures, Report
+from agentconsole.sla.report import Report
 from agentconsole.store.dashboard_rows import FIGURES, GroupRow, NowFigures
 from agentconsole.store.query import MAX_TERMS
 from agentconsole.textsafe import safe_line
-from agentconsole.timefmt import age, duration, when
+from agentconsole.timefmt import age, when
+from agentconsole.widgets.dashboard_parts import Tile, clock_line
 from agentconsole.widgets.safe import mail_line
 
 POLL_SECONDS = 2.0
@@ -43,59 +44,8 @@ POLL_SECONDS = 2.0
 REFRESH_SECONDS = 60.0
 """A full refresh even without changes: due times come closer as time passes."""
 COLUMNS = (("open", "open"), ("at_risk", "at risk"), ("breached", "breached"))
-BAR_WIDTH = 30
 NAME_WIDTH = 16
 """An agent's name is cut here in the table (the drill-down uses it whole)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Drill:
-    """Where enter on a number leads: the queue on ``query``, or (for replies today)
-    on the tickets ``replies_of`` answered today, looked up when asked."""
-
-    label: str
-    query: str = ""
-    replies_of: str | None = None
-
-
-def quoted_value(value: str) -> str | None:
-    """``value`` as one filter value of the query language, or None when it cannot
-    be written as one (a double quote or a comma in it)."""
-    if '"' in value or "," in value or not value.strip():
-        return None
-    return f'"{value}"' if value != value.strip() or " " in value or ":" in value else value
-
-
-def group_drill(dimension: str, key: str, figure: str) -> Drill | None:
-    """The drill-down of one cell: ``dimension`` is assignee, category or priority."""
-    value = quoted_value(key)
-    if value is None:
-        return None
-    return Drill(
-        f"{safe_line(key)}: {figure.replace('_', ' ')}", f"{dimension}:{value} {FIGURES[figure]}"
-    )
-
-
-class Tile(Static, can_focus=True):
-    """One "now" figure: its name over its number; enter drills down."""
-
-    def __init__(self, label: str, *, id: str) -> None:
-        super().__init__(id=id, markup=False)
-        self.label = label
-        self.drill: Drill | None = None
-        """What enter opens (None until the figures have loaded)."""
-
-    def show(
-        self, value: str, drill: Drill | None, style: str = "", note: Text | None = None
-    ) -> None:
-        text = Text(self.label, style="dim")
-        text.append("\n")
-        text.append(value, style=f"bold {style}".strip())
-        if note is not None:
-            text.append("  ")
-            text.append_text(note)
-        self.update(text)
-        self.drill = drill
 
 
 class DashboardScreen(ConsoleScreen):
@@ -408,35 +358,4 @@ class DashboardScreen(ConsoleScreen):
         below = stack[-2] if len(stack) > 1 else None
         self.dismiss()
         if isinstance(below, QueueScreen):
-            below.open_query(f"Dashboard: {label}", query)
-
-
-def clock_line(name: str, figures: ClockFigures) -> Text:
-    """ "first response  median 5h10m ▇▇▇  p90 20h ▇▇▇▇▇▇  target 24h  met 80% ...":
-    business time, the bars red past the target."""
-    line = Text(f"{name:<15}", style="bold")
-    if not figures.measured:
-        line.append(f"none measured yet ({figures.held:,} held to a target)", style="dim")
-        return line
-    scale = max(figures.p90 or 0, figures.target or 0, 1)
-    for label, value in (("median", figures.median), ("p90", figures.p90)):
-        seconds = value or 0
-        late = figures.target is not None and seconds > figures.target
-        line.append(f" {label} {duration(seconds):>7} ")
-        line.append(bar(seconds, scale, BAR_WIDTH // 2), style="red" if late else "green")
-    target = "per policy" if figures.target is None else duration(figures.target)
-    line.append(f"  target {target}")
-    share = figures.met_share
-    if share is not None:
-        style = "bold green" if figures.breached == 0 else "bold"
-        line.append(f"  met {share:.0%}", style=style)
-    line.append(f"  ({figures.met:,} met, {figures.breached:,} breached)", style="dim")
-    return line
-
-
-def bar(value: int, scale: int, width: int) -> str:
-    """``value`` of ``scale`` as a bar of ``width`` cells, in eighths of a cell."""
-    eighths = round(max(0, min(value, scale)) * width * 8 / scale)
-    full, part = divmod(eighths, 8)
-    partial = " ▏▎▍▌▋▊▉"[part] if part else ""
-    return ("█" * full + partial).ljust(width)
+            below.open_query(label, query)

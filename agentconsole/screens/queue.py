@@ -308,9 +308,10 @@ class QueueScreen(TicketActions):
             self.reload()
 
     def open_query(self, label: str, query: str) -> None:
-        """Show the tickets of ``query`` as a view named ``label`` (the dashboard's
-        drill-down); a digit goes back to the usual views."""
-        self.drill_view = View("drill", label, query, f"No ticket is {label} any more.")
+        """Show the tickets of ``query`` as a view of their own, the dashboard's number
+        ``label`` ("breached", "lin: at risk"); a digit goes back to the usual views."""
+        empty = f"No ticket is left in {label}: it changed since the dashboard counted."
+        self.drill_view = View("drill", f"Dashboard: {label}", query, empty)
         self.view_index = len(self.views) - 1
         self.filter_text = ""
         self.refresh_bindings()

@@ -179,3 +179,18 @@ def test_a_broken_policy_file_stops_a_change_with_one_line(cli_env: dict[str, st
     assert "Traceback" not in result.stderr
     count = run(cli_env, "tickets", "--json", check=False)
     assert count.returncode == 1  # no ticket was stored
+
+
+def test_report_and_explain_load_no_console_no_import_and_json_no_rich(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    from tests.unit.test_import_hygiene import NEVER_FOR_READS, _matching, loaded
+
+    db = env["AGENTCONSOLE_DB"]
+    for args in (
+        ("sla", "report", *PERIOD, "--format", "json"),
+        ("sla", "explain", "T-QFMX95MZ", "--json"),
+    ):
+        modules = loaded(tmp_path, "--db", db, *args)
+        assert "agentconsole.cli.sla_cmd" in modules
+        assert _matching(modules, ("rich", *NEVER_FOR_READS)) == [], args

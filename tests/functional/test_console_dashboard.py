@@ -370,3 +370,21 @@ async def test_a_year_without_holiday_data_is_warned_about(
         await pilot.press("2")
         await settle(pilot)
         assert not warning.display
+
+
+async def test_a_drill_down_that_emptied_meanwhile_says_so(
+    console: Callable[..., AgentConsole], demo_db: Path
+) -> None:
+    seed(demo_db)
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_dashboard(pilot)
+        with store(demo_db) as conn:  # every breach answered elsewhere in the meantime
+            conn.execute("UPDATE tickets SET due_at = NULL")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        empty = text_of(app.screen.query_one("#empty", Static))
+        assert empty.startswith(
+            "No ticket is left in breached: it changed since the dashboard counted."
+        )

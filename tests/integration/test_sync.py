@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import json
 import signal
 import sqlite3
@@ -437,3 +438,25 @@ def test_watch_brings_new_mail_within_seconds(
         _out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert err.strip().splitlines()[-1] == "sync stopped"
+
+
+def test_sync_queues_the_acknowledgements_of_new_tickets(
+    sync_env: dict[str, str], dovecot: Dovecot
+) -> None:
+    Path(sync_env["AGENTCONSOLE_CONFIG"]).write_text("[acknowledge]\nenabled = true\n")
+    now = email.utils.formatdate(localtime=False)
+    dovecot.deliver_many("INBOX", [customer_mail(n, date=now) for n in (1, 2)])
+    dovecot.deliver("INBOX", customer_mail(3, date=now, sender=f"Us <{SUPPORT}>"))
+    result = run(sync_env, "sync", "--json")
+    assert json.loads(result.stdout)["acknowledged"] == 2
+    assert result.stderr.strip() == (
+        "acknowledged 2 new tickets: queued, sent by `agentconsole outbox --deliver`"
+    )
+    with sqlite3.connect(sync_env["AGENTCONSOLE_DB"]) as conn:
+        queued = conn.execute(
+            "SELECT m.to_json FROM outbox AS o JOIN messages AS m ON m.id = o.message_id"
+            " WHERE o.status = 'queued' ORDER BY o.id"
+        ).fetchall()
+    assert [json.loads(r[0])[0][1] for r in queued] == ["c1@example.com", "c2@example.com"]
+    again = run(sync_env, "sync", "--json")
+    assert (json.loads(again.stdout)["acknowledged"], again.stderr) == (0, "")

@@ -72,7 +72,7 @@ def test_consoles_claiming_at_once_give_one_winner_everywhere_every_round(
     team = in_parallel(consoles, lambda _: Console(dovecot, ROUNDS))
     try:
         for number in range(ROUNDS):
-            start = threading.Barrier(consoles)
+            start = threading.Barrier(consoles, timeout=120)
 
             def claim(index: int, number: int = number, start: threading.Barrier = start) -> str:
                 console = team[index]
@@ -103,7 +103,7 @@ def test_consoles_claiming_at_once_give_one_winner_everywhere_every_round(
 
 def test_two_consoles_assigning_and_tagging_at_once_converge(dovecot: Dovecot) -> None:
     team = [Console(dovecot, 3), Console(dovecot, 3)]
-    start = threading.Barrier(2)
+    start = threading.Barrier(2, timeout=120)
 
     def work(index: int) -> None:
         console, rng = team[index], random.Random(index)

@@ -33,6 +33,7 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.store.db",
         "agentconsole.store.dashboard_rows",
         "agentconsole.periods",
+        "agentconsole.drilldown",
         "agentconsole.mail.parse",
         "agentconsole.ingest.pipeline",
         "agentconsole.domain.tickets",

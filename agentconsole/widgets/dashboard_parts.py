@@ -1,0 +1,70 @@
+"""The dashboard's pieces that draw: a figure's tile, a clock's line of bars.
+
+Names reaching them come from other people (agents' names arrive by sync): they are
+shown through :func:`agentconsole.widgets.safe.mail_line`, never as markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from agentconsole.drilldown import Drill
+from agentconsole.sla.report import ClockFigures
+from agentconsole.timefmt import duration
+
+BAR_WIDTH = 15
+"""Cells of the longest bar (the larger of the p90 and the target)."""
+
+
+class Tile(Static, can_focus=True):
+    """One "now" figure: its name over its number; enter drills down."""
+
+    def __init__(self, label: str, *, id: str) -> None:
+        super().__init__(id=id, markup=False)
+        self.label = label
+        self.drill: Drill | None = None
+        """What enter opens (None until the figures have loaded)."""
+
+    def show(
+        self, value: str, drill: Drill | None, style: str = "", note: Text | None = None
+    ) -> None:
+        text = Text(self.label, style="dim")
+        text.append("\n")
+        text.append(value, style=f"bold {style}".strip())
+        if note is not None:
+            text.append("  ")
+            text.append_text(note)
+        self.update(text)
+        self.drill = drill
+
+
+def clock_line(name: str, figures: ClockFigures) -> Text:
+    """ "first response  median 5h10m ▇▇▇  p90 20h ▇▇▇▇▇▇  target 24h  met 80% ...":
+    business time, the bars red past the target."""
+    line = Text(f"{name:<15}", style="bold")
+    if not figures.measured:
+        line.append(f"none measured yet ({figures.held:,} held to a target)", style="dim")
+        return line
+    scale = max(figures.p90 or 0, figures.target or 0, 1)
+    for label, value in (("median", figures.median), ("p90", figures.p90)):
+        seconds = value or 0
+        late = figures.target is not None and seconds > figures.target
+        line.append(f" {label} {duration(seconds):>7} ")
+        line.append(bar(seconds, scale, BAR_WIDTH), style="red" if late else "green")
+    target = "per policy" if figures.target is None else duration(figures.target)
+    line.append(f"  target {target}")
+    share = figures.met_share
+    if share is not None:
+        style = "bold green" if figures.breached == 0 else "bold"
+        line.append(f"  met {share:.0%}", style=style)
+    line.append(f"  ({figures.met:,} met, {figures.breached:,} breached)", style="dim")
+    return line
+
+
+def bar(value: int, scale: int, width: int) -> str:
+    """``value`` of ``scale`` as a bar of ``width`` cells, in eighths of a cell."""
+    eighths = round(max(0, min(value, scale)) * width * 8 / scale)
+    full, part = divmod(eighths, 8)
+    partial = " ▏▎▍▌▋▊▉"[part] if part else ""
+    return ("█" * full + partial).ljust(width)
