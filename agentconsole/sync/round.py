@@ -116,30 +116,45 @@ def run_round(
     password: str | None = None,
 ) -> RoundResult:
     """One round for ``account`` (its password from the keyring unless given); never
-    raises for a server or a keyring: the result says what stopped it."""
+    raises for a server or a keyring: the result says what stopped it. With the IMAP
+    server out of reach the outbox is still delivered (SMTP may well be up)."""
     counts: dict[str, int] = {}
     decided: tuple[ClaimDecided, ...] = ()
-    offline = error = ""
+    stops: list[_Stop] = []
     try:
         secret = password if password is not None else _password(account)
+    except _Stop as stop:
+        return _result(account, counts, decided, [stop])
+    try:
         counts["new_messages"], counts["new_tickets"] = _mail_in(conn, account, secret, config)
         log, decided = _team_log(conn, account, secret)
         counts["team_changes"] = sum(1 for a in log.applied if a.outcome in TEAM_CHANGES)
         counts["published"] = log.published
-        counts["acknowledged"] = len(acknowledge_new_tickets(conn, config).queued)
-        delivery = deliver_outbox(conn, account, secret, config)
-        counts["sent"], counts["failed"] = delivery.sent, delivery.failed
-        if delivery.server_error is not None:
-            failure = delivery.server_error
-            raise _Stop(f"SMTP: {failure}", failure.kind in TEMPORARY_KINDS)
     except _Stop as stop:
-        reason = safe_line(str(stop), REASON_LIMIT)
-        offline, error = (reason, "") if stop.offline else ("", reason)
+        stops.append(stop)
+    counts["acknowledged"] = len(acknowledge_new_tickets(conn, config).queued)
+    delivery = deliver_outbox(conn, account, secret, config)
+    counts["sent"], counts["failed"] = delivery.sent, delivery.failed
+    if delivery.server_error is not None:
+        failure = delivery.server_error
+        stops.append(_Stop(f"SMTP: {failure}", failure.kind in TEMPORARY_KINDS))
+    return _result(account, counts, decided, stops)
+
+
+def _result(
+    account: Account,
+    counts: dict[str, int],
+    decided: tuple[ClaimDecided, ...],
+    stops: list[_Stop],
+) -> RoundResult:
+    """The round's result; an error (a person must act) is said before being offline."""
+    errors = [safe_line(str(s), REASON_LIMIT) for s in stops if not s.offline]
+    offline = [safe_line(str(s), REASON_LIMIT) for s in stops if s.offline]
     return RoundResult(
         account.name,
         int(time.time()),
         claims=decided,
-        offline=offline,
-        error=error,
+        offline="" if errors else "; ".join(offline),
+        error="; ".join(errors),
         **counts,
     )

@@ -40,7 +40,7 @@ from tests.functional.test_console import SIZE, filter_queue, settle, text_of
 from tests.functional.test_console_compose import notices
 from tests.keyring_backend import MemoryKeyring
 from tests.mailfactory import SUPPORT, mail, make_config
-from tests.outboxfactory import loopback_account
+from tests.outboxfactory import loopback_account, queue_replies
 from tests.smtpserver import SmtpServer
 
 CUSTOMER_ID = "<refund-77@example.org>"
@@ -400,3 +400,18 @@ async def test_a_round_that_fails_is_told_logged_and_ends_syncing(
             f"Could not sync the mailbox: no such table: sync_checkpoints (details in {log})"
         ]
         assert "could not sync the mailbox" in log.read_text(encoding="utf-8")
+
+
+def test_with_the_imap_server_down_a_round_still_delivers_the_outbox(
+    tmp_path: Path, account: Account, dovecot: Dovecot, smtp: SmtpServer
+) -> None:
+    conn = open_db(tmp_path / "store.db").conn
+    queue_replies(conn, 1)
+    pause_dovecot(dovecot)
+    result = run_round(conn, account, config_for())
+    conn.close()
+    assert result.offline == (
+        f"IMAP: connection refused by the IMAP server 127.0.0.1:{dovecot.port} (nothing listens)"
+    )
+    assert (result.error, result.sent, result.new_messages) == ("", 1, 0)
+    assert [r.rcpt_tos for r in smtp.received] == [("c1@example.org",)]
