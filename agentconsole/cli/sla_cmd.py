@@ -59,17 +59,32 @@ def _local_offset(moment: int) -> int:
     return int(offset.total_seconds()) if offset is not None else 0
 
 
+_YEARS = (1970, 2100)
+"""The years a date option may name: the store holds nothing older than 1970, and a
+year past 2100 is a typing slip, not a period anyone reports on."""
+
+
 def _day(value: str, option: str) -> int:
     """Local midnight starting ``value`` (YYYY-MM-DD)."""
     try:
-        return int(datetime.strptime(value, "%Y-%m-%d").astimezone().timestamp())
+        day = datetime.strptime(value, "%Y-%m-%d")
     except ValueError:
         fail(f"{option} {value}: use a date like 2026-10-31", 2)
+    if not _YEARS[0] <= day.year <= _YEARS[1]:
+        fail(f"{option} {value}: use a year from {_YEARS[0]} to {_YEARS[1]}", 2)
+    return int(day.astimezone().timestamp())
 
 
-def period(since: str | None, start: str | None, end: str | None, now: int) -> tuple[int, int]:
+def period(
+    since: str | None,
+    start: str | None,
+    end: str | None,
+    now: int,
+    *,
+    max_days: int | None = None,
+) -> tuple[int, int]:
     """[since, until) from ``--since AGE`` or ``--from DATE --to DATE`` (whole local
-    days, both included); 30 days by default."""
+    days, both included); 30 days by default; longer than ``max_days`` is refused."""
     if since is not None and (start is not None or end is not None):
         fail("--since cannot be combined with --from/--to: give an age or dates", 2)
     if start is not None or end is not None:
@@ -79,11 +94,26 @@ def period(since: str | None, start: str | None, end: str | None, now: int) -> t
         until = int((datetime.fromtimestamp(last) + timedelta(days=1)).astimezone().timestamp())
         if until <= first:
             fail(f"--to {end} is before --from {start}", 2)
+        days = (datetime.fromtimestamp(last).date() - datetime.fromtimestamp(first).date()).days
+        if max_days is not None and days + 1 > max_days:
+            fail(
+                f"--from {start} --to {end}: {days + 1} days; a report covers at most"
+                f" {max_days} days: run one per year",
+                2,
+            )
         return first, until
-    match = _AGE.match((since or "30d").strip())
+    text = "30d" if since is None else since
+    match = _AGE.match(text.strip())
     if match is None:
-        fail(f"--since {since}: use an age like 30d, 12h or 2w", 2)
+        shown = text if text.strip() else repr(text)
+        fail(f"--since {shown}: use an age like 30d, 12h or 2w", 2)
     amount = int(match.group(1)) * {"h": 3600, "d": 86400, "w": 7 * 86400}[match.group(2)]
+    if max_days is not None and amount > max_days * 86400:
+        fail(
+            f"--since {text}: a report covers at most {max_days} days;"
+            " for longer, use --from/--to one year at a time",
+            2,
+        )
     return now - amount, now + 1
 
 
@@ -158,10 +188,11 @@ def report_command(
       agentconsole sla report --from 2026-10-01 --to 2026-10-31 --format csv --out oct.csv
       agentconsole sla report --format html --out sla.html
     """
+    from agentconsole.periods import MAX_DAYS
     from agentconsole.sla.report import build_report
 
     now = int(time.time())
-    first, until = period(since, start, end, now)
+    first, until = period(since, start, end, now, max_days=MAX_DAYS)
     report = build_report(ctx.conn(), first, until, by, now=now, utc_offset=_local_offset(now))
     if as_json:
         fmt = "json"

@@ -1,0 +1,50 @@
+"""What a newcomer's trial of ``agentconsole sla`` found, through the real entry
+point: long periods refused (never cut), hostile names in every format, the states
+``explain`` shows, ``recompute`` under the file in force, and the small errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.cli import run
+
+
+@pytest.fixture
+def env(demo_template: Path, tmp_path: Path) -> dict[str, str]:
+    shutil.copy(demo_template, tmp_path / "s.db")
+    return dict(
+        os.environ,
+        AGENTCONSOLE_DB=str(tmp_path / "s.db"),
+        AGENTCONSOLE_CONFIG=str(tmp_path / "none.toml"),
+        COLUMNS="200",
+        NO_COLOR="1",
+        TZ="UTC",
+    )
+
+
+def test_report_refuses_a_period_over_a_year_naming_the_option(env: dict[str, str]) -> None:
+    for args, message in (
+        (("--since", "500d"), "--since 500d: a report covers at most 366 days;"),
+        (("--since", "99999d"), "--since 99999d: a report covers at most 366 days;"),
+        (
+            ("--from", "2024-01-01", "--to", "2026-01-01"),
+            "--from 2024-01-01 --to 2026-01-01: 732 days; a report covers at most 366 days",
+        ),
+        (("--from", "2026-01-01", "--to", "9999-12-31"), "--to 9999-12-31: use a year from 1970"),
+        (("--from", "0001-01-01", "--to", "2026-01-01"), "--from 0001-01-01: use a year from"),
+        (("--since", ""), "--since '': use an age like 30d"),
+    ):
+        result = run(env, "sla", "report", *args, "--format", "json", check=False)
+        assert (result.returncode, result.stdout) == (2, ""), args
+        assert result.stderr.startswith("error: " + message), result.stderr
+        assert "Traceback" not in result.stderr
+    year = json.loads(run(env, "sla", "report", "--since", "366d", "--format", "json").stdout)
+    assert len(year["days"]) == 367  # the partial first day, the whole year, today
+    whole = run(env, "sla", "report", "--from", "2026-01-01", "--to", "2026-12-31", "--json")
+    days = json.loads(whole.stdout)["days"]
+    assert (days[0]["day"], days[-1]["day"], len(days)) == ("2026-01-01", "2026-12-31", 365)
