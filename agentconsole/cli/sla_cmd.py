@@ -130,7 +130,7 @@ def _figures(figures: ClockFigures) -> list[str]:
 
 
 def print_report(report: Report) -> None:
-    from agentconsole.sla.report_formats import iso
+    from agentconsole.sla.report_formats import group_label, iso
 
     first = iso(report.since, report.utc_offset)[:10]
     last = iso(report.until - 1, report.utc_offset)[:10]
@@ -139,7 +139,7 @@ def print_report(report: Report) -> None:
         columns += [f"{clock} median", "p90", "target", "met", "breached"]
     rows = [["all", report.tickets, *_figures(report.first_response), *_figures(report.resolution)]]
     for group in report.groups:
-        key = group.key or ("(unassigned)" if report.by == "agent" else "(none)")
+        key = group_label(report.by, group.key)
         rows.append(
             [key, group.tickets, *_figures(group.first_response), *_figures(group.resolution)]
         )

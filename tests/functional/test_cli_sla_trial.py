@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,40 @@ def test_report_refuses_a_period_over_a_year_naming_the_option(env: dict[str, st
     whole = run(env, "sla", "report", "--from", "2026-01-01", "--to", "2026-12-31", "--json")
     days = json.loads(whole.stdout)["days"]
     assert (days[0]["day"], days[-1]["day"], len(days)) == ("2026-01-01", "2026-12-31", 365)
+
+
+PERIOD = ("--from", "2026-10-01", "--to", "2026-11-22")
+HOSTILE = "ev\x1b]0;pwned\x07il\x9b"
+
+
+def _assign(env: dict[str, str], ticket_id: int, agent: str) -> None:
+    from agentconsole.domain.tickets import update_ticket
+    from agentconsole.store.db import connect
+
+    conn = connect(env["AGENTCONSOLE_DB"])
+    try:
+        update_ticket(conn, [ticket_id], "assignee", agent, actor="test")
+    finally:
+        conn.close()
+
+
+def test_report_shows_control_characters_in_names_as_symbols_in_every_format(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    _assign(env, 1, HOSTILE)
+    shown = "ev\u241b]0;pwned\u2407il\ufffd"
+    out = tmp_path / "r.html"
+    run(env, "sla", "report", *PERIOD, "--by", "agent", "--out", str(out))
+    text = out.read_text(encoding="utf-8")
+    root = ET.fromstring(text.split("\n", 1)[1])  # well-formed XML, after the doctype
+    names = [row.find("td").text for row in root.iter("tr") if row.find("td") is not None]
+    assert shown in names and "(unassigned)" in names
+    assert not any(ch in text for ch in "\x1b\x07\x9b")
+    csv_text = run(env, "sla", "report", *PERIOD, "--by", "agent", "--format", "csv").stdout
+    groups = {line.split(",")[0] for line in csv_text.splitlines()[1:]}
+    assert {shown, "(unassigned)"} <= groups
+    assert not any(ch in csv_text for ch in "\x1b\x07\x9b")
+    table = run(env, "sla", "report", *PERIOD, "--by", "agent").stdout
+    assert any(line.startswith(shown + " ") for line in table.splitlines())
+    assert any(line.startswith("(unassigned) ") for line in table.splitlines())
+    assert not any(ch in table for ch in "\x1b\x07\x9b")
