@@ -16,7 +16,7 @@ import click
 from agentconsole.cli.output import emit_json, table
 from agentconsole.sla.durations import format_duration
 from agentconsole.sla.explain import Explanation
-from agentconsole.sla.model import CLOCKS
+from agentconsole.sla.model import CLOCKS, ClockState
 from agentconsole.sla.simulate import Simulation
 from agentconsole.store.tickets import ticket_refs
 from agentconsole.textsafe import safe_line
@@ -57,7 +57,7 @@ def explanation_dict(ref: str, found: Explanation) -> dict[str, object]:
                 "clock": c.clock,
                 "target": c.target,
                 "elapsed": c.elapsed,
-                "state": _state(c.running, c.achieved, c.paused),
+                "state": clock_state(c),
                 "due": _iso(c.due_at if c.running else None, zone),
                 "at_risk_at": _iso(c.at_risk_at, zone),
                 "breached_at": _iso(c.breached_at, zone),
@@ -80,13 +80,19 @@ def explanation_dict(ref: str, found: Explanation) -> dict[str, object]:
     }
 
 
-def _state(running: bool, achieved: bool, paused: bool) -> str:
-    """done (replied, solved), paused (pending), running, or not started."""
-    if achieved and not running:
+def clock_state(clock: ClockState) -> str:
+    """done (replied, solved), paused (pending), running, stopped (it counted, then
+    the ticket was solved or closed without the reply it waited for: a breach it
+    reached stays), or not started."""
+    if clock.achieved and not clock.running:
         return "done"
-    if paused:
+    if clock.paused:
         return "paused"
-    return "running" if running else "not started"
+    if clock.running:
+        return "running"
+    if clock.elapsed > 0 or clock.breached_at is not None:
+        return "stopped"
+    return "not started"
 
 
 def _why(found: Explanation) -> str:
@@ -118,7 +124,7 @@ def print_explanation(conn: sqlite3.Connection, found: Explanation, *, as_json: 
                 TITLES[c.clock],
                 format_duration(c.target),
                 format_duration(c.elapsed),
-                _state(c.running, c.achieved, c.paused),
+                clock_state(c),
                 _short(c.due_at if c.running else None, zone),
                 _short(c.at_risk_at, zone),
                 breached,

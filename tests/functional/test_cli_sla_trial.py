@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -86,3 +87,39 @@ def test_report_shows_control_characters_in_names_as_symbols_in_every_format(
     assert any(line.startswith(shown + " ") for line in table.splitlines())
     assert any(line.startswith("(unassigned) ") for line in table.splitlines())
     assert not any(ch in table for ch in "\x1b\x07\x9b")
+
+
+def test_explain_keeps_a_breach_of_a_clock_stopped_by_solving(env: dict[str, str]) -> None:
+    """A next-response clock that ran past its due time, then stopped when the ticket
+    was solved without a reply, is "stopped" with its breach, not "not started"."""
+    from agentconsole.domain.tickets import update_ticket
+    from agentconsole.sla.explain import explain
+    from agentconsole.sla.policies import load_policy_set
+    from agentconsole.store.db import connect
+    from agentconsole.store.tickets import ticket_refs
+
+    conn = connect(env["AGENTCONSOLE_DB"])
+    try:
+        policies = load_policy_set(None, config_dir=None)
+        now = int(time.time())
+        late = [
+            ticket_id
+            for (ticket_id,) in conn.execute("SELECT id FROM tickets WHERE status = 'open'")
+            if any(
+                c.clock == "next_response" and c.running and c.breached_at is not None
+                for c in getattr(explain(conn, ticket_id, policies, now=now), "clocks", ())
+            )
+        ]
+        assert late, "the demo mailbox has an open ticket waiting past its next response"
+        update_ticket(conn, [late[0]], "status", "solved", actor="test")
+        ref = ticket_refs(conn, [late[0]])[late[0]]
+    finally:
+        conn.close()
+    data = json.loads(run(env, "sla", "explain", ref, "--json").stdout)
+    [clock] = [c for c in data["clocks"] if c["clock"] == "next_response"]
+    assert clock["state"] == "stopped"
+    assert clock["breached_at"] is not None and clock["elapsed"] > clock["target"]
+    assert clock["due"] is None
+    text = run(env, "sla", "explain", ref).stdout
+    line = next(line for line in text.splitlines() if line.startswith("next response "))
+    assert " stopped " in line and not line.endswith(" no")
