@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import click
 
 from agentconsole.cli import Context, cli, pass_context
-from agentconsole.cli.output import console, err_console, fail, table
+from agentconsole.cli.output import err_console, fail, table
 from agentconsole.cli.ticket_arg import ticket_id_of
+from agentconsole.textsafe import safe_line
 
 if TYPE_CHECKING:
     from agentconsole.sla.policies import PolicySet
@@ -301,31 +302,63 @@ def check_command(ctx: Context, policies: Path | None) -> None:
         err_console.print(problem, markup=False, highlight=False)
     if problems:
         fail(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+    from agentconsole.cli.output import counted
+
     policy_set = load_policies(ctx, path)
-    console.print(
-        f"{path}: ok ({len(policy_set.policies)} policies,"
-        f" {len(policy_set.calendars)} calendars, {len(policy_set.escalations)} escalation rules)",
-        markup=False,
-        highlight=False,
+    count = len(policy_set.policies)
+    click.echo(
+        safe_line(
+            f"{path}: ok ({count} {'policy' if count == 1 else 'policies'},"
+            f" {counted(len(policy_set.calendars), 'calendar')},"
+            f" {counted(len(policy_set.escalations), 'escalation rule')})"
+        )
     )
 
 
 @sla_group.command("recompute")
-@click.option("--policies", type=click.Path(path_type=Path), help=_POLICIES_HELP)
+@click.option(
+    "--policies",
+    type=click.Path(path_type=Path),
+    help="The policy file in force (a file not in force is refused: try it with simulate).",
+)
 @pass_context
 def recompute_command(ctx: Context, policies: Path | None) -> None:
-    """Recompute every ticket's due times (after editing the policy file), in short
-    transactions: agents can keep working meanwhile.
+    """Recompute every ticket's due times (after editing the policy file in force), in
+    short transactions: agents can keep working meanwhile. Breaches that came are
+    escalated by the file's rules; the count is printed.
+
+    Only the file in force is used: every later change to a ticket is measured by it,
+    so due times from another file would be silently replaced and its escalations
+    could not be undone. To try a file, use `sla simulate --policies FILE`; to put it
+    in force, name it in the config (`[sla] policies`).
 
     \b
     Examples:
       agentconsole sla recompute
     """
-    from agentconsole.domain.sla import recompute_all, sweep
+    from agentconsole.cli.output import counted
+    from agentconsole.domain.sla import SLA_ACTOR, recompute_all, sweep
+    from agentconsole.sla.policies import PolicyError, find_policy_file
+    from agentconsole.store.sla_audit import escalations_after, last_event_id
 
     policy_set = load_policies(ctx, policies)
+    if policies is not None:
+        try:
+            in_force = find_policy_file(
+                None, config_dir=None, configured=ctx.config.sla_policies or None
+            )
+        except PolicyError as exc:
+            fail(str(exc), 2)
+        if policies.resolve() != in_force.resolve():
+            fail(
+                f"--policies {policies} is not the policy file in force ({in_force}):"
+                f" try it with `agentconsole sla simulate --policies {policies}`;"
+                " to use it, name it in the config ([sla] policies) and run sla recompute",
+                2,
+            )
     conn = ctx.conn()
     started = time.monotonic()
+    before = last_event_id(conn)
     if err_console.is_terminal:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -343,9 +376,11 @@ def recompute_command(ctx: Context, policies: Path | None) -> None:
     sweep(conn, policy_set)
     from agentconsole.store.sla_rows import ticket_count
 
-    console.print(
-        f"recomputed {ticket_count(conn)} tickets under {policy_set.source}:"
-        f" {changed} changed, in {time.monotonic() - started:.1f} s",
-        markup=False,
-        highlight=False,
+    escalated = escalations_after(conn, before, actor=SLA_ACTOR)
+    click.echo(
+        safe_line(
+            f"recomputed {counted(ticket_count(conn), 'ticket')} under {policy_set.source}:"
+            f" {changed} changed, {counted(escalated, 'escalation')} applied,"
+            f" in {time.monotonic() - started:.1f} s"
+        )
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli import run
+from tests.conftest import ROOT
 
 
 @pytest.fixture
@@ -123,3 +124,24 @@ def test_explain_keeps_a_breach_of_a_clock_stopped_by_solving(env: dict[str, str
     text = run(env, "sla", "explain", ref).stdout
     line = next(line for line in text.splitlines() if line.startswith("next response "))
     assert " stopped " in line and not line.endswith(" no")
+
+
+def test_recompute_refuses_a_file_not_in_force_and_counts_escalations(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    strict = tmp_path / "strict.toml"
+    shipped = (ROOT / "data" / "sla.toml").read_text(encoding="utf-8")
+    strict.write_text(
+        shipped.replace('first_response = "24h"', 'first_response = "1m"'), encoding="utf-8"
+    )
+    before = run(env, "tickets", "due:any", "--json", "--limit", "500").stdout
+    result = run(env, "sla", "recompute", "--policies", str(strict), check=False)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(
+        f"error: --policies {strict} is not the policy file in force ("
+    ), result.stderr
+    assert f"try it with `agentconsole sla simulate --policies {strict}`" in result.stderr
+    assert run(env, "tickets", "due:any", "--json", "--limit", "500").stdout == before
+    in_force = run(env, "sla", "recompute", "--policies", str(ROOT / "data" / "sla.toml"))
+    assert in_force.stdout.startswith("recomputed 165 tickets under ")
+    assert ": 0 changed, 0 escalations applied, in " in in_force.stdout
