@@ -55,6 +55,17 @@ def load_policies(ctx: Context, path: Path | None) -> PolicySet:
         fail(str(exc), 2)
 
 
+def in_force(ctx: Context, path: Path) -> bool:
+    """``path`` is the policy file in force (the one every ticket change uses)."""
+    from agentconsole.sla.policies import PolicyError, find_policy_file
+
+    try:
+        chosen = find_policy_file(None, config_dir=None, configured=ctx.config.sla_policies or None)
+    except PolicyError as exc:
+        fail(str(exc), 2)
+    return path.resolve() == chosen.resolve()
+
+
 def _local_offset(moment: int) -> int:
     offset = datetime.fromtimestamp(moment).astimezone().utcoffset()
     return int(offset.total_seconds()) if offset is not None else 0
@@ -247,7 +258,9 @@ def explain_command(ctx: Context, ref: str, as_json: bool, policies: Path | None
     explanation = explain(conn, ticket_id, policy_set, now=int(time.time()))
     if explanation is None:
         fail(f"no ticket {ref}")
-    print_explanation(conn, explanation, as_json=as_json)
+    print_explanation(
+        conn, explanation, as_json=as_json, in_force=policies is None or in_force(ctx, policies)
+    )
 
 
 @sla_group.command("simulate")
@@ -338,24 +351,18 @@ def recompute_command(ctx: Context, policies: Path | None) -> None:
     """
     from agentconsole.cli.output import counted
     from agentconsole.domain.sla import SLA_ACTOR, recompute_all, sweep
-    from agentconsole.sla.policies import PolicyError, find_policy_file
+    from agentconsole.sla.policies import find_policy_file
     from agentconsole.store.sla_audit import escalations_after, last_event_id
 
     policy_set = load_policies(ctx, policies)
-    if policies is not None:
-        try:
-            in_force = find_policy_file(
-                None, config_dir=None, configured=ctx.config.sla_policies or None
-            )
-        except PolicyError as exc:
-            fail(str(exc), 2)
-        if policies.resolve() != in_force.resolve():
-            fail(
-                f"--policies {policies} is not the policy file in force ({in_force}):"
-                f" try it with `agentconsole sla simulate --policies {policies}`;"
-                " to use it, name it in the config ([sla] policies) and run sla recompute",
-                2,
-            )
+    if policies is not None and not in_force(ctx, policies):
+        chosen = find_policy_file(None, config_dir=None, configured=ctx.config.sla_policies or None)
+        fail(
+            f"--policies {policies} is not the policy file in force ({chosen}):"
+            f" try it with `agentconsole sla simulate --policies {policies}`;"
+            " to use it, name it in the config ([sla] policies) and run sla recompute",
+            2,
+        )
     conn = ctx.conn()
     started = time.monotonic()
     before = last_event_id(conn)

@@ -52,6 +52,9 @@ def explanation_dict(ref: str, found: Explanation) -> dict[str, object]:
         "source": found.source,
         "timezone": found.timezone,
         **{f"{name}_due": _iso(found.due(name), zone) for name in CLOCKS},
+        "due": _iso(found.due_at, zone),
+        "stored_due": _iso(found.stored_due, zone),
+        "stored_due_current": not found.stale,
         "clocks": [
             {
                 "clock": c.clock,
@@ -105,7 +108,27 @@ def _why(found: Explanation) -> str:
     return f'first matching policy "{found.policy.name}": {when}{skipped}'
 
 
-def print_explanation(conn: sqlite3.Connection, found: Explanation, *, as_json: bool) -> None:
+def stale_note(found: Explanation, *, in_force: bool) -> str:
+    """Why the stored due time (the queue's due column) is not the one explained."""
+    zone = ZoneInfo(found.timezone)
+    stored = _short(found.stored_due, zone) if found.stored_due is not None else "none"
+    here = _short(found.due_at, zone) if found.due_at is not None else "none"
+    if in_force:
+        return (
+            f"stored due {stored} (the queue's) is from an older policy file, {here} by"
+            " the file in force now: run agentconsole sla recompute"
+        )
+    return (
+        f"stored due {stored} (the queue's) is by the policy file in force;"
+        f" {found.source} would give {here}"
+    )
+
+
+def print_explanation(
+    conn: sqlite3.Connection, found: Explanation, *, as_json: bool, in_force: bool = True
+) -> None:
+    """``in_force``: the policy set explained is the file in force (not ``--policies``
+    naming another), so a stored due time that differs is out of date."""
     ref = ticket_refs(conn, [found.ticket_id])[found.ticket_id]
     if as_json:
         emit_json(explanation_dict(ref, found))
@@ -113,6 +136,8 @@ def print_explanation(conn: sqlite3.Connection, found: Explanation, *, as_json: 
     zone = ZoneInfo(found.timezone)
     click.echo(safe_line(f"{ref}: {_why(found)}"))
     click.echo(safe_line(f"policies from {found.source}; times in {found.timezone}"))
+    if found.stale:
+        click.echo(safe_line(stale_note(found, in_force=in_force)))
     if not found.clocks:
         return
     click.echo("")

@@ -145,3 +145,28 @@ def test_recompute_refuses_a_file_not_in_force_and_counts_escalations(
     in_force = run(env, "sla", "recompute", "--policies", str(ROOT / "data" / "sla.toml"))
     assert in_force.stdout.startswith("recomputed 165 tickets under ")
     assert ": 0 changed, 0 escalations applied, in " in in_force.stdout
+
+
+def test_explain_says_when_the_stored_due_time_is_from_an_older_policy_file(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    listing = run(env, "tickets", "due:any", "--json", "--limit", "1").stdout
+    ref = json.loads(listing)["tickets"][0]["ref"]
+    fresh = json.loads(run(env, "sla", "explain", ref, "--json").stdout)
+    assert fresh["stored_due_current"] is True and fresh["stored_due"] == fresh["due"]
+    assert "stored due" not in run(env, "sla", "explain", ref).stdout
+    edited = tmp_path / "edited.toml"
+    shipped = (ROOT / "data" / "sla.toml").read_text(encoding="utf-8")
+    edited.write_text(shipped.replace('"24h"', '"1m"').replace('"4h"', '"1m"'), encoding="utf-8")
+    trying = run(env, "sla", "explain", ref, "--policies", str(edited)).stdout.splitlines()
+    assert trying[2].startswith("stored due ")
+    assert f"(the queue's) is by the policy file in force; {edited} would give 20" in trying[2]
+    Path(env["AGENTCONSOLE_CONFIG"]).write_text(f'[sla]\npolicies = "{edited}"\n')
+    stale = json.loads(run(env, "sla", "explain", ref, "--json").stdout)
+    assert stale["stored_due_current"] is False
+    assert stale["stored_due"] == fresh["due"] != stale["due"]
+    line = run(env, "sla", "explain", ref).stdout.splitlines()[2]
+    assert line.startswith("stored due ") and "is from an older policy file" in line
+    assert line.endswith("by the file in force now: run agentconsole sla recompute")
+    run(env, "sla", "recompute")
+    assert json.loads(run(env, "sla", "explain", ref, "--json").stdout)["stored_due_current"]
