@@ -291,15 +291,24 @@ def simulate_command(ctx: Context, policies: Path, since: str, as_json: bool) ->
 
 @sla_group.command("check")
 @click.option("--policies", type=click.Path(path_type=Path), help=_POLICIES_HELP)
+@click.option(
+    "--year",
+    "years",
+    type=click.IntRange(*_YEARS),
+    multiple=True,
+    help="Also check holiday data for YEAR (repeatable), e.g. the year a report covers.",
+)
 @pass_context
-def check_command(ctx: Context, policies: Path | None) -> None:
-    """Check the policy file: keys, hours, `when` queries, holiday data for the years
-    the stored tickets span. Exit 0 when it is fine, 1 with one line per problem.
+def check_command(ctx: Context, policies: Path | None, years: tuple[int, ...]) -> None:
+    """Check the policy file: keys, hours, `when` queries, holiday data for this year,
+    the years the stored tickets span and each --year. Exit 0 when it is fine, 1 with
+    one line per problem.
 
     \b
     Examples:
       agentconsole sla check
       agentconsole sla check --policies new-sla.toml
+      agentconsole sla check --year 2027
     """
     from agentconsole.sla.policies import PolicyError, check_policy_file, find_policy_file
     from agentconsole.store.sla_rows import created_years
@@ -309,8 +318,8 @@ def check_command(ctx: Context, policies: Path | None) -> None:
         path = find_policy_file(policies, config_dir=None, configured=configured)
     except PolicyError as exc:
         fail(str(exc), 2)
-    years = created_years(ctx.conn()) if ctx.db_path.exists() else ()
-    problems = check_policy_file(path, years=years)
+    stored = created_years(ctx.conn()) if ctx.db_path.exists() else ()
+    problems = check_policy_file(path, years=(*stored, *years))
     for problem in problems:
         err_console.print(problem, markup=False, highlight=False)
     if problems:

@@ -170,3 +170,20 @@ def test_explain_says_when_the_stored_due_time_is_from_an_older_policy_file(
     assert line.endswith("by the file in force now: run agentconsole sla recompute")
     run(env, "sla", "recompute")
     assert json.loads(run(env, "sla", "explain", ref, "--json").stdout)["stored_due_current"]
+
+
+def test_check_names_a_year_without_holiday_data_as_the_dashboard_says(
+    env: dict[str, str],
+) -> None:
+    """The dashboard's warning for a period in 2027 names ``sla check --year 2027``;
+    that command finds the problem (the shipped calendar has no 2027 data)."""
+    result = run(env, "sla", "check", "--year", "2027", check=False)
+    assert result.returncode == 1
+    [problem, summary] = result.stderr.strip().splitlines()
+    assert 'calendar "cn": the holidays package has no official CN holiday data for 2027' in (
+        problem
+    )
+    assert 'workdays = ["2027-..."]' in problem
+    assert summary.endswith("sla.toml: 1 problem")
+    bad = run(env, "sla", "check", "--year", "99999", check=False)
+    assert bad.returncode == 2 and "--year" in bad.stderr and "Traceback" not in bad.stderr
