@@ -203,15 +203,29 @@ def report_command(
     from agentconsole.periods import MAX_DAYS
     from agentconsole.sla.report import build_report
 
-    now = int(time.time())
-    first, until = period(since, start, end, now, max_days=MAX_DAYS)
-    report = build_report(ctx.conn(), first, until, by, now=now, utc_offset=_local_offset(now))
+    if as_json and fmt not in (None, "json"):
+        fail(f"--json and --format {fmt} disagree: give one of them", 2)
+    if fmt == "table" and out is not None:
+        fail(
+            f"--out {out}: --format table prints to the terminal;"
+            " a file holds --format json, csv or html",
+            2,
+        )
     if as_json:
         fmt = "json"
     elif fmt is None:
         suffix = out.suffix.lower().lstrip(".") if out is not None else ""
         fmt = {"htm": "html", "html": "html", "csv": "csv", "json": "json"}.get(suffix, "table")
-    if fmt == "table" and out is None:
+        if out is not None and fmt == "table":
+            fail(
+                f"--out {out}: a file holds json, csv or html: name it .json, .csv or .html,"
+                " or add --format",
+                2,
+            )
+    now = int(time.time())
+    first, until = period(since, start, end, now, max_days=MAX_DAYS)
+    report = build_report(ctx.conn(), first, until, by, now=now, utc_offset=_local_offset(now))
+    if fmt == "table":
         print_report(report)
         return
     from agentconsole.sla import report_formats
@@ -222,10 +236,8 @@ def report_command(
         text = safe_json(report_formats.report_dict(report), indent=2) + "\n"
     elif fmt == "csv":
         text = report_formats.report_csv(report)
-    elif fmt == "html":
-        text = report_formats.report_html(report)
     else:
-        fail(f"--out {out}: a file holds json, csv or html (add --format)", 2)
+        text = report_formats.report_html(report)
     if out is None:
         click.echo(text, nl=False)
         return
@@ -258,8 +270,14 @@ def explain_command(ctx: Context, ref: str, as_json: bool, policies: Path | None
     explanation = explain(conn, ticket_id, policy_set, now=int(time.time()))
     if explanation is None:
         fail(f"no ticket {ref}")
+    from agentconsole.refs import parse_ref
+
     print_explanation(
-        conn, explanation, as_json=as_json, in_force=policies is None or in_force(ctx, policies)
+        conn,
+        explanation,
+        as_json=as_json,
+        in_force=policies is None or in_force(ctx, policies),
+        asked=parse_ref(ref),
     )
 
 

@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from agentconsole.cli.output import emit_json, table
+from agentconsole.cli.output import counted, emit_json, table
 from agentconsole.sla.durations import format_duration
 from agentconsole.sla.explain import Explanation
 from agentconsole.sla.model import CLOCKS, ClockState
 from agentconsole.sla.simulate import Simulation
+from agentconsole.store.merge_rows import merge_side
 from agentconsole.store.tickets import ticket_refs
 from agentconsole.textsafe import safe_line
 
@@ -40,15 +41,16 @@ def _short(epoch: int | None, zone: ZoneInfo) -> str:
     return datetime.fromtimestamp(epoch, UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def explanation_dict(ref: str, found: Explanation) -> dict[str, object]:
-    """The JSON of ``sla explain``."""
+def explanation_dict(ref: str, found: Explanation, into: str | None = None) -> dict[str, object]:
+    """The JSON of ``sla explain``; ``into``: the ref it was merged into."""
     zone = ZoneInfo(found.timezone)
     policy = found.policy
     return {
         "ref": ref,
+        "merged_into": into,
         "policy": policy.name if policy else None,
         "when": policy.when if policy else None,
-        "why": _why(found),
+        "why": _why(found, into),
         "source": found.source,
         "timezone": found.timezone,
         **{f"{name}_due": _iso(found.due(name), zone) for name in CLOCKS},
@@ -98,9 +100,10 @@ def clock_state(clock: ClockState) -> str:
     return "not started"
 
 
-def _why(found: Explanation) -> str:
+def _why(found: Explanation, into: str | None) -> str:
     if found.merged:
-        return "the ticket was merged into another: its clocks are off"
+        target = into or "another"
+        return f"the ticket was merged into {target}: its clocks are off (explain {target})"
     if found.policy is None:
         return "no policy's `when` matches this ticket, so no clock runs"
     skipped = "".join(f'; "{p.name}" ({p.when!r}) did not match' for p in found.skipped)
@@ -124,17 +127,40 @@ def stale_note(found: Explanation, *, in_force: bool) -> str:
     )
 
 
+def _merged_into(conn: sqlite3.Connection, found: Explanation) -> str | None:
+    """The ref of the ticket a merged one went into (None when not merged)."""
+    if not found.merged:
+        return None
+    target = merge_side(conn, found.ticket_id).merged_into
+    return None if target is None else ticket_refs(conn, [target])[target]
+
+
 def print_explanation(
-    conn: sqlite3.Connection, found: Explanation, *, as_json: bool, in_force: bool = True
+    conn: sqlite3.Connection,
+    found: Explanation,
+    *,
+    as_json: bool,
+    in_force: bool = True,
+    asked: str | None = None,
 ) -> None:
     """``in_force``: the policy set explained is the file in force (not ``--policies``
-    naming another), so a stored due time that differs is out of date."""
+    naming another), so a stored due time that differs is out of date. ``asked``: the
+    ref typed, when it led to another ticket (one merged into it)."""
     ref = ticket_refs(conn, [found.ticket_id])[found.ticket_id]
+    into = _merged_into(conn, found)
+    led = asked is not None and asked != ref
     if as_json:
-        emit_json(explanation_dict(ref, found))
+        emit_json({**explanation_dict(ref, found, into), "asked": asked if led else ref})
         return
     zone = ZoneInfo(found.timezone)
-    click.echo(safe_line(f"{ref}: {_why(found)}"))
+    if led:
+        click.echo(
+            safe_line(
+                f"{asked} leads to {ref} (merged into it, or its first message is there):"
+                f" these are {ref}'s clocks"
+            )
+        )
+    click.echo(safe_line(f"{ref}: {_why(found, into)}"))
     click.echo(safe_line(f"policies from {found.source}; times in {found.timezone}"))
     if found.stale:
         click.echo(safe_line(stale_note(found, in_force=in_force)))
@@ -204,7 +230,8 @@ def print_simulation(result: Simulation, *, as_json: bool) -> None:
         return
     click.echo(
         safe_line(
-            f"{result.tickets} tickets replayed under {result.source}: {result.breached_then}"
+            f"{counted(result.tickets, 'ticket')} replayed under {result.source}:"
+            f" {result.breached_then}"
             f" would have breached, against {result.breached_now} now"
         )
     )

@@ -272,7 +272,8 @@ class DashboardScreen(ConsoleScreen):
 
     def show_period(self, period: Period, report: Report) -> None:
         title = Text(f"Period: {period.describe()}", style="bold")
-        title.append(f"  {report.tickets:,} tickets opened", style="bold")
+        noun = "ticket" if report.tickets == 1 else "tickets"
+        title.append(f"  {report.tickets:,} {noun} opened", style="bold")
         title.append("   1 today · 2 7 days · 3 30 days · 4 range", style="dim")
         self.query_one("#period-title", Static).update(title)
         for name in ("first_response", "resolution"):

@@ -187,3 +187,57 @@ def test_check_names_a_year_without_holiday_data_as_the_dashboard_says(
     assert summary.endswith("sla.toml: 1 problem")
     bad = run(env, "sla", "check", "--year", "99999", check=False)
     assert bad.returncode == 2 and "--year" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_report_format_and_out_mistakes_are_errors_that_say_what_to_do(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "r.txt"
+    for args, message in (
+        (
+            ("--format", "table", "--out", str(out)),
+            f"--out {out}: --format table prints to the terminal; a file holds --format json,",
+        ),
+        (("--out", str(out)), f"--out {out}: a file holds json, csv or html: name it .json,"),
+        (("--json", "--format", "csv"), "--json and --format csv disagree: give one of them"),
+    ):
+        result = run(env, "sla", "report", *PERIOD, *args, check=False)
+        assert (result.returncode, result.stdout) == (2, ""), args
+        assert result.stderr.startswith("error: " + message), result.stderr
+    assert not out.exists()
+    assert json.loads(run(env, "sla", "report", *PERIOD, "--json", "--format", "json").stdout)
+
+
+def test_explain_of_a_merged_ref_names_the_ticket_it_went_into(env: dict[str, str]) -> None:
+    listing = json.loads(run(env, "tickets", "--json", "--limit", "2").stdout)["tickets"]
+    first, second = (t["ref"] for t in listing)
+    merged = run(env, "merge", first, second).stdout.split()
+    gone, kept = merged[1], merged[3]
+    text = run(env, "sla", "explain", gone).stdout.splitlines()
+    assert text[0] == (
+        f"{gone} leads to {kept} (merged into it, or its first message is there):"
+        f" these are {kept}'s clocks"
+    )
+    assert text[1].startswith(f"{kept}: ")
+    data = json.loads(run(env, "sla", "explain", gone, "--json").stdout)
+    assert (data["asked"], data["ref"]) == (gone, kept)
+    assert run(env, "sla", "explain", kept).stdout.startswith(f"{kept}: first matching policy")
+
+
+def test_check_and_recompute_print_whole_lines_when_piped(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    narrow = dict(env, COLUMNS="40")
+    folder = tmp_path / "a-folder-with-a-rather-long-name-to-pass-forty-columns"
+    folder.mkdir()
+    one = folder / "one.toml"
+    one.write_text(
+        '[calendars.all]\ntimezone = "UTC"\nhours = { mon = ["09:00-18:00"] }\n\n'
+        '[[policies]]\nname = "all"\nwhen = ""\ncalendar = "all"\nfirst_response = "1h"\n',
+        encoding="utf-8",
+    )
+    [line] = run(narrow, "sla", "check", "--policies", str(one)).stdout.splitlines()
+    assert line == f"{one}: ok (1 policy, 1 calendar, 0 escalation rules)"
+    [line] = run(narrow, "sla", "recompute").stdout.splitlines()
+    assert line.startswith("recomputed 165 tickets under ")
+    assert line.endswith(" s")
