@@ -18,6 +18,8 @@ from agentconsole.cli.output import counted, fail
 from agentconsole.compose.acknowledge import acknowledge_new_tickets
 from agentconsole.store.accounts import Account, AccountNotFound, get_account, list_accounts
 from agentconsole.store.tickets import get_ticket
+from agentconsole.sync.sent_copy import file_sent_copies
+from agentconsole.sync.servers import ServerError
 from agentconsole.sync.smtp_out import Delivery, deliver_outbox
 from agentconsole.textsafe import safe_line
 from agentconsole.timefmt import when
@@ -54,6 +56,18 @@ def _progress(delivery: Delivery, total: int, done: list[int]) -> None:
     click.echo(safe_line(line))
 
 
+def _file_copies(ctx: Context, account: Account, password: str) -> None:
+    """Put the sent replies' copies in the Sent folder; a server that cannot take them
+    now is a warning (the replies went out; the copies wait for the next run)."""
+    try:
+        filed = file_sent_copies(ctx.conn(), account, password)
+    except ServerError as exc:
+        click.echo(f"warning: the copies for the Sent folder wait: {exc}", err=True)
+        return
+    if filed:
+        click.echo(f"copied {counted(filed, 'message')} to the Sent folder")
+
+
 def deliver_now(ctx: Context, account_name: str | None) -> None:
     """Deliver the due outbox with the chosen account; exit 1 if the server could not
     be used or a reply failed."""
@@ -81,5 +95,6 @@ def deliver_now(ctx: Context, account_name: str | None) -> None:
     if not report.deliveries and report.server_error is None:
         click.echo(f"nothing due: {counted(report.still_queued, 'message')} queued")
     click.echo(summary)
+    _file_copies(ctx, account, password)
     if report.server_error is not None or report.failed:
         sys.exit(1)

@@ -389,6 +389,15 @@ ALTER TABLE team_outbox ADD COLUMN appended_at INTEGER;
 """
 
 
+_V13 = """
+-- A copy of each sent reply goes to the account's Sent folder (issue 8): when it was
+-- appended (NULL: still to do; the copy is retried every round until the server takes
+-- it, and read back by sync as the same message, stored once).
+ALTER TABLE outbox ADD COLUMN sent_copy_at INTEGER;
+CREATE INDEX outbox_sent_copy ON outbox(status, sent_copy_at);
+"""
+
+
 def _backfill_identity(conn: sqlite3.Connection) -> None:
     """Give existing rows their derived refs and keys (SQL cannot hash), then make
     ``tickets.ref`` unique. A ticket whose ref is taken extends it (see the design)."""
@@ -484,6 +493,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (10, "SLA: policy, due times, business durations, at-risk and breach instants", _V10),
     (11, "team event log: outbox of agents' changes, log cursor, pending events, claims", _V11),
     (12, "team event log: when a queued event was appended to the folder", _V12),
+    (13, "outbox: when the copy of a sent reply reached the Sent folder", _V13),
 ]
 
 _PYTHON_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {

@@ -132,6 +132,22 @@ def outbox_raw(conn: sqlite3.Connection, outbox_id: int) -> bytes:
     return bytes(row[0])
 
 
+def copies_to_file(conn: sqlite3.Connection, limit: int = 50) -> list[tuple[int, bytes, int]]:
+    """(id, bytes, sent at) of sent replies whose copy is not in the Sent folder yet,
+    oldest first."""
+    rows = conn.execute(
+        "SELECT id, raw, coalesce(sent_at, queued_at) FROM outbox"
+        " WHERE status = 'sent' AND sent_copy_at IS NULL ORDER BY id LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [(int(r[0]), bytes(r[1]), int(r[2])) for r in rows]
+
+
+def mark_copied(conn: sqlite3.Connection, outbox_id: int, *, now: int) -> None:
+    """The Sent folder holds this reply's copy (the caller holds the transaction)."""
+    conn.execute("UPDATE outbox SET sent_copy_at = ? WHERE id = ?", (now, outbox_id))
+
+
 def due_count(conn: sqlite3.Connection, now: int) -> int:
     """How many queued entries may be tried at ``now``."""
     row = conn.execute(

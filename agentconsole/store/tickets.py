@@ -31,10 +31,13 @@ def _first_message(conn: sqlite3.Connection, ticket_id: int) -> FirstMessage | N
     """The ticket's earliest message (date, then its ref), which names the ticket.
     A message without a ``Date:`` (dated when imported, so differently on every
     machine and in every import) comes after every dated one: the ref must not
-    depend on when the mail was read."""
+    depend on when the mail was read. An internal note comes after every mail: it
+    never went to the customer, and a note written today on a thread whose mail is
+    all undated must not rename the ticket (with a random Message-ID, differently on
+    every machine)."""
     row = conn.execute(
         "SELECT date, message_id, dedupe_key FROM messages WHERE ticket_id = ?"
-        " ORDER BY date_source = 'import', date IS NULL, date, ref LIMIT 1",
+        " ORDER BY direction = 'note', date_source = 'import', date IS NULL, date, ref LIMIT 1",
         (ticket_id,),
     ).fetchone()
     return None if row is None else FirstMessage(row[0], row[1], bytes(row[2] or b""))

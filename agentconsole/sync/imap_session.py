@@ -81,24 +81,25 @@ def open_client(account: Account, password: str, *, timeout: float = TIMEOUT_SEC
             client.login(account.user, password)
         return client
     except LoginError:
-        _drop(client)
+        drop_client(client)
         raise ServerError("auth", f"IMAP login refused for {account.user!r}") from None
     except UnicodeEncodeError:
-        _drop(client)
+        drop_client(client)
         raise ServerError(
             "auth",
             "the password has non-ASCII characters and the IMAP server offers no PLAIN login",
         ) from None
     except IMAPClientError as exc:
-        _drop(client)
+        drop_client(client)
         said = safe_line(str(exc).replace(password, "***"), 200)
         raise ServerError("protocol", f"the IMAP server {host}:{port} answered: {said}") from None
     except OSError as exc:
-        _drop(client)
+        drop_client(client)
         raise network_error(exc, "IMAP", host, port, timeout) from None
 
 
-def _drop(client: IMAPClient | None) -> None:
+def drop_client(client: IMAPClient | None) -> None:
+    """Close the connection without a word to the server (it may be gone already)."""
     if client is None:
         return
     try:
@@ -136,7 +137,7 @@ class ImapSession:
             if uidvalidity != self._uidvalidity:
                 folder, old = self._folder, self._uidvalidity
                 self._folder = None
-                _drop(client)
+                drop_client(client)
                 raise UidValidityChanged(folder, old, uidvalidity)
         return client
 
@@ -150,7 +151,7 @@ class ImapSession:
                     self._client = self._connect()
                 return command(self._client)
             except _LOST as exc:
-                _drop(self._client)
+                drop_client(self._client)
                 self._client = None
                 if not pauses:
                     raise self._gave_up(exc) from None
@@ -185,5 +186,5 @@ class ImapSession:
             try:
                 self._client.logout()
             except (*_LOST, IMAPClientError):
-                _drop(self._client)
+                drop_client(self._client)
             self._client = None

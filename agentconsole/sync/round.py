@@ -32,6 +32,7 @@ from agentconsole.sync.imap_session import Backoff, ImapSession
 from agentconsole.sync.imap_sync import SyncError, SyncInputError, sync_account
 from agentconsole.sync.round_result import ClaimDecided, RoundResult
 from agentconsole.sync.secrets import SecretError, read_password
+from agentconsole.sync.sent_copy import file_sent_copies
 from agentconsole.sync.servers import ServerError
 from agentconsole.sync.smtp_out import TEMPORARY_KINDS, deliver_outbox
 from agentconsole.sync.team_log import LogReport, LogUnavailable, log_session
@@ -132,12 +133,18 @@ def run_round(
         counts["published"] = log.published
     except _Stop as stop:
         stops.append(stop)
+    imap_answered = not stops
     counts["acknowledged"] = len(acknowledge_new_tickets(conn, config).queued)
     delivery = deliver_outbox(conn, account, secret, config)
     counts["sent"], counts["failed"] = delivery.sent, delivery.failed
     if delivery.server_error is not None:
         failure = delivery.server_error
         stops.append(_Stop(f"SMTP: {failure}", failure.kind in TEMPORARY_KINDS))
+    if imap_answered:  # no second wait on an IMAP server that is away
+        try:
+            file_sent_copies(conn, account, secret)
+        except ServerError as exc:
+            stops.append(_Stop(f"IMAP: {exc}", exc.kind in TEMPORARY_KINDS))
     return _result(account, counts, decided, stops)
 
 

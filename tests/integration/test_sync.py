@@ -50,8 +50,9 @@ def reply_mail(n: int) -> bytes:
     )
 
 
-def add_account(env: dict[str, str], server: Dovecot) -> None:
-    """``agentconsole account add`` of account ``support`` for ``server``."""
+def add_account(env: dict[str, str], server: Dovecot, smtp_port: int = 2525) -> None:
+    """``agentconsole account add`` of account ``support`` for ``server`` (and an SMTP
+    server on loopback at ``smtp_port``)."""
     args = {
         "--name": "support",
         "--imap-host": server.host,
@@ -59,7 +60,7 @@ def add_account(env: dict[str, str], server: Dovecot) -> None:
         "--imap-security": "plain",
         "--user": server.user,
         "--smtp-host": "127.0.0.1",
-        "--smtp-port": "2525",
+        "--smtp-port": str(smtp_port),
         "--smtp-security": "plain",
         "--from-address": SUPPORT,
     }
