@@ -21,6 +21,8 @@ class Drill:
     label: str
     query: str = ""
     replies_of: str | None = None
+    refused: str = ""
+    """Why there is no query (a name the query language cannot write), to tell."""
 
 
 def quoted_value(value: str) -> str | None:
@@ -29,6 +31,21 @@ def quoted_value(value: str) -> str | None:
     if '"' in value or "," in value or value.strip().lower() in ("", "me", "none"):
         return None  # "me" and "none" are words of the filter, not names
     return f'"{value}"' if value != value.strip() or " " in value or ":" in value else value
+
+
+def unwritable(value: str) -> str:
+    """Why ``value`` cannot be one filter value (see :func:`quoted_value`), as a
+    sentence for the person who pressed enter on it."""
+    word = value.strip().lower()
+    if word in ("me", "none"):
+        meaning = "your own tickets" if word == "me" else "unassigned tickets"
+        return (
+            f'An agent named "{safe_line(value)}" cannot be looked up:'
+            f" in a query, assignee:{word} means {meaning}"
+        )
+    if not word:
+        return "This name is blank: it cannot be written in a query"
+    return "This name cannot be written in a query (it holds a quote or a comma)"
 
 
 def group_drill(dimension: str, key: str, figure: str) -> Drill | None:

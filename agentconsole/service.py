@@ -238,7 +238,8 @@ class ConsoleService:
                 lines.append(
                     f"calendar {name}: no official {calendar.country} holiday data for"
                     f" {', '.join(missing)}: days off and make-up working days are guessed"
-                    " (agentconsole sla check says what to add)"
+                    f" (agentconsole sla check {' '.join('--year ' + y for y in missing)}"
+                    " says what to add)"
                 )
         return lines
 

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import click
 
 from agentconsole.cli import Context, cli, pass_context
-from agentconsole.cli.output import console, err_console, fail, table
+from agentconsole.cli.output import err_console, fail, table
 from agentconsole.cli.ticket_arg import ticket_id_of
+from agentconsole.textsafe import safe_line
 
 if TYPE_CHECKING:
     from agentconsole.sla.policies import PolicySet
@@ -54,22 +55,48 @@ def load_policies(ctx: Context, path: Path | None) -> PolicySet:
         fail(str(exc), 2)
 
 
+def in_force(ctx: Context, path: Path) -> bool:
+    """``path`` is the policy file in force (the one every ticket change uses)."""
+    from agentconsole.sla.policies import PolicyError, find_policy_file
+
+    try:
+        chosen = find_policy_file(None, config_dir=None, configured=ctx.config.sla_policies or None)
+    except PolicyError as exc:
+        fail(str(exc), 2)
+    return path.resolve() == chosen.resolve()
+
+
 def _local_offset(moment: int) -> int:
     offset = datetime.fromtimestamp(moment).astimezone().utcoffset()
     return int(offset.total_seconds()) if offset is not None else 0
 
 
+_YEARS = (1970, 2100)
+"""The years a date option may name: the store holds nothing older than 1970, and a
+year past 2100 is a typing slip, not a period anyone reports on."""
+
+
 def _day(value: str, option: str) -> int:
     """Local midnight starting ``value`` (YYYY-MM-DD)."""
     try:
-        return int(datetime.strptime(value, "%Y-%m-%d").astimezone().timestamp())
+        day = datetime.strptime(value, "%Y-%m-%d")
     except ValueError:
         fail(f"{option} {value}: use a date like 2026-10-31", 2)
+    if not _YEARS[0] <= day.year <= _YEARS[1]:
+        fail(f"{option} {value}: use a year from {_YEARS[0]} to {_YEARS[1]}", 2)
+    return int(day.astimezone().timestamp())
 
 
-def period(since: str | None, start: str | None, end: str | None, now: int) -> tuple[int, int]:
+def period(
+    since: str | None,
+    start: str | None,
+    end: str | None,
+    now: int,
+    *,
+    max_days: int | None = None,
+) -> tuple[int, int]:
     """[since, until) from ``--since AGE`` or ``--from DATE --to DATE`` (whole local
-    days, both included); 30 days by default."""
+    days, both included); 30 days by default; longer than ``max_days`` is refused."""
     if since is not None and (start is not None or end is not None):
         fail("--since cannot be combined with --from/--to: give an age or dates", 2)
     if start is not None or end is not None:
@@ -79,11 +106,26 @@ def period(since: str | None, start: str | None, end: str | None, now: int) -> t
         until = int((datetime.fromtimestamp(last) + timedelta(days=1)).astimezone().timestamp())
         if until <= first:
             fail(f"--to {end} is before --from {start}", 2)
+        days = (datetime.fromtimestamp(last).date() - datetime.fromtimestamp(first).date()).days
+        if max_days is not None and days + 1 > max_days:
+            fail(
+                f"--from {start} --to {end}: {days + 1} days; a report covers at most"
+                f" {max_days} days: run one per year",
+                2,
+            )
         return first, until
-    match = _AGE.match((since or "30d").strip())
+    text = "30d" if since is None else since
+    match = _AGE.match(text.strip())
     if match is None:
-        fail(f"--since {since}: use an age like 30d, 12h or 2w", 2)
+        shown = text if text.strip() else repr(text)
+        fail(f"--since {shown}: use an age like 30d, 12h or 2w", 2)
     amount = int(match.group(1)) * {"h": 3600, "d": 86400, "w": 7 * 86400}[match.group(2)]
+    if max_days is not None and amount > max_days * 86400:
+        fail(
+            f"--since {text}: a report covers at most {max_days} days;"
+            " for longer, use --from/--to one year at a time",
+            2,
+        )
     return now - amount, now + 1
 
 
@@ -100,7 +142,7 @@ def _figures(figures: ClockFigures) -> list[str]:
 
 
 def print_report(report: Report) -> None:
-    from agentconsole.sla.report_formats import iso
+    from agentconsole.sla.report_formats import group_label, iso
 
     first = iso(report.since, report.utc_offset)[:10]
     last = iso(report.until - 1, report.utc_offset)[:10]
@@ -109,7 +151,7 @@ def print_report(report: Report) -> None:
         columns += [f"{clock} median", "p90", "target", "met", "breached"]
     rows = [["all", report.tickets, *_figures(report.first_response), *_figures(report.resolution)]]
     for group in report.groups:
-        key = group.key or ("(unassigned)" if report.by == "agent" else "(none)")
+        key = group_label(report.by, group.key)
         rows.append(
             [key, group.tickets, *_figures(group.first_response), *_figures(group.resolution)]
         )
@@ -158,17 +200,32 @@ def report_command(
       agentconsole sla report --from 2026-10-01 --to 2026-10-31 --format csv --out oct.csv
       agentconsole sla report --format html --out sla.html
     """
+    from agentconsole.periods import MAX_DAYS
     from agentconsole.sla.report import build_report
 
-    now = int(time.time())
-    first, until = period(since, start, end, now)
-    report = build_report(ctx.conn(), first, until, by, now=now, utc_offset=_local_offset(now))
+    if as_json and fmt not in (None, "json"):
+        fail(f"--json and --format {fmt} disagree: give one of them", 2)
+    if fmt == "table" and out is not None:
+        fail(
+            f"--out {out}: --format table prints to the terminal;"
+            " a file holds --format json, csv or html",
+            2,
+        )
     if as_json:
         fmt = "json"
     elif fmt is None:
         suffix = out.suffix.lower().lstrip(".") if out is not None else ""
         fmt = {"htm": "html", "html": "html", "csv": "csv", "json": "json"}.get(suffix, "table")
-    if fmt == "table" and out is None:
+        if out is not None and fmt == "table":
+            fail(
+                f"--out {out}: a file holds json, csv or html: name it .json, .csv or .html,"
+                " or add --format",
+                2,
+            )
+    now = int(time.time())
+    first, until = period(since, start, end, now, max_days=MAX_DAYS)
+    report = build_report(ctx.conn(), first, until, by, now=now, utc_offset=_local_offset(now))
+    if fmt == "table":
         print_report(report)
         return
     from agentconsole.sla import report_formats
@@ -179,10 +236,8 @@ def report_command(
         text = safe_json(report_formats.report_dict(report), indent=2) + "\n"
     elif fmt == "csv":
         text = report_formats.report_csv(report)
-    elif fmt == "html":
-        text = report_formats.report_html(report)
     else:
-        fail(f"--out {out}: a file holds json, csv or html (add --format)", 2)
+        text = report_formats.report_html(report)
     if out is None:
         click.echo(text, nl=False)
         return
@@ -215,7 +270,15 @@ def explain_command(ctx: Context, ref: str, as_json: bool, policies: Path | None
     explanation = explain(conn, ticket_id, policy_set, now=int(time.time()))
     if explanation is None:
         fail(f"no ticket {ref}")
-    print_explanation(conn, explanation, as_json=as_json)
+    from agentconsole.refs import parse_ref
+
+    print_explanation(
+        conn,
+        explanation,
+        as_json=as_json,
+        in_force=policies is None or in_force(ctx, policies),
+        asked=parse_ref(ref),
+    )
 
 
 @sla_group.command("simulate")
@@ -246,15 +309,24 @@ def simulate_command(ctx: Context, policies: Path, since: str, as_json: bool) ->
 
 @sla_group.command("check")
 @click.option("--policies", type=click.Path(path_type=Path), help=_POLICIES_HELP)
+@click.option(
+    "--year",
+    "years",
+    type=click.IntRange(*_YEARS),
+    multiple=True,
+    help="Also check holiday data for YEAR (repeatable), e.g. the year a report covers.",
+)
 @pass_context
-def check_command(ctx: Context, policies: Path | None) -> None:
-    """Check the policy file: keys, hours, `when` queries, holiday data for the years
-    the stored tickets span. Exit 0 when it is fine, 1 with one line per problem.
+def check_command(ctx: Context, policies: Path | None, years: tuple[int, ...]) -> None:
+    """Check the policy file: keys, hours, `when` queries, holiday data for this year,
+    the years the stored tickets span and each --year. Exit 0 when it is fine, 1 with
+    one line per problem.
 
     \b
     Examples:
       agentconsole sla check
       agentconsole sla check --policies new-sla.toml
+      agentconsole sla check --year 2027
     """
     from agentconsole.sla.policies import PolicyError, check_policy_file, find_policy_file
     from agentconsole.store.sla_rows import created_years
@@ -264,37 +336,63 @@ def check_command(ctx: Context, policies: Path | None) -> None:
         path = find_policy_file(policies, config_dir=None, configured=configured)
     except PolicyError as exc:
         fail(str(exc), 2)
-    years = created_years(ctx.conn()) if ctx.db_path.exists() else ()
-    problems = check_policy_file(path, years=years)
+    stored = created_years(ctx.conn()) if ctx.db_path.exists() else ()
+    problems = check_policy_file(path, years=(*stored, *years))
     for problem in problems:
         err_console.print(problem, markup=False, highlight=False)
     if problems:
         fail(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+    from agentconsole.cli.output import counted
+
     policy_set = load_policies(ctx, path)
-    console.print(
-        f"{path}: ok ({len(policy_set.policies)} policies,"
-        f" {len(policy_set.calendars)} calendars, {len(policy_set.escalations)} escalation rules)",
-        markup=False,
-        highlight=False,
+    count = len(policy_set.policies)
+    click.echo(
+        safe_line(
+            f"{path}: ok ({count} {'policy' if count == 1 else 'policies'},"
+            f" {counted(len(policy_set.calendars), 'calendar')},"
+            f" {counted(len(policy_set.escalations), 'escalation rule')})"
+        )
     )
 
 
 @sla_group.command("recompute")
-@click.option("--policies", type=click.Path(path_type=Path), help=_POLICIES_HELP)
+@click.option(
+    "--policies",
+    type=click.Path(path_type=Path),
+    help="The policy file in force (a file not in force is refused: try it with simulate).",
+)
 @pass_context
 def recompute_command(ctx: Context, policies: Path | None) -> None:
-    """Recompute every ticket's due times (after editing the policy file), in short
-    transactions: agents can keep working meanwhile.
+    """Recompute every ticket's due times (after editing the policy file in force), in
+    short transactions: agents can keep working meanwhile. Breaches that came are
+    escalated by the file's rules; the count is printed.
+
+    Only the file in force is used: every later change to a ticket is measured by it,
+    so due times from another file would be silently replaced and its escalations
+    could not be undone. To try a file, use `sla simulate --policies FILE`; to put it
+    in force, name it in the config (`[sla] policies`).
 
     \b
     Examples:
       agentconsole sla recompute
     """
-    from agentconsole.domain.sla import recompute_all, sweep
+    from agentconsole.cli.output import counted
+    from agentconsole.domain.sla import SLA_ACTOR, recompute_all, sweep
+    from agentconsole.sla.policies import find_policy_file
+    from agentconsole.store.sla_audit import escalations_after, last_event_id
 
     policy_set = load_policies(ctx, policies)
+    if policies is not None and not in_force(ctx, policies):
+        chosen = find_policy_file(None, config_dir=None, configured=ctx.config.sla_policies or None)
+        fail(
+            f"--policies {policies} is not the policy file in force ({chosen}):"
+            f" try it with `agentconsole sla simulate --policies {policies}`;"
+            " to use it, name it in the config ([sla] policies) and run sla recompute",
+            2,
+        )
     conn = ctx.conn()
     started = time.monotonic()
+    before = last_event_id(conn)
     if err_console.is_terminal:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -312,9 +410,11 @@ def recompute_command(ctx: Context, policies: Path | None) -> None:
     sweep(conn, policy_set)
     from agentconsole.store.sla_rows import ticket_count
 
-    console.print(
-        f"recomputed {ticket_count(conn)} tickets under {policy_set.source}:"
-        f" {changed} changed, in {time.monotonic() - started:.1f} s",
-        markup=False,
-        highlight=False,
+    escalated = escalations_after(conn, before, actor=SLA_ACTOR)
+    click.echo(
+        safe_line(
+            f"recomputed {counted(ticket_count(conn), 'ticket')} under {policy_set.source}:"
+            f" {changed} changed, {counted(escalated, 'escalation')} applied,"
+            f" in {time.monotonic() - started:.1f} s"
+        )
     )

@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from agentconsole.cli.output import emit_json, table
+from agentconsole.cli.output import counted, emit_json, table
 from agentconsole.sla.durations import format_duration
 from agentconsole.sla.explain import Explanation
-from agentconsole.sla.model import CLOCKS
+from agentconsole.sla.model import CLOCKS, ClockState
 from agentconsole.sla.simulate import Simulation
+from agentconsole.store.merge_rows import merge_side
 from agentconsole.store.tickets import ticket_refs
 from agentconsole.textsafe import safe_line
 
@@ -40,24 +41,28 @@ def _short(epoch: int | None, zone: ZoneInfo) -> str:
     return datetime.fromtimestamp(epoch, UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def explanation_dict(ref: str, found: Explanation) -> dict[str, object]:
-    """The JSON of ``sla explain``."""
+def explanation_dict(ref: str, found: Explanation, into: str | None = None) -> dict[str, object]:
+    """The JSON of ``sla explain``; ``into``: the ref it was merged into."""
     zone = ZoneInfo(found.timezone)
     policy = found.policy
     return {
         "ref": ref,
+        "merged_into": into,
         "policy": policy.name if policy else None,
         "when": policy.when if policy else None,
-        "why": _why(found),
+        "why": _why(found, into),
         "source": found.source,
         "timezone": found.timezone,
         **{f"{name}_due": _iso(found.due(name), zone) for name in CLOCKS},
+        "due": _iso(found.due_at, zone),
+        "stored_due": _iso(found.stored_due, zone),
+        "stored_due_current": not found.stale,
         "clocks": [
             {
                 "clock": c.clock,
                 "target": c.target,
                 "elapsed": c.elapsed,
-                "state": _state(c.running, c.achieved, c.paused),
+                "state": clock_state(c),
                 "due": _iso(c.due_at if c.running else None, zone),
                 "at_risk_at": _iso(c.at_risk_at, zone),
                 "breached_at": _iso(c.breached_at, zone),
@@ -80,18 +85,25 @@ def explanation_dict(ref: str, found: Explanation) -> dict[str, object]:
     }
 
 
-def _state(running: bool, achieved: bool, paused: bool) -> str:
-    """done (replied, solved), paused (pending), running, or not started."""
-    if achieved and not running:
+def clock_state(clock: ClockState) -> str:
+    """done (replied, solved), paused (pending), running, stopped (it counted, then
+    the ticket was solved or closed without the reply it waited for: a breach it
+    reached stays), or not started."""
+    if clock.achieved and not clock.running:
         return "done"
-    if paused:
+    if clock.paused:
         return "paused"
-    return "running" if running else "not started"
+    if clock.running:
+        return "running"
+    if clock.elapsed > 0 or clock.breached_at is not None:
+        return "stopped"
+    return "not started"
 
 
-def _why(found: Explanation) -> str:
+def _why(found: Explanation, into: str | None) -> str:
     if found.merged:
-        return "the ticket was merged into another: its clocks are off"
+        target = into or "another"
+        return f"the ticket was merged into {target}: its clocks are off (explain {target})"
     if found.policy is None:
         return "no policy's `when` matches this ticket, so no clock runs"
     skipped = "".join(f'; "{p.name}" ({p.when!r}) did not match' for p in found.skipped)
@@ -99,14 +111,59 @@ def _why(found: Explanation) -> str:
     return f'first matching policy "{found.policy.name}": {when}{skipped}'
 
 
-def print_explanation(conn: sqlite3.Connection, found: Explanation, *, as_json: bool) -> None:
+def stale_note(found: Explanation, *, in_force: bool) -> str:
+    """Why the stored due time (the queue's due column) is not the one explained."""
+    zone = ZoneInfo(found.timezone)
+    stored = _short(found.stored_due, zone) if found.stored_due is not None else "none"
+    here = _short(found.due_at, zone) if found.due_at is not None else "none"
+    if in_force:
+        return (
+            f"stored due {stored} (the queue's) is from an older policy file, {here} by"
+            " the file in force now: run agentconsole sla recompute"
+        )
+    return (
+        f"stored due {stored} (the queue's) is by the policy file in force;"
+        f" {found.source} would give {here}"
+    )
+
+
+def _merged_into(conn: sqlite3.Connection, found: Explanation) -> str | None:
+    """The ref of the ticket a merged one went into (None when not merged)."""
+    if not found.merged:
+        return None
+    target = merge_side(conn, found.ticket_id).merged_into
+    return None if target is None else ticket_refs(conn, [target])[target]
+
+
+def print_explanation(
+    conn: sqlite3.Connection,
+    found: Explanation,
+    *,
+    as_json: bool,
+    in_force: bool = True,
+    asked: str | None = None,
+) -> None:
+    """``in_force``: the policy set explained is the file in force (not ``--policies``
+    naming another), so a stored due time that differs is out of date. ``asked``: the
+    ref typed, when it led to another ticket (one merged into it)."""
     ref = ticket_refs(conn, [found.ticket_id])[found.ticket_id]
+    into = _merged_into(conn, found)
+    led = asked is not None and asked != ref
     if as_json:
-        emit_json(explanation_dict(ref, found))
+        emit_json({**explanation_dict(ref, found, into), "asked": asked if led else ref})
         return
     zone = ZoneInfo(found.timezone)
-    click.echo(safe_line(f"{ref}: {_why(found)}"))
+    if led:
+        click.echo(
+            safe_line(
+                f"{asked} leads to {ref} (merged into it, or its first message is there):"
+                f" these are {ref}'s clocks"
+            )
+        )
+    click.echo(safe_line(f"{ref}: {_why(found, into)}"))
     click.echo(safe_line(f"policies from {found.source}; times in {found.timezone}"))
+    if found.stale:
+        click.echo(safe_line(stale_note(found, in_force=in_force)))
     if not found.clocks:
         return
     click.echo("")
@@ -118,7 +175,7 @@ def print_explanation(conn: sqlite3.Connection, found: Explanation, *, as_json: 
                 TITLES[c.clock],
                 format_duration(c.target),
                 format_duration(c.elapsed),
-                _state(c.running, c.achieved, c.paused),
+                clock_state(c),
                 _short(c.due_at if c.running else None, zone),
                 _short(c.at_risk_at, zone),
                 breached,
@@ -173,7 +230,8 @@ def print_simulation(result: Simulation, *, as_json: bool) -> None:
         return
     click.echo(
         safe_line(
-            f"{result.tickets} tickets replayed under {result.source}: {result.breached_then}"
+            f"{counted(result.tickets, 'ticket')} replayed under {result.source}:"
+            f" {result.breached_then}"
             f" would have breached, against {result.breached_now} now"
         )
     )

@@ -26,7 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
-from agentconsole.drilldown import Drill, group_drill
+from agentconsole.drilldown import Drill, group_drill, unwritable
 from agentconsole.models import CATEGORIES
 from agentconsole.periods import Period, PeriodError, last_days, parse_range
 from agentconsole.screens.actions import ConsoleScreen
@@ -254,12 +254,13 @@ class DashboardScreen(ConsoleScreen):
         for index, row in enumerate(rows):
             limit = NAME_WIDTH if dimension == "assignee" else None  # the others are ours
             cells: list[Text] = [mail_line(row.key, limit=limit)]
-            drills[(index, 0)] = group_drill(dimension, row.key, "open") or Drill("")
+            refused = Drill("", refused=unwritable(row.key))
+            drills[(index, 0)] = group_drill(dimension, row.key, "open") or refused
             for column, (figure, _label) in enumerate(COLUMNS, 1):
                 value = row.counts.value(figure)
                 style = {"at_risk": "yellow", "breached": "red"}.get(figure, "") if value else "dim"
                 cells.append(Text(f"{value:,}", style=style, justify="right"))
-                drills[(index, column)] = group_drill(dimension, row.key, figure) or Drill("")
+                drills[(index, column)] = group_drill(dimension, row.key, figure) or refused
             if table_id == "agents":
                 cells.append(Text(f"{row.replies_today:,}", justify="right"))
                 label = f"{safe_line(row.key)}: replies today"
@@ -271,7 +272,8 @@ class DashboardScreen(ConsoleScreen):
 
     def show_period(self, period: Period, report: Report) -> None:
         title = Text(f"Period: {period.describe()}", style="bold")
-        title.append(f"  {report.tickets:,} tickets opened", style="bold")
+        noun = "ticket" if report.tickets == 1 else "tickets"
+        title.append(f"  {report.tickets:,} {noun} opened", style="bold")
         title.append("   1 today · 2 7 days · 3 30 days · 4 range", style="dim")
         self.query_one("#period-title", Static).update(title)
         for name in ("first_response", "resolution"):
@@ -339,9 +341,10 @@ class DashboardScreen(ConsoleScreen):
             self.find_replies(target.label, target.replies_of)
         elif not target.query:
             self.notify(
-                "This name cannot be written in a query (it holds a quote or a comma)",
+                target.refused or "This cannot be opened as a query",
                 title="Not opened",
                 severity="warning",
+                markup=False,
             )
         else:
             self.open_queue(target.label, target.query)

@@ -48,6 +48,21 @@ class Explanation:
     segments: tuple[Segment, ...]
     pauses: tuple[Pause, ...]
     source: str
+    stored_due: int | None = None
+    """``tickets.due_at`` as stored: computed under the policy file in force when the
+    ticket last changed, so it differs from :attr:`due_at` after the file was edited
+    (until ``sla recompute``) or when another file is explained."""
+
+    @property
+    def due_at(self) -> int | None:
+        """The earliest due instant of the running clocks, as computed here."""
+        dues = [c.due_at for c in self.clocks if c.running and c.due_at is not None]
+        return min(dues) if dues else None
+
+    @property
+    def stale(self) -> bool:
+        """The stored due time is not the one computed here."""
+        return self.stored_due != self.due_at
 
     def due(self, clock: str) -> int | None:
         """The clock's due time while it runs, else None."""
@@ -99,6 +114,7 @@ def explain(
             (),
             pauses(history.status_changes),
             policy_set.source,
+            stored.stored.due_at,
         )
     policy = policy_set.policies[index]
     calendar = policy_set.calendars[policy.calendar]
@@ -113,4 +129,5 @@ def explain(
         segments=state.segments,
         pauses=pauses(history.status_changes),
         source=policy_set.source,
+        stored_due=stored.stored.due_at,
     )

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from agentconsole.periods import MAX_DAYS as MAX_PERIOD_DAYS
 from agentconsole.store.sla_report_rows import (
     CLOCK_COLUMNS,
     GROUPS,
@@ -99,12 +100,19 @@ def _figures(row: ClockRow | None) -> ClockFigures:
     return ClockFigures(target, row.held, row.measured, row.median, row.p90, row.met, row.breached)
 
 
+MAX_DAYS = MAX_PERIOD_DAYS + 1
+"""The most calendar days a report covers: a year, plus the partial first day of an
+age such as ``--since 366d``. Longer periods are refused (never cut short silently)."""
+
+
 def _all_days(since: int, until: int, offset: int) -> list[str]:
-    """Every day of the period, so a chart shows quiet days as zero (at most 400)."""
+    """Every day of the period, so a chart shows quiet days as zero."""
     zone = timedelta(seconds=offset)
     first = (datetime.fromtimestamp(since, UTC) + zone).date()
     last = (datetime.fromtimestamp(max(since, until - 1), UTC) + zone).date()
-    count = min((last - first).days + 1, 400)
+    count = (last - first).days + 1
+    if count > MAX_DAYS:
+        raise ValueError(f"a report covers at most {MAX_DAYS} days, not {count}")
     return [(first + timedelta(days=i)).isoformat() for i in range(count)]
 
 
@@ -119,9 +127,11 @@ def build_report(
 ) -> Report:
     """The report of the tickets created in ``[since, until)``, broken down ``by``
     agent, category, priority or policy (or not), with days counted ``utc_offset``
-    seconds east of UTC. Reads only."""
+    seconds east of UTC. Reads only; a period over :data:`MAX_DAYS` days is a
+    ValueError."""
     if by is not None and by not in BY:
         raise ValueError(f"cannot report by {by!r} (one of {', '.join(BY)})")
+    every_day = _all_days(since, until, utc_offset)
     moment = int(time.time()) if now is None else now
     whole = clock_groups(conn, since=since, until=until, now=moment, by=None)
     total = whole[0] if whole else None
@@ -129,9 +139,7 @@ def build_report(
         clock_groups(conn, since=since, until=until, now=moment, by=by) if by is not None else []
     )
     per_day = daily(conn, since=since, until=until, now=moment, offset=utc_offset)
-    days = tuple(
-        DayFigures(day, *per_day.get(day, (0, 0))) for day in _all_days(since, until, utc_offset)
-    )
+    days = tuple(DayFigures(day, *per_day.get(day, (0, 0))) for day in every_day)
     return Report(
         since=since,
         until=until,

@@ -3,7 +3,9 @@
 The HTML is for a lead to mail to a manager: one self-contained file (styles inline,
 charts as inline SVG, no script, no font, no image, no link to anything on the
 network) that is also well-formed XML, so any parser reads it. Every name in it
-(agents, policies, categories) is escaped: they come from people and mail.
+(agents, policies, categories) is escaped, and its control characters (ESC, BEL, C1,
+which XML 1.0 forbids and a terminal acts on) are shown as visible symbols, in the
+HTML and the CSV alike: names come from people and mail.
 """
 
 from __future__ import annotations
@@ -11,12 +13,27 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta, timezone
-from html import escape
+from html import escape as _escape
 
 from agentconsole.sla.durations import format_duration
 from agentconsole.sla.report import REPORTED_CLOCKS, ClockFigures, Report
+from agentconsole.textsafe import safe_line
+
+
+def escape(text: str) -> str:
+    """``text`` for HTML/XML: one line, no control character, markup escaped."""
+    return _escape(safe_line(text))
+
 
 TITLES = {"first_response": "First response", "resolution": "Resolution"}
+
+
+def group_label(by: str | None, key: str) -> str:
+    """How a group is named to people: the empty key is ``(unassigned)`` for agents,
+    ``(none)`` otherwise (the same in the table, the CSV and the HTML)."""
+    if key:
+        return key
+    return "(unassigned)" if by == "agent" else "(none)"
 
 
 def iso(epoch: int, offset: int = 0) -> str:
@@ -80,9 +97,10 @@ def report_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
-    rows = [(g.key, g.tickets, g.first_response, g.resolution) for g in report.groups] or [
-        ("all", report.tickets, report.first_response, report.resolution)
-    ]
+    rows = [
+        (group_label(report.by, g.key), g.tickets, g.first_response, g.resolution)
+        for g in report.groups
+    ] or [("all", report.tickets, report.first_response, report.resolution)]
     for key, tickets, first, resolution in rows:
         line: list[object] = [_csv_safe(key), tickets]
         for figures in (first, resolution):
@@ -99,7 +117,9 @@ def report_csv(report: Report) -> str:
 
 
 def _csv_safe(text: str) -> str:
-    """A name that a spreadsheet would run as a formula (=, +, -, @) gets a quote."""
+    """A name on one line with its control characters made visible; one that a
+    spreadsheet would run as a formula (=, +, -, @) gets a quote."""
+    text = safe_line(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
@@ -152,7 +172,11 @@ def _medians(report: Report) -> str:
             for g in groups:
                 figures = g.first_response if name == "first_response" else g.resolution
                 rows.append(
-                    (f"{TITLES[name]} · {g.key or '(none)'}", figures.median, figures.target)
+                    (
+                        f"{TITLES[name]} · {group_label(report.by, g.key)}",
+                        figures.median,
+                        figures.target,
+                    )
                 )
         else:
             figures = report.clock(name)
@@ -190,7 +214,10 @@ def _table(report: Report) -> str:
         for c in REPORTED_CLOCKS
         for h in ("median", "p90", "met", "breached")
     )
-    rows = [(g.key or "(none)", g.tickets, g.first_response, g.resolution) for g in report.groups]
+    rows = [
+        (group_label(report.by, g.key), g.tickets, g.first_response, g.resolution)
+        for g in report.groups
+    ]
     rows.insert(0, ("all", report.tickets, report.first_response, report.resolution))
     body = []
     for key, tickets, first, resolution in rows:

@@ -18,25 +18,53 @@ BAR_WIDTH = 15
 
 
 class Tile(Static, can_focus=True):
-    """One "now" figure: its name over its number; enter drills down."""
+    """One "now" figure: its name over its number; enter drills down.
+
+    On a small terminal a tile is a few cells wide: the name is cut to one line (with
+    an ellipsis) and the note after the number goes first, so the number itself is
+    always on screen; only a number wider than the tile wraps, never cut."""
 
     def __init__(self, label: str, *, id: str) -> None:
         super().__init__(id=id, markup=False)
         self.label = label
         self.drill: Drill | None = None
         """What enter opens (None until the figures have loaded)."""
+        self.value = ""
+        self.value_style = ""
+        self.note: Text | None = None
 
     def show(
         self, value: str, drill: Drill | None, style: str = "", note: Text | None = None
     ) -> None:
-        text = Text(self.label, style="dim")
-        text.append("\n")
-        text.append(value, style=f"bold {style}".strip())
-        if note is not None:
-            text.append("  ")
-            text.append_text(note)
-        self.update(text)
+        self.value, self.value_style, self.note = value, f"bold {style}".strip(), note
+        self.update(self.fitted(None))
         self.drill = drill
+
+    def fitted(self, width: int | None) -> Text:
+        """The name over the number, fitted to ``width`` cells (None: as it comes)."""
+        label = Text(self.label, style="dim")
+        line = Text(self.value, style=self.value_style)
+        room = None if width is None else width - line.cell_len - 2
+        if self.note is not None and (room is None or room >= 4):  # a ref cut, never the number
+            note = self.note.copy()
+            if room is not None:
+                note.truncate(room, overflow="ellipsis")
+            line.append("  ")
+            line.append_text(note)
+        if width is not None:
+            label.truncate(width, overflow="ellipsis")
+        return Text("\n").join([label, line])
+
+    def render(self) -> Text:
+        return self.fitted(max(self.content_size.width, 1))
+
+    def on_resize(self) -> None:
+        """A narrow tile gives its padding to the number."""
+        self.styles.padding = (0, 1) if self.outer_size.width >= NARROW else 0
+
+
+NARROW = 14
+"""A tile narrower than this (borders included) drops its padding."""
 
 
 def clock_line(name: str, figures: ClockFigures) -> Text:

@@ -365,7 +365,7 @@ async def test_a_year_without_holiday_data_is_warned_about(
         assert warning.display
         assert text_of(warning).strip() == (
             "⚠ calendar cn: no official CN holiday data for 2027: days off and make-up"
-            " working days are guessed (agentconsole sla check says what to add)"
+            " working days are guessed (agentconsole sla check --year 2027 says what to add)"
         )
         await pilot.press("2")
         await settle(pilot)
