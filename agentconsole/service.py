@@ -117,6 +117,13 @@ class ConsoleService:
         self._canned: Library | None = None
         self._canned_lock = threading.Lock()
 
+    def load_policies(self) -> None:
+        """Read the SLA policy set the domain will use (a broken file raises here, and
+        the console says so at once, not at the first change)."""
+        from agentconsole.domain import sla
+
+        sla.active_policy_set()
+
     @contextmanager
     def _borrow(self) -> Iterator[sqlite3.Connection]:
         """The connection, for this thread, for the duration of one call.

@@ -66,3 +66,18 @@ async def test_the_customer_card_lists_tickets_by_derived_ref(
         tickets = app.screen.query_one("#customer-tickets", OptionList)
         label = str(tickets.get_option_at_index(0).prompt)
         assert label.startswith(f"{ref} new ")
+
+
+async def test_the_console_reads_the_sla_policies_when_it_starts(
+    console: Callable[..., AgentConsole],
+) -> None:
+    """Read in a worker at start, not by the first change inside its write transaction
+    (where ~0.4 s of reading made an import or sync wait past its 200 ms turn)."""
+    from agentconsole.domain import sla
+
+    sla.use_policy_set(None)
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert sla._active is not None
+        assert [p.name for p in sla._active.policies][-1] == "standard"

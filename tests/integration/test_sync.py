@@ -461,7 +461,8 @@ def test_sync_queues_the_acknowledgements_of_new_tickets(
         ).fetchall()
     assert [json.loads(r[0])[0][1] for r in queued] == ["c1@example.com", "c2@example.com"]
     again = run(sync_env, "sync", "--json")
-    assert (json.loads(again.stdout)["acknowledged"], again.stderr) == (0, "")
+    assert json.loads(again.stdout)["acknowledged"] == 0  # each ticket once
+    assert "acknowledged" not in again.stderr
 
 
 def test_an_agent_change_commits_quickly_while_a_sync_runs(
