@@ -43,6 +43,8 @@ from agentconsole.sync.servers import ServerError
 from agentconsole.sync.team_log import team_line, team_round
 from agentconsole.textsafe import safe_line
 
+RETRY_SECONDS = 10.0
+"""How soon --watch tries again after losing the server while waiting for mail."""
 _SINCE = re.compile(r"(\d{1,5})([dw])")
 
 
@@ -346,5 +348,8 @@ def _wait(accounts: list[Account], reports: list[SyncReport], interval: float) -
             accounts[0], account_password(accounts[0]), first.folder, first.last_uid, interval
         )
     except (ServerError, OSError, IMAPClientError) as exc:
-        err_console.print(Text(f"offline: {safe_line(str(exc))}; trying again in {interval:g} s"))
-        time.sleep(interval)
+        # the connection dropped or the server is away: try again soon, not only after
+        # a whole --interval (the sync's own reconnects back off from there)
+        pause = min(interval, RETRY_SECONDS)
+        err_console.print(Text(f"offline: {safe_line(str(exc))}; trying again in {pause:g} s"))
+        time.sleep(pause)

@@ -18,9 +18,19 @@ from imapclient.exceptions import IMAPClientError
 
 from agentconsole.store.accounts import Account
 from agentconsole.sync.imap_session import open_client
+from agentconsole.sync.servers import ServerError
 
 IDLE_SLICE = 30.0
 """The longest single wait for a server response inside IDLE."""
+EARLY_SECONDS = 0.5
+"""An IDLE wait that ends this much before its time with nothing said ended on a
+closed connection."""
+
+
+def _dropped(account: Account) -> ServerError:
+    return ServerError(
+        "refused", f"the IMAP server {account.imap_host}:{account.imap_port} closed the connection"
+    )
 
 
 def wait_for_mail(
@@ -47,9 +57,18 @@ def wait_for_mail(
         try:
             deadline = time.monotonic() + timeout
             while (left := deadline - time.monotonic()) > 0:
-                for response in client.idle_check(timeout=min(left, IDLE_SLICE)):
+                wait = min(left, IDLE_SLICE)
+                started = time.monotonic()
+                responses = client.idle_check(timeout=wait)
+                for response in responses:
                     if len(response) > 1 and response[1] in (b"EXISTS", b"RECENT"):
                         return "new"
+                    if response and response[0] == b"BYE":
+                        raise _dropped(account)
+                if not responses and time.monotonic() - started < wait - EARLY_SECONDS:
+                    # nothing, and at once: the socket is closed (the server went away
+                    # or dropped us); waiting on would spin on it until the timeout
+                    raise _dropped(account)
             return "timeout"
         finally:
             client.idle_done()

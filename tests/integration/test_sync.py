@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -493,3 +494,49 @@ def test_an_agent_change_commits_quickly_while_a_sync_runs(
         _out, err = process.communicate(timeout=300)
     assert process.returncode == 0, err
     assert len(set(stored_ids(sync_env))) == MANY
+
+
+def test_watch_comes_back_soon_when_the_server_drops_its_idle(
+    keyring_env: dict[str, str], dovecot: Dovecot
+) -> None:
+    """A dropped IDLE connection (``doveadm kick``) made --watch spin on the closed
+    socket, a core busy, until the whole interval passed (newcomer trial): it must say
+    so, reconnect soon and bring the next mail in."""
+    import queue
+    import threading
+
+    env = keyring_env
+    add_account(env, dovecot)
+    Path(env["AGENTCONSOLE_CONFIG"]).write_text('[sync]\nfolders = ["INBOX"]\n')
+    dovecot.deliver("INBOX", customer_mail(1))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agentconsole", "sync", "--watch", "--json", "--interval", "300"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[dict[str, Any]] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(r) for r in watch_rounds(process)])
+    reader.start()
+    try:
+        assert lines.get(timeout=60)["imported"] == 1
+        time.sleep(1.5)  # the watcher is in IDLE now
+        dovecot.kick()
+        time.sleep(1)
+        dovecot.deliver("INBOX", customer_mail(2))
+        deadline = time.monotonic() + 30
+        while True:
+            report = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            if report["imported"]:
+                break
+        assert report["folders"][0]["last_uid"] == 2
+        with open(f"/proc/{process.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        busy = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        assert busy < 10, f"{busy:.1f} s of CPU: it spun on the closed connection"
+    finally:
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=60)
+        reader.join(timeout=10)
+    assert "; trying again in 10 s" in err.splitlines()[-2]
