@@ -46,6 +46,7 @@ from agentconsole.store.checkpoints import (
 from agentconsole.sync.imap_fetch import fetch_sizes, imap_date, search_uids
 from agentconsole.sync.imap_session import ImapSession, UidValidityChanged
 from agentconsole.sync.imap_source import ImapFolderSource
+from agentconsole.sync.team_log import FOLDER_PATH
 
 SIZE_CHUNK = 2000
 """UIDs per ``FETCH RFC822.SIZE`` while planning."""
@@ -135,9 +136,17 @@ def choose_folders(
     """The folders to sync: those asked for (``--folder``), else the config's, else
     INBOX and the server's Sent folder (marked ``\\Sent``, or named Sent) if any."""
     listing = session.call(lambda client: client.list_folders())
-    names = [str(name) for _flags, _sep, name in listing]
+    log = {str(name) for _flags, sep, name in listing if _in_team_log(str(name), sep)}
+    names = [str(name) for _flags, _sep, name in listing if str(name) not in log]
     wanted = list(requested) or list(configured)
     if wanted:
+        for name in wanted:
+            if name in log:
+                raise SyncInputError(
+                    f"{name!r} holds the team's event log, not mail: it is read by the team"
+                    " log round of every sync; follow mail folders only"
+                    f" (the server has: {', '.join(sorted(names))})"
+                )
         missing = [name for name in wanted if name not in names]
         if missing:
             raise SyncInputError(
@@ -148,6 +157,14 @@ def choose_folders(
     marked = [str(name) for flags, _sep, name in listing if b"\\Sent" in flags]
     sent = marked[:1] or [name for name in names if name.lower() == "sent"][:1]
     return chosen + sent
+
+
+def _in_team_log(name: str, sep: bytes | str | None) -> bool:
+    """True for the team log's folders (``AgentConsole`` and below): their messages
+    are events, which synced as mail would become tickets."""
+    top = FOLDER_PATH[0]
+    delimiter = sep.decode() if isinstance(sep, bytes) else (sep or "/")
+    return name == top or name.startswith(top + delimiter)
 
 
 def _search(session: ImapSession, criteria: list[bytes]) -> list[int]:

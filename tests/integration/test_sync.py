@@ -196,6 +196,24 @@ def test_unknown_folder_account_and_since_exit_2(
     assert stored_ids(sync_env) == []
 
 
+def test_the_team_log_folder_is_never_synced_as_mail(
+    sync_env: dict[str, str], dovecot: Dovecot
+) -> None:
+    """Its events would become tickets, differently on each machine (newcomer trial)."""
+    dovecot.create_folder("AgentConsole/Events")
+    dovecot.deliver("AgentConsole/Events", customer_mail(1))
+    for args in (("--folder", "AgentConsole/Events"), ("--folder", "AgentConsole")):
+        refused = run(sync_env, "sync", *args, check=False)
+        assert (refused.returncode, refused.stderr.strip()) == (
+            2,
+            f"error: support: {args[1]!r} holds the team's event log, not mail: it is read by"
+            " the team log round of every sync; follow mail folders only (the server has: INBOX)",
+        )
+    missing = run(sync_env, "sync", "--folder", "Archive", check=False)
+    assert missing.stderr.strip().endswith("(it has: INBOX)")
+    assert stored_ids(sync_env) == []
+
+
 def test_no_account_and_server_failures_exit_1(
     sync_env: dict[str, str], dovecot: Dovecot, tmp_path: Path
 ) -> None:
