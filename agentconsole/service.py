@@ -118,8 +118,10 @@ class ConsoleService:
         self._canned_lock = threading.Lock()
 
     def load_policies(self) -> None:
-        """Read the SLA policy set the domain will use (a broken file raises here, and
-        the console says so at once, not at the first change)."""
+        """Read the SLA policy set the domain will use, once (a broken file raises here,
+        and the console says so at once). Every change calls it before its write
+        transaction: read inside, the file (~0.3 s) would hold the write lock an import
+        or sync is waiting for."""
         from agentconsole.domain import sla
 
         sla.active_policy_set()
@@ -265,18 +267,22 @@ class ConsoleService:
     # -- changing (the domain's rules, on this thread's connection) -----------
     @_with_connection
     def change(self, ticket_ids: list[int], field_name: str, value: str | None) -> Change:
+        self.load_policies()  # before the write lock, not inside it
         return ticket_rules.change_field(self.conn(), ticket_ids, field_name, value, actor=self.me)
 
     @_with_connection
     def change_tags(self, ticket_ids: list[int], add: list[str], remove: list[str]) -> Change:
+        self.load_policies()  # before the write lock, not inside it
         return ticket_rules.change_tags(self.conn(), ticket_ids, add, remove, actor=self.me)
 
     @_with_connection
     def escalate(self, ticket_ids: list[int]) -> Change:
+        self.load_policies()  # before the write lock, not inside it
         return ticket_rules.escalate(self.conn(), ticket_ids, actor=self.me)
 
     @_with_connection
     def undo(self, change: Change) -> None:
+        self.load_policies()  # before the write lock, not inside it
         ticket_rules.undo(self.conn(), change, actor=self.me)
 
     @_with_connection
@@ -336,6 +342,7 @@ class ConsoleService:
         """Lint and send: a reply is stored and queued, a note stored, in one
         transaction; blocked (nothing written) when an error finding is not overridden
         with a reason."""
+        self.load_policies()
         return send_draft(
             self.conn(),
             draft,

@@ -17,8 +17,11 @@ with an error naming it in the summary.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -46,9 +49,25 @@ CHUNK_BYTES = 1024 * 1024
 LARGE_MESSAGE_BYTES = LARGE_RAW_BYTES
 MAX_IN_FLIGHT_BYTES = 32 * 1024 * 1024
 DIED = "the parse worker died (killed, or out of memory)"
+PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal a process gets when its parent dies."""
 
 
-def _init_pool_worker(patterns: Patterns) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when the import or sync that started it dies
+    (``kill -9`` included): orphaned workers otherwise wait for ever on a pipe nobody
+    reads, holding the database file and the IMAP socket open. Elsewhere (no prctl)
+    the workers end when their parent's pipe closes, as before."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(1)
+
+
+def _init_pool_worker(patterns: Patterns, parent: int) -> None:
+    _die_with_parent(parent)
     init_worker(patterns, in_pool=True)
 
 
@@ -76,7 +95,7 @@ class _Pool:
             self.jobs,
             mp_context=context,
             initializer=_init_pool_worker,
-            initargs=(self.patterns,),
+            initargs=(self.patterns, os.getpid()),
         )
 
     def submit(self, items: list[tuple[bytes, Provenance]]) -> Future[list[Prepared]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -192,3 +193,45 @@ def test_killed_import_resumes_with_every_message_exactly_once(
         clean_tickets = conn.execute(shape).fetchall()
     assert fts == total - quarantined and dupes == 0
     assert resumed_tickets == clean_tickets  # the same tickets as one uninterrupted import
+
+
+def _processes_naming(text: str) -> list[int]:
+    """Pids of the processes whose command line holds ``text``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.slow
+def test_parse_workers_die_with_a_killed_import(cli_env: dict[str, str], tmp_path: Path) -> None:
+    """``kill -9`` of the import alone (not its process group) left its parse workers
+    waiting for ever on a pipe, holding the database open (newcomer trial)."""
+    path = tmp_path / "orphans.mbox"
+    write_mbox(path, CorpusBuilder(seed=6).corpus(threads=1500, specials_every=0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "agentconsole", "import", str(path)],
+        env=cli_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while committed(cli_env["AGENTCONSOLE_DB"]) == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(_processes_naming(str(path))) >= 2  # the import and its workers
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 10
+        while _processes_naming(str(path)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _processes_naming(str(path)) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)

@@ -132,6 +132,8 @@ def test_an_agent_change_commits_quickly_while_an_import_runs(
             assert proc.poll() is None and time.monotonic() < deadline, "import ended too soon"
             time.sleep(0.05)
         service = ConsoleService(Path(db), make_config())
+        service.load_policies()  # as the console does when it starts, in a worker
+        service.is_empty()  # and its connection is open before the agent acts
         waits: list[float] = []
         for round_ in range(12):
             if proc.poll() is not None:
