@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import signal
 import sqlite3
 import time
 from collections.abc import Callable
+from types import FrameType
 
 import click
 from imapclient.exceptions import IMAPClientError
@@ -283,6 +285,18 @@ _COLUMNS = [
 ]
 
 
+def _interrupted(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C, and the SIGTERM a service manager sends, end --watch cleanly ("sync
+    stopped"), also when it was started from a shell that ignores SIGINT for the jobs
+    it runs in the background (a non-interactive ``&``), which Python would inherit."""
+    signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGTERM, _interrupted)
+
+
 def _watch(
     ctx: Context,
     accounts: list[Account],
@@ -295,6 +309,7 @@ def _watch(
     """Sync, wait for new mail (IDLE on the first account's first folder, else a
     pause of ``interval``), and again, until interrupted. A server out of reach is
     said once per attempt and tried again; a refused login or a bad folder ends it."""
+    _stop_on_signals()
     try:
         while True:
             reports: list[SyncReport] = []
