@@ -153,10 +153,18 @@ def choose_folders(
                 f"no folder {missing[0]!r} on the server (it has: {', '.join(sorted(names))})"
             )
         return list(dict.fromkeys(wanted))
-    chosen = ["INBOX"]
+    sent = sent_in_listing(listing)
+    return ["INBOX", *([sent] if sent is not None else [])]
+
+
+def sent_in_listing(listing: Sequence[tuple[Sequence[bytes], object, object]]) -> str | None:
+    """The server's Sent folder in a LIST answer: the one marked ``\\Sent`` (RFC 6154),
+    else one named Sent in any case; None when there is none. The sync follows it, and
+    the copies of our sent replies go there."""
     marked = [str(name) for flags, _sep, name in listing if b"\\Sent" in flags]
-    sent = marked[:1] or [name for name in names if name.lower() == "sent"][:1]
-    return chosen + sent
+    named = [str(name) for _flags, _sep, name in listing if str(name).lower() == "sent"]
+    found = marked or named
+    return found[0] if found else None
 
 
 def _in_team_log(name: str, sep: bytes | str | None) -> bool:

@@ -22,6 +22,7 @@ from agentconsole.store.accounts import Account
 from agentconsole.store.db import write_txn
 from agentconsole.store.outbox import copies_to_file, mark_copied
 from agentconsole.sync.imap_session import TIMEOUT_SECONDS, drop_client, open_client
+from agentconsole.sync.imap_sync import sent_in_listing
 from agentconsole.sync.servers import ServerError, network_error
 from agentconsole.textsafe import safe_line
 
@@ -32,13 +33,9 @@ SENT = "Sent"
 def sent_folder(client: IMAPClient) -> str:
     """The server's Sent folder: the one marked ``\\Sent`` (RFC 6154), else one named
     Sent in any case, else a new ``Sent``."""
-    listing = client.list_folders()
-    marked = [str(name) for flags, _sep, name in listing if b"\\Sent" in flags]
-    if marked:
-        return marked[0]
-    named = [str(name) for _flags, _sep, name in listing if str(name).lower() == "sent"]
-    if named:
-        return named[0]
+    found = sent_in_listing(client.list_folders())
+    if found is not None:
+        return found
     client.create_folder(SENT)
     return SENT
 

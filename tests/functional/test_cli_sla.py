@@ -17,9 +17,8 @@ from tests.conftest import ROOT
 PERIOD = ("--from", "2026-10-01", "--to", "2026-11-22")
 
 
-@pytest.fixture(scope="module")
-def env(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    tmp = tmp_path_factory.mktemp("sla")
+def demo_env(demo_template: Path, tmp: Path) -> dict[str, str]:
+    """The CLI's environment on a copy of the demo store in ``tmp``, no config, UTC."""
     shutil.copy(demo_template, tmp / "s.db")
     return dict(
         os.environ,
@@ -29,6 +28,11 @@ def env(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
         NO_COLOR="1",
         TZ="UTC",
     )
+
+
+@pytest.fixture(scope="module")
+def env(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return demo_env(demo_template, tmp_path_factory.mktemp("sla"))
 
 
 def test_report_json_has_both_sections_with_their_figures(env: dict[str, str]) -> None:

@@ -5,8 +5,6 @@ point: long periods refused (never cut), hostile names in every format, the stat
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -15,19 +13,12 @@ import pytest
 
 from tests.cli import run
 from tests.conftest import ROOT
+from tests.functional.test_cli_sla import demo_env
 
 
 @pytest.fixture
 def env(demo_template: Path, tmp_path: Path) -> dict[str, str]:
-    shutil.copy(demo_template, tmp_path / "s.db")
-    return dict(
-        os.environ,
-        AGENTCONSOLE_DB=str(tmp_path / "s.db"),
-        AGENTCONSOLE_CONFIG=str(tmp_path / "none.toml"),
-        COLUMNS="200",
-        NO_COLOR="1",
-        TZ="UTC",
-    )
+    return demo_env(demo_template, tmp_path)
 
 
 def test_report_refuses_a_period_over_a_year_naming_the_option(env: dict[str, str]) -> None:
