@@ -13,7 +13,7 @@ from agentconsole.compose.traffic import Meanwhile, meanwhile, question
 from agentconsole.config import ConfigError, load_config
 from agentconsole.domain.claim_view import ClaimRefused, ClaimView, claim_view, toggle_claim
 from agentconsole.models import Event, Message
-from agentconsole.sync.round_result import ClaimDecided, RoundResult
+from agentconsole.sync.round_result import ClaimDecided, RoundResult, combined
 from agentconsole.widgets.sync_status import state_of, status_text
 from tests.teamlog import ListLog, machine, ticket_id
 
@@ -115,3 +115,14 @@ def test_sync_interval_in_the_config(value: str, ok: bool, tmp_path: Path) -> No
         return
     with pytest.raises(ConfigError, match="sync.interval must be 5 to 3600 seconds, or 0"):
         load_config(path)
+
+
+def test_a_round_over_several_accounts_adds_up_and_names_each_reason() -> None:
+    support = RoundResult("support", AT, new_messages=2, sent=1, error="no password")
+    sales = RoundResult("sales", AT + 60, new_messages=1, offline="IMAP: timed out")
+    both = combined([support, sales])
+    assert (both.account, both.finished_at) == ("support, sales", AT + 60)
+    assert (both.new_messages, both.sent) == (3, 1)
+    assert (both.error, both.offline) == ("support: no password", "sales: IMAP: timed out")
+    assert status_text(both, 60) == "error: support: no password"
+    assert combined([sales]) is sales
