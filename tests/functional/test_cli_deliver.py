@@ -76,6 +76,31 @@ def test_deliver_sends_logs_in_and_reports(
     assert leaked(tmp_path, result.stdout, result.stderr, json.dumps(listing)) == []
 
 
+def test_an_account_without_smtp_login_sends_without_logging_in(
+    account_env: dict[str, str], server: SmtpServer
+) -> None:
+    """Delivery and ``account test`` agree: --smtp-no-login never logs in, even where
+    the server offers AUTH (a relay that trusts this machine takes the mail)."""
+    store_with_replies(Path(account_env["AGENTCONSOLE_DB"]), 1)
+    added = run_in(account_env, PASSWORD, *add_args(smtp_port=server.port), "--smtp-no-login")
+    assert added.returncode == 0, added.stderr
+    result = run(account_env, "outbox", "--deliver")
+    assert result.stdout.splitlines()[-1] == "sent 1, failed 0, still queued 0"
+    assert (server.logins, len(server.received)) == ([], 1)
+
+
+def test_a_server_without_auth_gets_the_mail_unauthenticated(account_env: dict[str, str]) -> None:
+    """As ``account test`` says (with a warning): no AUTH offered, no login tried."""
+    relay = SmtpServer().start()
+    try:
+        with_account(account_env, relay.port, 1)
+        result = run(account_env, "outbox", "--deliver")
+    finally:
+        relay.stop()
+    assert result.stdout.splitlines()[-1] == "sent 1, failed 0, still queued 0"
+    assert len(relay.received) == 1
+
+
 def test_a_rejected_reply_shows_as_failed_everywhere(
     account_env: dict[str, str], server: SmtpServer
 ) -> None:
