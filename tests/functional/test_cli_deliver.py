@@ -268,3 +268,19 @@ def test_outbox_says_why_mail_waits_and_now_retries_before_the_backoff(
     assert lines[-1] == (
         "1 failed permanently: not sent again (the reason is above and on the ticket)"
     )
+
+
+def test_reply_says_what_its_mail_waits_for_when_there_is_an_account(
+    account_env: dict[str, str], server: SmtpServer, tmp_path: Path
+) -> None:
+    with_account(account_env, server.port, 1)
+    [ref] = [t["ref"] for t in json.loads(run(account_env, "tickets", "--json").stdout)["tickets"]]
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Your parcel left our warehouse today; it arrives on Friday.\n")
+    replied = run(account_env, "reply", ref, "--file", str(answer))
+    assert replied.stdout.splitlines()[-1] == (
+        "it waits in the outbox: send it with `agentconsole outbox --deliver`"
+    )
+    assert run(account_env, "outbox").stdout.splitlines()[-1] == (
+        "2 messages due now: send with `agentconsole outbox --deliver`"
+    )
