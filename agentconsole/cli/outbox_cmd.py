@@ -25,9 +25,9 @@ ADD_ACCOUNT = (
 
 def waits(conn: sqlite3.Connection) -> str:
     """What ``reply`` says of the mail it just queued: what it waits for."""
-    return (
-        f"waits in the outbox: {f'send it with {DELIVER}' if list_accounts(conn) else ADD_ACCOUNT}"
-    )
+    if list_accounts(conn):
+        return f"waits in the outbox: send it with {DELIVER}"
+    return f"waits in the outbox: {ADD_ACCOUNT}"
 
 
 def _state(entry: OutboxEntry, now: float, has_account: bool) -> str:
