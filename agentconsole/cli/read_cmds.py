@@ -24,12 +24,12 @@ from agentconsole.cli.output import (
     table,
     when,
 )
+from agentconsole.cli.show_claim import claim_shown
 from agentconsole.cli.ticket_arg import ticket_id_of
 from agentconsole.domain import customers as customer_rules
 from agentconsole.domain import tickets as ticket_rules
-from agentconsole.domain.claim_view import claim_view
 from agentconsole.mask import mask_sensitive
-from agentconsole.models import Customer, Event, Message, Ticket
+from agentconsole.models import Customer, Message, Ticket
 from agentconsole.store.customers import (
     CustomerNotFound,
     customer_stats,
@@ -49,7 +49,6 @@ from agentconsole.store.messages import (
 )
 from agentconsole.store.outbox import ticket_outbox
 from agentconsole.store.query import SORTS, QueryError, TicketQuery, compile_query
-from agentconsole.store.remote_events import claim_event_uuid
 from agentconsole.store.tickets import (
     TicketNotFound,
     count_tickets,
@@ -249,40 +248,6 @@ def _bodies(ctx: Context, ticket: Ticket, reveal: bool) -> list[tuple[Message, s
     return shown
 
 
-@dataclasses.dataclass(frozen=True)
-class ClaimShown:
-    """Who holds the ticket since when (the winning claim's time), and this agent's
-    claim or release that waits for the next sync to be decided."""
-
-    holder: str | None
-    since: int | None
-    queued: str | None
-
-    def line(self, me: str) -> str:
-        """``claim: claimed by ana since 2026-11-23 09:14`` (and what waits)."""
-        parts = []
-        if self.holder is not None:
-            who = f"{self.holder} (you)" if self.holder == me else self.holder
-            since = f" since {when(self.since)}" if self.since is not None else ""
-            parts.append(f"claimed by {who}{since}")
-        if self.queued is not None:
-            parts.append(f"your {self.queued} is queued (decided at the next sync)")
-        return "claim: " + "; ".join(parts)
-
-
-def _claim(conn: sqlite3.Connection, ticket_id: int, me: str) -> ClaimShown | None:
-    """The ticket's claim as the console shows it, or None when nobody claimed it."""
-    view = claim_view(conn, ticket_id, me)
-    if view.holder is None and view.waiting is None:
-        return None
-    since = None
-    if view.holder is not None:
-        uuid = claim_event_uuid(conn, ticket_id)
-        events: list[Event] = ticket_events(conn, ticket_id)
-        since = next((e.at for e in events if e.uuid == uuid), None)
-    return ClaimShown(view.holder, since, view.waiting)
-
-
 def _print_thread(ctx: Context, ticket: Ticket, explain: bool, reveal: bool = False) -> None:
     from rich.rule import Rule
     from rich.text import Text
@@ -300,7 +265,7 @@ def _print_thread(ctx: Context, ticket: Ticket, explain: bool, reveal: bool = Fa
             f"assignee {ticket.assignee or '-'} · tags {', '.join(ticket.tags) or '-'}"
         )
     )
-    claim = _claim(conn, ticket.id, ctx.config.agent)
+    claim = claim_shown(conn, ticket.id, ctx.config.agent)
     if claim is not None:
         console.print(Text(safe_line(claim.line(ctx.config.agent)), style="bold"))
     console.print(
@@ -379,7 +344,7 @@ def show_command(ctx: Context, ref: str, explain: bool, reveal: bool, as_json: b
     except TicketNotFound as exc:
         fail(str(exc))
     if as_json:
-        claim = _claim(conn, ticket.id, ctx.config.agent)
+        claim = claim_shown(conn, ticket.id, ctx.config.agent)
         emit_json(
             {
                 "ticket": _ticket_json(ticket),
