@@ -311,7 +311,7 @@ class PolicyReader(TomlPlaces):
             place = f"{self.source}:{self.array_line('policies', len(value) - 1)}"
             self.warnings.append(
                 f"{place}: no policy has an empty when, so tickets matching none of the "
-                "policies get no SLA targets: add a last policy with when = \"\""
+                'policies get no SLA targets: add a last policy with when = ""'
             )
         return tuple(out)
 
