@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -58,6 +59,7 @@ from agentconsole.store.tickets import (
     ticket_refs,
 )
 from agentconsole.textsafe import safe_line, safe_text
+from agentconsole.timefmt import countdown
 
 
 def _ticket_json(ticket: Ticket) -> dict[str, object]:
@@ -97,6 +99,21 @@ def _ticket_row(t: Ticket) -> tuple[object, ...]:
     )
 
 
+def _due_row(t: Ticket) -> tuple[object, ...]:
+    """A row with the due column: time left to the SLA due time, ``-`` once past
+    (``--sort due``, where the order would otherwise be unexplained)."""
+    return (*_ticket_row(t), countdown(t.due_at)[0])
+
+
+def _listing(
+    sort: str,
+) -> tuple[tuple[str, ...], tuple[int, ...], Callable[[Ticket], tuple[object, ...]]]:
+    """Columns, streamed widths and row maker: sorted by due, the due time shows."""
+    if sort == "due":
+        return (*_TICKET_COLUMNS, "due"), (*_TICKET_WIDTHS, 7), _due_row
+    return _TICKET_COLUMNS, _TICKET_WIDTHS, _ticket_row
+
+
 def _stream_tickets(ctx: Context, compiled: TicketQuery, sort: str, as_json: bool) -> None:
     """Every matching ticket, written as it is read (``--limit 0``)."""
     conn = ctx.conn()
@@ -107,7 +124,8 @@ def _stream_tickets(ctx: Context, compiled: TicketQuery, sort: str, as_json: boo
             f'{{"total": {total}, "tickets": [', map(_ticket_json, found), "]}"
         )
     else:
-        count = stream_table(_TICKET_COLUMNS, map(_ticket_row, found), _TICKET_WIDTHS)
+        columns, widths, row = _listing(sort)
+        count = stream_table(columns, map(row, found), widths)
     if not count:
         fail_empty("no tickets match")
 
@@ -155,11 +173,8 @@ def tickets_command(
     if as_json:
         emit_json({"total": total, "tickets": [_ticket_json(t) for t in found]})
     elif found:
-        table(
-            _TICKET_COLUMNS,
-            [_ticket_row(t) for t in found],
-            title=f"{len(found)} of {total} tickets",
-        )
+        columns, _widths, row = _listing(sort)
+        table(columns, [row(t) for t in found], title=f"{len(found)} of {total} tickets")
     if not found:
         if total:
             fail_empty(f"--offset {offset} is past the last of the {counted(total, 'ticket')}")
