@@ -139,3 +139,65 @@ async def test_a_policy_file_broken_from_the_start_never_stops_a_change(
         edit(policies, 'first_reponse = "24h"', 'first_response = "24h"')
         await wait_until(pilot, lambda: app.recomputes == 1)
         assert notices(app)[-1].startswith(f"Due times recomputed under {policies}: ")
+
+
+def sla_events(db: Path, ticket_id: int) -> list[tuple[str, int]]:
+    with store(db) as conn:
+        rows = conn.execute(
+            "SELECT kind, at FROM events WHERE ticket_id = ? AND actor = 'sla' ORDER BY id",
+            (ticket_id,),
+        )
+        return [(str(kind), int(at)) for kind, at in rows]
+
+
+async def test_the_clock_ticks_while_nobody_touches_the_ticket(
+    console: Callable[..., AgentConsole], demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An idle console: the sweep's timer alone records the instant that came (dated
+    when it happened), the escalation rule fires, and the queue reloads."""
+    monkeypatch.setattr("agentconsole.screens.sla_watch.SWEEP_SECONDS", 0.5)
+    with store(demo_db) as conn:
+        ticket_id, watch = conn.execute(
+            "SELECT id, sla_watch_at FROM tickets WHERE sla_watch_at IS NOT NULL"
+            " ORDER BY sla_watch_at DESC LIMIT 1"
+        ).fetchone()
+    recorded = sla_events(demo_db, ticket_id)
+    app = console()
+    app.clock = lambda: watch - 1
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.sweeps >= 2)
+        assert sla_events(demo_db, ticket_id) == recorded  # not yet: a second to go
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        generation = queue.generation
+        app.clock = lambda: watch + 1
+        swept = app.sweeps
+        await wait_until(pilot, lambda: app.sweeps >= swept + 2)
+        new = sla_events(demo_db, ticket_id)[len(recorded) :]
+        kinds = [kind for kind, _at in new]
+        assert kinds[0] in ("sla_at_risk", "sla_breached") and new[0][1] == watch
+        assert "sla_escalated" in kinds  # at risk tags it, a breach raises its priority
+        assert queue.generation > generation
+        with store(demo_db) as conn:
+            [[again]] = conn.execute("SELECT sla_watch_at FROM tickets WHERE id = ?", (ticket_id,))
+        assert again is None or again > watch
+
+
+async def test_each_sync_round_is_followed_by_a_sweep(
+    console: Callable[..., AgentConsole], demo_db: Path
+) -> None:
+    with store(demo_db) as conn:
+        ticket_id, watch = conn.execute(
+            "SELECT id, sla_watch_at FROM tickets WHERE sla_watch_at IS NOT NULL"
+            " ORDER BY sla_watch_at LIMIT 1"
+        ).fetchone()
+    recorded = sla_events(demo_db, ticket_id)
+    app = console()
+    app.clock = lambda: watch
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.sweeps >= 1)  # after the first round, at start
+        assert app.sweeps == 1  # the minute's timer has not fired
+        new = sla_events(demo_db, ticket_id)[len(recorded) :]
+        assert new and new[0][1] == watch
+        await pilot.press("ctrl+r")  # sync now: no account, the round ends, a sweep follows
+        await wait_until(pilot, lambda: app.sweeps == 2)
