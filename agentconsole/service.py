@@ -32,6 +32,7 @@ from agentconsole.domain import customers as customer_rules
 from agentconsole.domain import tickets as ticket_rules
 from agentconsole.domain.claim_view import ClaimView, claim_view, toggle_claim
 from agentconsole.domain.tickets import Change
+from agentconsole.drilldown import PeriodPick
 from agentconsole.lint import Finding, RuleSet, load_rules
 from agentconsole.mail.parse import attachment_payloads
 from agentconsole.models import Customer, Event, Message, Ticket
@@ -48,6 +49,8 @@ from agentconsole.store.dashboard_rows import (
     NowFigures,
     change_stamp,
     now_figures,
+    only_ids,
+    period_ticket_ids,
     replied_refs,
 )
 from agentconsole.store.db import connect
@@ -56,7 +59,7 @@ from agentconsole.store.events import ticket_events
 from agentconsole.store.message_rows import has_messages
 from agentconsole.store.messages import raw_message, ticket_messages
 from agentconsole.store.outbox import OutboxEntry, ticket_outbox
-from agentconsole.store.query import compile_query
+from agentconsole.store.query import TicketQuery, compile_query
 from agentconsole.store.ticket_rows import assignees
 from agentconsole.store.tickets import count_tickets, get_ticket, list_tickets
 from agentconsole.store.txn import set_cache_size
@@ -118,6 +121,8 @@ class ConsoleService:
         self._canned: Library | None = None
         self._canned_lock = threading.Lock()
         self._policy_watch: PolicyWatch | None = None
+        self._lists: dict[str, tuple[int, ...]] = {}
+        """Ticket lists the dashboard's period numbers opened, by name."""
         self._watch_lock = threading.Lock()
 
     @property
@@ -179,15 +184,24 @@ class ConsoleService:
     def is_empty(self) -> bool:
         return not has_messages(self.conn())
 
+    def compile(self, query: str) -> TicketQuery:
+        """``query`` compiled; one that starts with the name of a ticket list the
+        dashboard made (:meth:`period_list`) is the rest narrowed to that list."""
+        head, _, rest = query.partition(" ")
+        listed = self._lists.get(head)
+        if listed is None:
+            return compile_query(query, me=self.me)
+        return only_ids(compile_query(rest, me=self.me), listed)
+
     @_with_connection
     def queue_count(self, query: str) -> int:
-        return count_tickets(self.conn(), compile_query(query, me=self.me))
+        return count_tickets(self.conn(), self.compile(query))
 
     @_with_connection
     def queue_page(
         self, query: str, sort: str, offset: int, limit: int, total: int | None = None
     ) -> list[Ticket]:
-        compiled = compile_query(query, me=self.me)
+        compiled = self.compile(query)
         return list_tickets(
             self.conn(), compiled, sort=sort, offset=offset, limit=limit, total=total
         )
@@ -270,6 +284,25 @@ class ConsoleService:
                     " says what to add)"
                 )
         return lines
+
+    @_with_connection
+    def period_list(self, report: Report, period: Period, pick: PeriodPick) -> tuple[str, int]:
+        """The tickets one number of the period's ``report`` counted, as a list the
+        queue shows by name (the first word of its query, see :meth:`compile`), and
+        how many: the figures are the report's own, at its ``now``."""
+        ids = period_ticket_ids(
+            self.conn(),
+            pick.figure,
+            since=report.since,
+            until=report.until,
+            now=report.now,
+            offset=report.utc_offset,
+            day=pick.day,
+        )
+        span = pick.day or f"{period.first.isoformat()}..{period.last.isoformat()}"
+        name = f"#{pick.figure.replace('_', '-')}@{span}"
+        self._lists[name] = tuple(ids)
+        return name, len(ids)
 
     @_with_connection
     def replied_today(self, agent: str, limit: int) -> list[str]:
