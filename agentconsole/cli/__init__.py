@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import click
 
-from agentconsole.cli.errors import describe
+from agentconsole.cli.errors import describe, say_sla_not_recomputed
 from agentconsole.cli.output import fail
 from agentconsole.config import Config, ConfigError, default_db_path, load_config
 
@@ -138,6 +138,8 @@ class Group(click.Group):
             if handled is None:
                 raise
             fail(*handled)
+        finally:
+            say_sla_not_recomputed()
 
 
 @click.group(

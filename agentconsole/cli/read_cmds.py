@@ -25,6 +25,7 @@ from agentconsole.cli.output import (
     table,
     when,
 )
+from agentconsole.cli.show_claim import claim_shown
 from agentconsole.cli.ticket_arg import ticket_id_of
 from agentconsole.domain import customers as customer_rules
 from agentconsole.domain import tickets as ticket_rules
@@ -279,6 +280,9 @@ def _print_thread(ctx: Context, ticket: Ticket, explain: bool, reveal: bool = Fa
             f"assignee {ticket.assignee or '-'} · tags {', '.join(ticket.tags) or '-'}"
         )
     )
+    claim = claim_shown(conn, ticket.id, ctx.config.agent)
+    if claim is not None:
+        console.print(Text(safe_line(claim.line(ctx.config.agent)), style="bold"))
     console.print(
         Text("customer: " + safe_line(f"{ticket.customer_name} <{ticket.customer_address}>"))
     )
@@ -339,7 +343,8 @@ def show_command(ctx: Context, ref: str, explain: bool, reveal: bool, as_json: b
     """Show ticket REF (e.g. T-QFMX95MZ, any case) with its whole thread, oldest first.
 
     Passwords, one-time codes, card and ID numbers customers pasted are masked;
-    --reveal shows them and records who looked in the ticket's history.
+    --reveal shows them and records who looked in the ticket's history. A claimed
+    ticket says who holds it since when (claim: claimed by ana since ...).
 
     \b
     Examples:
@@ -354,6 +359,7 @@ def show_command(ctx: Context, ref: str, explain: bool, reveal: bool, as_json: b
     except TicketNotFound as exc:
         fail(str(exc))
     if as_json:
+        claim = claim_shown(conn, ticket.id, ctx.config.agent)
         emit_json(
             {
                 "ticket": _ticket_json(ticket),
@@ -362,6 +368,7 @@ def show_command(ctx: Context, ref: str, explain: bool, reveal: bool, as_json: b
                     for m, body in _bodies(ctx, ticket, reveal)
                 ],
                 "events": [dataclasses.asdict(e) for e in ticket_events(conn, ticket.id)],
+                "claim": None if claim is None else dataclasses.asdict(claim),
             }
         )
         return
