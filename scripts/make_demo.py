@@ -7,7 +7,7 @@ The output is committed; running this again gives the same bytes.
 - ``support.mbox``: seven weeks of mail from 1 October 2026 (the tests, the README's
   examples and the screenshots use it as it is).
 - ``recent.mbox``: the last three weeks before ``DEMO_END``, written in Shanghai business
-  hours on working days, more of it not answered yet. ``agentconsole demo`` adds it and
+  hours on working days, much of it answered late. ``agentconsole demo`` adds it and
   moves both to the present (agentconsole/demo_mail.py), so whenever the demo starts
   there is fresh mail whose clocks are running: some at risk, some breached.
 """
@@ -27,10 +27,18 @@ from tests.corpus import BASE, TOPICS, CorpusBuilder, write_mbox  # noqa: E402
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "demo"
 RECENT_DAYS = 21
-PER_WORKING_DAY = 16
-"""New conversations per working day in recent.mbox: enough that at any hour a few
-unanswered ones are in the last quarter of their target (the at-risk share)."""
-UNANSWERED = 0.75
+PER_WORKING_DAY = 28
+"""New conversations per working day in recent.mbox: enough that at any hour several
+waiting ones are in the last quarter of their target (the at-risk share): 4 to 16
+whenever the demo starts, with about 150-220 breached and more answered in time."""
+UNANSWERED = 0.12
+"""Not answered at all: these pile up as breached."""
+SLOW = 0.55
+"""Answered after 40 to 160 hours instead of within 40: at any moment many recent
+tickets are still waiting, some at risk, some breached until the late reply comes
+(the report counts those breaches; the queue shows them pending once answered)."""
+WRITTEN_BACK = 0.1
+"""The customer writes again after our reply (a reopened ticket's next-response clock)."""
 EVERYDAY_TOPICS = (0, 1, 7, 8, 12, 13)
 """Questions under the standard 24-hour policy (log-in, phone, fees, feedback,
 merchants): their at-risk stretch is six business hours, against one for money, so
@@ -53,7 +61,9 @@ def working_hours_starts(rng: random.Random) -> Iterator[datetime]:
 def recent(builder: CorpusBuilder) -> Iterator[bytes]:
     for start in working_hours_starts(builder.rng):
         topic = builder.rng.choices(range(len(TOPICS)), TOPIC_WEIGHTS)[0]
-        yield from builder.thread(start, topic, unanswered=UNANSWERED)
+        yield from builder.thread(
+            start, topic, unanswered=UNANSWERED, slow=SLOW, written_back=WRITTEN_BACK
+        )
 
 
 def main() -> None:

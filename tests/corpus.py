@@ -372,10 +372,18 @@ class CorpusBuilder:
 
     # -- threads -----------------------------------------------------------------
     def thread(
-        self, start: datetime, topic: int | None = None, unanswered: float = 0.25
+        self,
+        start: datetime,
+        topic: int | None = None,
+        unanswered: float = 0.25,
+        slow: float = 0.0,
+        written_back: float | None = None,
     ) -> list[bytes]:
         """A conversation: the customer's mail, maybe our reply, maybe follow-ups.
-        ``unanswered`` is the share of conversations we have not answered yet."""
+        ``unanswered`` is the share of conversations we have not answered yet; our
+        reply comes within 40 hours, or in the ``slow`` share within 40 to 160 hours;
+        ``written_back`` is the share where the customer writes again after it (by
+        default 0.4, less what ``unanswered`` adds above 0.25)."""
         rng = self.rng
         person = self.person()
         category, zh_subject, en_subject, zh_body, en_body = TOPICS[
@@ -434,7 +442,9 @@ class CorpusBuilder:
                     )
                 )
             return out
-        when += timedelta(hours=rng.randint(1, 40), minutes=rng.randint(0, 59))
+        late = slow > 0 and rng.random() < slow
+        hours = rng.randint(40, 160) if late else rng.randint(1, 40)
+        when += timedelta(hours=hours, minutes=rng.randint(0, 59))
         reply_id = self.msgid()
         reply = (REPLY_ZH if person.zh else REPLY_EN).format(name=person.name)
         out.append(
@@ -450,7 +460,9 @@ class CorpusBuilder:
                 encoding="quoted-printable",
             )
         )
-        if roll < 0.6 + max(0.0, unanswered - 0.25):
+        if written_back is None:
+            written_back = 0.4 - max(0.0, unanswered - 0.25)
+        if roll < 1 - written_back:
             return out
         when += timedelta(hours=rng.randint(2, 30))
         text = THANKS_ZH if person.zh else THANKS_EN
