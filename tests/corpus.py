@@ -371,8 +371,11 @@ class CorpusBuilder:
         return out + "\n".join(tail).encode("ascii") + b"\n"
 
     # -- threads -----------------------------------------------------------------
-    def thread(self, start: datetime, topic: int | None = None) -> list[bytes]:
-        """A conversation: the customer's mail, maybe our reply, maybe follow-ups."""
+    def thread(
+        self, start: datetime, topic: int | None = None, unanswered: float = 0.25
+    ) -> list[bytes]:
+        """A conversation: the customer's mail, maybe our reply, maybe follow-ups.
+        ``unanswered`` is the share of conversations we have not answered yet."""
         rng = self.rng
         person = self.person()
         category, zh_subject, en_subject, zh_body, en_body = TOPICS[
@@ -413,7 +416,7 @@ class CorpusBuilder:
         ]
         when = start
         roll = rng.random()
-        if roll < 0.25:
+        if roll < unanswered:
             # no answer yet; a quarter of those write again without references
             if rng.random() < 0.5:
                 when += timedelta(days=rng.randint(2, 4), hours=rng.randint(0, 8))
@@ -447,7 +450,7 @@ class CorpusBuilder:
                 encoding="quoted-printable",
             )
         )
-        if roll < 0.6:
+        if roll < 0.6 + max(0.0, unanswered - 0.25):
             return out
         when += timedelta(hours=rng.randint(2, 30))
         text = THANKS_ZH if person.zh else THANKS_EN
