@@ -127,8 +127,13 @@ class DashboardScreen(ConsoleScreen):
         """Per table id, the drill-down of each (row, column)."""
         self.loads = 0
         """Completed loads of the "now" figures (tests wait on it)."""
+        self.first_resume = False
 
     def compose(self) -> ComposeResult:
+        # the read starts before the widgets below are mounted and laid out: its
+        # worker thread then overlaps them (started when shown, it waited for them)
+        self.reload()
+        self.first_resume = True
         yield Static(id="dash-title")
         yield Static(id="dash-warning", markup=False)
         with Horizontal(id="tiles"):
@@ -179,23 +184,33 @@ class DashboardScreen(ConsoleScreen):
         self.set_interval(REFRESH_SECONDS, self.reload)
 
     def on_screen_resume(self) -> None:
-        """Shown: first when pushed, again after a dialog over it closes; loads then
-        (once: a load in on_mount as well would read everything twice)."""
+        """Shown again after a dialog over it closed: loads again (not when first
+        shown: the load started in compose)."""
+        if self.first_resume:
+            self.first_resume = False
+            return
         self.reload()
 
     # -- loading -----------------------------------------------------------------
     def reload(self) -> None:
-        self.load_now()
-        self.load_period(self.period)
+        self.load_now(self.period)
 
     @console_worker("load the dashboard", group="dashboard-now", exclusive=True)
-    def load_now(self) -> None:
+    def load_now(self, period: Period) -> None:
+        """The "now" figures, then the period's: one after the other, so the tiles
+        (what a lead looks at first) never wait for the period's read and drawing
+        (run side by side, they took turns on the one connection and the UI thread)."""
         service = self.console.service
         stamp = service.change_stamp()  # first: a change during the read loads again
         self.post_message(self.NowLoaded(service.dashboard_now(), stamp))
+        self.read_period(period)
 
     @console_worker("load the dashboard's period", group="dashboard-period", exclusive=True)
     def load_period(self, period: Period) -> None:
+        self.read_period(period)
+
+    def read_period(self, period: Period) -> None:
+        """In a worker: the period's report and what its calendars lack."""
         service = self.console.service
         report = service.dashboard_period(period)
         self.post_message(self.PeriodLoaded(period, report, service.calendar_warnings(period)))

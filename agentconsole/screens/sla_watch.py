@@ -27,6 +27,7 @@ from textual.app import App
 from textual.message import Message
 
 from agentconsole.screens.background_sync import SyncRoundDone
+from agentconsole.screens.events import WorkerFailed
 from agentconsole.screens.workers import console_worker
 from agentconsole.service import ConsoleService
 from agentconsole.textsafe import safe_line
@@ -40,6 +41,8 @@ SWEEP_SECONDS = 60.0
 """How often the clocks are swept (at-risk and breach instants come by the minute)."""
 PROGRESS_SECONDS = 5.0
 """A recompute tells its progress at most this often."""
+RECOMPUTE_WHAT = "recompute the due times"
+"""The recompute worker's name in a failure notice ("Could not recompute ...")."""
 NOTICE_LIMIT = 300
 """A notice is one line: a policy problem is cut here (``sla check`` says it whole)."""
 
@@ -131,7 +134,7 @@ class SlaWatchingApp(App[None]):
         )
         self.recompute_due_times(source)
 
-    @console_worker("recompute the due times", group="sla-recompute")
+    @console_worker(RECOMPUTE_WHAT, group="sla-recompute")
     def recompute_due_times(self, source: str) -> None:
         started = time.monotonic()
         total = 0
@@ -141,10 +144,7 @@ class SlaWatchingApp(App[None]):
             total = of
             self.post_message(SlaRecomputeProgress(done, of))
 
-        try:
-            changed = self.service.recompute_sla(progress)
-        finally:
-            self.call_from_thread(setattr, self, "recomputing", False)
+        changed = self.service.recompute_sla(progress)
         self.post_message(SlaRecomputed(source, total, changed, time.monotonic() - started))
 
     def on_sla_recompute_progress(self, message: SlaRecomputeProgress) -> None:
@@ -156,7 +156,15 @@ class SlaWatchingApp(App[None]):
                 timeout=PROGRESS_SECONDS,
             )
 
+    @on(WorkerFailed)
+    def recompute_failed(self, message: WorkerFailed) -> None:
+        """A recompute that raised was told by the app's handler; the next change of
+        the file may start another."""
+        if message.what == RECOMPUTE_WHAT:
+            self.recomputing = False
+
     def on_sla_recomputed(self, message: SlaRecomputed) -> None:
+        self.recomputing = False
         self.recomputes += 1
         noun = "ticket" if message.total == 1 else "tickets"
         self.notify(
