@@ -462,23 +462,41 @@ class ConsoleService:
 
     # -- background sync and claims (agentconsole.sync.round, domain.claim_view) -------
     @_with_connection
-    def sync_account(self) -> Account | None:
-        """The account the console syncs (the first by name), or None: no sync."""
-        accounts = list_accounts(self.conn())
-        return accounts[0] if accounts else None
+    def sync_accounts(self) -> list[Account]:
+        """The accounts the console syncs (every one, by name); none: no sync."""
+        return list_accounts(self.conn())
 
-    def sync_round(self, account: Account) -> RoundResult:
-        """One round of mail in, the team's log and mail out, on a connection of its
-        own: a round takes seconds in many short transactions, and the console's reads
-        and an agent's changes go on meanwhile through the shared connection. Imported
-        here: the network code costs the console's start nothing."""
+    def sync_round(self, accounts: list[Account]) -> RoundResult:
+        """One round of mail in, the team's log and mail out for each account, on a
+        connection of its own: a round takes seconds in many short transactions, and
+        the console's reads and an agent's changes go on meanwhile through the shared
+        connection. Imported here: the network code costs the console's start nothing."""
         from agentconsole.sync.round import run_round
+        from agentconsole.sync.round_result import combined
 
         conn = connect(self.db_path)
         try:
-            return run_round(conn, account, self.config)
+            return combined([run_round(conn, account, self.config) for account in accounts])
         finally:
             conn.close()
+
+    def watch_mail(
+        self, account: Account, on_new: Callable[[], None], stop: threading.Event
+    ) -> str:
+        """Hold IMAP IDLE on the account's first followed folder until ``stop`` is set,
+        calling ``on_new`` when mail arrives (:func:`agentconsole.sync.imap_watch.
+        watch_folder`); how it ended. No database: only the keyring and the server."""
+        from agentconsole.sync.imap_watch import GAVE_UP, watch_folder
+        from agentconsole.sync.secrets import SecretError, read_password
+
+        try:
+            password = read_password(account.secret_key)
+        except SecretError:
+            return GAVE_UP  # the round says why
+        if password is None:
+            return GAVE_UP
+        folder = self.config.sync_folders[0] if self.config.sync_folders else "INBOX"
+        return watch_folder(account, password, folder, on_new, stop)
 
     @_with_connection
     def toggle_claim(self, ticket_id: int) -> str:

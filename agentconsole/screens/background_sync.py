@@ -1,5 +1,13 @@
-"""The console's background sync: a round every ``[sync] interval`` seconds, and on
-ctrl+r, in a thread worker (never on the UI thread).
+"""The console's background sync: a round every ``[sync] interval`` seconds, on ctrl+r,
+and as soon as the server reports new mail, in thread workers (never on the UI thread).
+
+While the console runs, one more worker per account holds IMAP IDLE on its first
+followed folder (:func:`agentconsole.sync.imap_watch.watch_folder`) and posts
+:class:`MailArrived` when the server says a message came: a round starts at once (or
+right after the one running), so new mail is in the queue within seconds. A server
+without IDLE, or a watch that keeps failing, leaves the rounds at the interval
+(polling). The watch ends within half a second when the console quits. ``[sync]
+interval = 0`` (rounds only on ctrl+r) holds no watch either.
 
 A round (:mod:`agentconsole.sync.round`) brings new mail in, runs the team's log,
 queues acknowledgements and delivers the outbox, each in short transactions on a
@@ -15,7 +23,7 @@ from textual.app import App
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
-from textual.worker import Worker
+from textual.worker import Worker, get_current_worker
 
 from agentconsole.config import Config
 from agentconsole.screens.events import WorkerFailed
@@ -44,8 +52,17 @@ class SyncRoundStarted(Message):
 class SyncRoundDone(Message):
     """A round ended (``result`` is None: there is no account to sync)."""
 
-    def __init__(self, result: RoundResult | None) -> None:
+    def __init__(self, result: RoundResult | None, accounts: list[Account]) -> None:
         self.result = result
+        self.accounts = accounts
+        super().__init__()
+
+
+class MailArrived(Message):
+    """The server told an account's watch that new mail came (from its thread)."""
+
+    def __init__(self, account: str) -> None:
+        self.account = account
         super().__init__()
 
 
@@ -61,6 +78,9 @@ def claim_notice(decided: ClaimDecided, me: str) -> tuple[str, SeverityLevel]:
 
 SYNC_WHAT = "sync the mailbox"
 """The sync worker's name in a failure notice ("Could not sync the mailbox: ...")."""
+WATCH_WHAT = "watch the mailbox for new mail"
+WATCH_GROUP = "sync-watch"
+"""The watches' worker group: they run until the console quits."""
 
 
 class SyncingApp(App[None]):
@@ -74,6 +94,10 @@ class SyncingApp(App[None]):
         """(line, state) of the status line, for a queue screen mounted later."""
         self._round: Worker[None] | None = None
         self._sync_timer: Timer | None = None
+        self._again = False
+        """New mail was reported while a round ran: another round follows it."""
+        self._watched: set[str] = set()
+        """Accounts whose watch was started (once: a server without IDLE is polled)."""
 
     def start_sync(self) -> None:
         """A first round now, then one every interval (none when it is 0)."""
@@ -89,22 +113,49 @@ class SyncingApp(App[None]):
             if not quiet:
                 self.notify("A sync is running already")
             return
+        self._again = False
         self._round = self.sync_round()
 
     @console_worker(SYNC_WHAT, group="sync")
     def sync_round(self) -> None:
-        account: Account | None = self.service.sync_account()
-        if account is None:
-            self.post_message(SyncRoundDone(None))
+        accounts = self.service.sync_accounts()
+        if not accounts:
+            self.post_message(SyncRoundDone(None, accounts))
             return
         self.post_message(SyncRoundStarted())
-        result = self.service.sync_round(account)
-        self.post_message(SyncRoundDone(result))
+        result = self.service.sync_round(accounts)
+        self.post_message(SyncRoundDone(result, accounts))
+
+    @console_worker(WATCH_WHAT, group=WATCH_GROUP)
+    def watch_mail(self, account: Account) -> None:
+        """Hold IDLE until the console quits (its worker is cancelled then)."""
+        stop = get_current_worker().cancelled_event
+
+        def arrived() -> None:
+            self.post_message(MailArrived(account.name))
+
+        self.service.watch_mail(account, arrived, stop)
+
+    def on_mail_arrived(self, _message: MailArrived) -> None:
+        if self._round is not None and self._round.is_running:
+            self._again = True  # it may have planned the folder already
+        else:
+            self.action_sync_now(quiet=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The round ended (its thread too): the one new mail asked for meanwhile."""
+        if event.worker is self._round and event.worker.is_finished and self._again:
+            self.action_sync_now(quiet=True)
 
     def on_sync_round_started(self, _message: SyncRoundStarted) -> None:
         self._spread(SYNCING, "syncing", None)
 
     def on_sync_round_done(self, message: SyncRoundDone) -> None:
+        if self.config.sync_interval:
+            for account in message.accounts:
+                if account.name not in self._watched:
+                    self._watched.add(account.name)
+                    self.watch_mail(account)
         result = message.result
         if result is None:
             return

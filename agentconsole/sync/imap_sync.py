@@ -188,6 +188,15 @@ def _sizes(session: ImapSession, uids: Sequence[int]) -> dict[int, int]:
     return sizes
 
 
+def _nothing_new(checkpoint: Checkpoint, uidnext: int, since_at: int | None) -> bool:
+    """Whether a folder at ``uidnext`` (same UIDVALIDITY) holds nothing to read: no UID
+    above the checkpoint, and no older history asked for (widening a ``--since``)."""
+    widening = checkpoint.since_at is not None and _wider(checkpoint.since_at, since_at) != (
+        checkpoint.since_at
+    )
+    return 0 < uidnext <= checkpoint.last_uid + 1 and not widening
+
+
 def plan_folder(
     conn: sqlite3.Connection,
     session: ImapSession,
@@ -202,6 +211,12 @@ def plan_folder(
     if checkpoint is not None and remapped:
         forget(conn, account, folder)
         checkpoint = None
+    if checkpoint is not None and _nothing_new(checkpoint, uidnext, since_at):
+        # EXAMINE's UIDNEXT says no message came since the checkpoint (every new one
+        # raises it): no SEARCH, no FETCH; a sync with nothing new is one command a folder
+        empty = array("Q")
+        source = ImapFolderSource(session, account, folder, uidvalidity, empty, array("Q"))
+        return _Plan(source, uidnext, checkpoint.since_at, False)
     if checkpoint is None:
         floor = since_at
         since = [b"SINCE", imap_date(_day(since_at))] if since_at is not None else []

@@ -3,6 +3,7 @@ round itself so that the console can show it without loading any network code.""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -50,3 +51,28 @@ class RoundResult:
             or self.failed
             or self.claims
         )
+
+
+def combined(results: Sequence[RoundResult]) -> RoundResult:
+    """One result for a round over several accounts: the counts added up, and each
+    account's offline or error reason named after its account (one account: as is)."""
+    if len(results) == 1:
+        return results[0]
+
+    def reasons(pick: Callable[[RoundResult], str]) -> str:
+        return "; ".join(f"{r.account}: {pick(r)}" for r in results if pick(r))
+
+    return RoundResult(
+        ", ".join(r.account for r in results),
+        max(r.finished_at for r in results),
+        new_messages=sum(r.new_messages for r in results),
+        new_tickets=sum(r.new_tickets for r in results),
+        team_changes=sum(r.team_changes for r in results),
+        published=sum(r.published for r in results),
+        acknowledged=sum(r.acknowledged for r in results),
+        sent=sum(r.sent for r in results),
+        failed=sum(r.failed for r in results),
+        claims=tuple(c for r in results for c in r.claims),
+        offline=reasons(lambda r: r.offline),
+        error=reasons(lambda r: r.error),
+    )

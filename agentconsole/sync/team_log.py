@@ -202,7 +202,10 @@ def apply_new(
             if cursor is not None:  # a new folder: what we appended to the old one is gone
                 forget_appended(conn)
             set_log_cursor(conn, account, folder, uidvalidity, 0)
-    uids = sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last)
+    if 0 < int(selected.get(b"UIDNEXT", 0)) <= last + 1:
+        uids: list[int] = []  # UIDNEXT says nothing came since: no SEARCH
+    else:
+        uids = sorted(u for u in client.search(["UID", f"{last + 1}:*"]) if u > last)
     for start in range(0, len(uids), FETCH_CHUNK):
         chunk = uids[start : start + FETCH_CHUNK]
         sizes = client.fetch(chunk, ["RFC822.SIZE"])

@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from agentconsole.app import AgentConsole
+from agentconsole.screens.background_sync import WATCH_GROUP
 from agentconsole.screens.customers import CustomerScreen
 from agentconsole.screens.events import TicketsChanged
 from agentconsole.screens.help import HelpScreen
@@ -28,9 +29,16 @@ SIZE = (140, 40)
 
 
 async def settle(pilot: Pilot[None], seconds: float = 0.3) -> None:
-    await pilot.app.workers.wait_for_complete()
+    """Wait for the workers that end (not the IDLE watches, which run until quit)."""
+    await workers_done(pilot)
     await pilot.pause(seconds)
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot)
+
+
+async def workers_done(pilot: Pilot[None]) -> None:
+    ending = [w for w in pilot.app.workers if w.group != WATCH_GROUP]
+    if ending:  # an empty list would wait for every worker, the watches too
+        await pilot.app.workers.wait_for_complete(ending)
 
 
 async def filter_queue(pilot: Pilot[None], query: str) -> TicketTable:

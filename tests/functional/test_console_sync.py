@@ -22,6 +22,7 @@ from textual.widgets import Static
 from agentconsole.app import AgentConsole
 from agentconsole.config import Config
 from agentconsole.domain import claims
+from agentconsole.screens.background_sync import WATCH_GROUP
 from agentconsole.screens.compose import ComposeScreen
 from agentconsole.screens.pickers import ChoiceModal
 from agentconsole.screens.ticket import TicketScreen
@@ -38,6 +39,7 @@ from tests.dovecot import Dovecot
 from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, filter_queue, settle, text_of
 from tests.functional.test_console_compose import notices
+from tests.integration.test_sync import NO_IDLE
 from tests.keyring_backend import MemoryKeyring
 from tests.mailfactory import SUPPORT, mail, make_config
 from tests.outboxfactory import loopback_account, queue_replies
@@ -343,7 +345,7 @@ def test_an_agents_change_commits_while_a_round_runs(
     service = ConsoleService(with_account(demo_db, account), config_for())
     ticket = service.queue_page("", "created", 0, 1)[0].id
     results: list[RoundResult] = []
-    running = threading.Thread(target=lambda: results.append(service.sync_round(account)))
+    running = threading.Thread(target=lambda: results.append(service.sync_round([account])))
     running.start()
     took: list[float] = []
     value = "pending"
@@ -415,3 +417,110 @@ def test_with_the_imap_server_down_a_round_still_delivers_the_outbox(
     )
     assert (result.error, result.sent, result.new_messages) == ("", 1, 0)
     assert [r.rcpt_tos for r in smtp.received] == [("c1@example.org",)]
+
+
+def imap_sessions(server: Dovecot) -> int:
+    """How many IMAP connections the server holds for its user (``doveadm who``)."""
+    lines = server.doveadm("who", "-1", ok=(0, 68)).splitlines()[1:]
+    return sum(1 for line in lines if " imap " in f" {line} ")
+
+
+async def until(pilot: Pilot[None], done: Callable[[], bool], seconds: float) -> float:
+    """Let the console run until ``done()``; how long it took (fails after ``seconds``)."""
+    started = time.monotonic()
+    while not done():
+        assert time.monotonic() - started < seconds, f"not within {seconds} s"
+        await pilot.pause(0.05)
+    return time.monotonic() - started
+
+
+async def test_with_idle_new_mail_is_in_the_queue_within_seconds(
+    console: Callable[..., AgentConsole], demo_db: Path, account: Account, dovecot: Dovecot
+) -> None:
+    """No ctrl+r, and the next timed round an hour away: the console's IDLE watch."""
+    app = console(config_for(interval=3600), with_account(demo_db, account))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: imap_sessions(dovecot) == 1, 5)  # the watch, held
+        table = await filter_queue(pilot, "Refund 77")
+        assert table.total == 0
+        for n in range(2):  # and again: the watch goes on after the first
+            dovecot.deliver("INBOX", customer_mail(f"Refund 77 still missing {n}", f"<r{n}@x>"))
+            await until(pilot, lambda n=n: app.screen.query_one(TicketTable).total == n + 1, 5)
+        assert status_line(app).endswith(" · 1 new"), status_line(app)
+        rows = [app.screen.query_one(TicketTable).ticket_at(i) for i in range(2)]
+        assert {row.subject for row in rows if row} == {
+            "Refund 77 still missing 0",
+            "Refund 77 still missing 1",
+        }
+
+
+async def test_the_console_quits_at_once_while_idle_is_held(
+    console: Callable[..., AgentConsole], demo_db: Path, account: Account, dovecot: Dovecot
+) -> None:
+    app = console(config_for(interval=3600), with_account(demo_db, account))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: imap_sessions(dovecot) == 1, 5)
+        watches = [w for w in app.workers if w.group == WATCH_GROUP]
+        assert [w.name for w in watches] == ["watch the mailbox for new mail"]
+        started = time.monotonic()
+        await pilot.press("ctrl+q")
+    assert time.monotonic() - started < 1.5
+    deadline = time.monotonic() + 2  # the watch's thread drops its connection and ends
+    while imap_sessions(dovecot) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert imap_sessions(dovecot) == 0
+
+
+async def test_without_idle_on_the_server_the_console_polls(
+    console: Callable[..., AgentConsole],
+    demo_db: Path,
+    dovecot_factory: Callable[..., Dovecot],
+    smtp: SmtpServer,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    server = dovecot_factory(extra=NO_IDLE)
+    plain = loopback_account(
+        smtp.port, imap_host=server.host, imap_port=server.port, user=server.user
+    )
+    store_password(plain.secret_key, server.password)
+    app = console(config_for(interval=1), with_account(demo_db, plain))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # no IDLE: the watch ended at once, and holds no connection
+        await until(pilot, lambda: not [w for w in app.workers if w.group == WATCH_GROUP], 5)
+        assert imap_sessions(server) == 0
+        table = await filter_queue(pilot, "Refund 77")
+        assert table.total == 0
+        server.deliver("INBOX", customer_mail())
+        await until(pilot, lambda: app.screen.query_one(TicketTable).total == 1, 5)
+
+
+async def test_every_account_is_synced_by_a_round(
+    console: Callable[..., AgentConsole],
+    demo_db: Path,
+    account: Account,
+    dovecot: Dovecot,
+    dovecot_factory: Callable[..., Dovecot],
+    smtp: SmtpServer,
+) -> None:
+    other = dovecot_factory()
+    sales = loopback_account(
+        smtp.port, name="sales", imap_host=other.host, imap_port=other.port, user=other.user
+    )
+    store_password(sales.secret_key, other.password)
+    dovecot.deliver("INBOX", customer_mail())
+    other.deliver("INBOX", customer_mail("Refund 77 for sales", "<refund-78@example.org>"))
+    app = console(config_for(), with_account(with_account(demo_db, account), sales))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert status_line(app).endswith(" · 2 new"), status_line(app)
+        table = await filter_queue(pilot, "Refund 77")
+        assert table.total == 2
+        pause_dovecot(other)
+        await sync_now(pilot)
+        assert status_line(app) == (
+            f"offline: sales: IMAP: connection refused by the IMAP server 127.0.0.1:{other.port}"
+            " (nothing listens) (ctrl+r retries)"
+        )
