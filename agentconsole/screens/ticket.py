@@ -381,7 +381,7 @@ class TicketScreen(ComposeLauncher, TicketActions):
         except ClaimRefused as refused:
             self.post_message(ActionFailed(str(refused)))
             return
-        self.post_message(ClaimQueued(said, self.console.service.sync_account() is not None))
+        self.post_message(ClaimQueued(said, bool(self.console.service.sync_accounts())))
 
     def on_claim_queued(self, message: ClaimQueued) -> None:
         """Said, shown, and published by a round started now (when there is an
