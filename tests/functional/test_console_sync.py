@@ -521,6 +521,6 @@ async def test_every_account_is_synced_by_a_round(
         pause_dovecot(other)
         await sync_now(pilot)
         assert status_line(app) == (
-            f"offline: sales: IMAP: connection refused by the IMAP server 127.0.0.1:{other.port}"
-            " (nothing listens) (ctrl+r retries)"
+            "offline (ctrl+r retries): sales: IMAP: connection refused by the IMAP server"
+            f" 127.0.0.1:{other.port} (nothing listens)"
         )
