@@ -18,13 +18,14 @@ from textual.screen import Screen
 from agentconsole.config import Config
 from agentconsole.screens.background_sync import SyncingApp
 from agentconsole.screens.events import TicketsChanged, WorkerFailed
+from agentconsole.screens.sla_watch import SlaWatchingApp
 from agentconsole.screens.workers import LOG_NAME, console_worker, failure_notice
 from agentconsole.service import Change, ConsoleService
 
 UNDO_DEPTH = 50
 
 
-class AgentConsole(SyncingApp):
+class AgentConsole(SlaWatchingApp, SyncingApp):
     """Keyboard-driven triage of a support mailbox."""
 
     CSS_PATH = "app.tcss"
@@ -59,6 +60,7 @@ class AgentConsole(SyncingApp):
         """Where every worker failure is written with its traceback (next to the
         database, so each store keeps its own)."""
         self.init_sync()
+        self.init_sla_watch()
 
     def notify(
         self,
@@ -83,20 +85,13 @@ class AgentConsole(SyncingApp):
 
         self.push_screen(QueueScreen())
         self.load_agents()
-        self.load_policies()
+        self.start_sla_watch()
         self.start_sync()
 
     @console_worker("list the agents", group="agents")
     def load_agents(self) -> None:
         names = self.service.agents()
         self.call_from_thread(setattr, self, "agent_names", names)
-
-    @console_worker("read the SLA policy file", group="policies")
-    def load_policies(self) -> None:
-        """Read the SLA policies now, off the UI thread and outside any transaction: the
-        first ticket change would otherwise read them (~0.4 s) while holding the write
-        lock, and an import or sync waiting for it would miss its 200 ms turn."""
-        self.service.load_policies()
 
     def on_worker_failed(self, message: WorkerFailed) -> None:
         """The one place a worker's failure lands: told (logged by the worker), and the

@@ -14,15 +14,39 @@ from agentconsole.textsafe import safe_line
 
 
 @dataclass(frozen=True, slots=True)
+class PeriodPick:
+    """One number of the period's SLA report: ``figure`` (see
+    :data:`agentconsole.store.dashboard_rows.PERIOD_FIGURES`), over the whole period
+    or on ``day``."""
+
+    figure: str
+    day: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Drill:
-    """Where enter on a number leads: the queue on ``query``, or (for replies today)
-    on the tickets ``replies_of`` answered today, looked up when asked."""
+    """Where enter on a number leads: the queue on ``query``, or on tickets looked up
+    when asked: those ``replies_of`` answered today, or those a period number
+    (``period``) counted, a list the query language cannot write."""
 
     label: str
     query: str = ""
     replies_of: str | None = None
     refused: str = ""
     """Why there is no query (a name the query language cannot write), to tell."""
+    period: PeriodPick | None = None
+
+
+def period_drill(figure: str, day: str | None = None) -> Drill:
+    """The drill-down of a number of the period: "first response breached", "incoming
+    on 2026-11-20"."""
+    clock, _, outcome = figure.rpartition("_")
+    if figure in ("incoming", "breaches"):
+        what = "incoming" if figure == "incoming" else "first breaches"
+    else:
+        what = f"{clock.replace('_', ' ')} {outcome}"
+    label = what if day is None else f"{what} on {day}"
+    return Drill(label, period=PeriodPick(figure, day))
 
 
 def quoted_value(value: str) -> str | None:

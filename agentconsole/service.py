@@ -32,6 +32,7 @@ from agentconsole.domain import customers as customer_rules
 from agentconsole.domain import tickets as ticket_rules
 from agentconsole.domain.claim_view import ClaimView, claim_view, toggle_claim
 from agentconsole.domain.tickets import Change
+from agentconsole.drilldown import PeriodPick
 from agentconsole.lint import Finding, RuleSet, load_rules
 from agentconsole.mail.parse import attachment_payloads
 from agentconsole.models import Customer, Event, Message, Ticket
@@ -48,6 +49,8 @@ from agentconsole.store.dashboard_rows import (
     NowFigures,
     change_stamp,
     now_figures,
+    only_ids,
+    period_ticket_ids,
     replied_refs,
 )
 from agentconsole.store.db import connect
@@ -56,13 +59,14 @@ from agentconsole.store.events import ticket_events
 from agentconsole.store.message_rows import has_messages
 from agentconsole.store.messages import raw_message, ticket_messages
 from agentconsole.store.outbox import OutboxEntry, ticket_outbox
-from agentconsole.store.query import compile_query
+from agentconsole.store.query import TicketQuery, compile_query
 from agentconsole.store.ticket_rows import assignees
 from agentconsole.store.tickets import count_tickets, get_ticket, list_tickets
 from agentconsole.store.txn import set_cache_size
 
 if TYPE_CHECKING:
     from agentconsole.canned import Library
+    from agentconsole.domain.sla_reload import PolicyCheck, PolicyWatch
     from agentconsole.sla.report import Report
     from agentconsole.sync.round_result import RoundResult
 
@@ -116,15 +120,35 @@ class ConsoleService:
         self._rules: RuleSet | None = None
         self._canned: Library | None = None
         self._canned_lock = threading.Lock()
+        self._policy_watch: PolicyWatch | None = None
+        self._lists: dict[str, tuple[int, ...]] = {}
+        """Ticket lists the dashboard's period numbers opened, by name."""
+        self._watch_lock = threading.Lock()
 
-    def load_policies(self) -> None:
-        """Read the SLA policy set the domain will use, once (a broken file raises here,
-        and the console says so at once). Every change calls it before its write
-        transaction: read inside, the file (~0.3 s) would hold the write lock an import
-        or sync is waiting for."""
-        from agentconsole.domain import sla
+    @property
+    def policy_watch(self) -> PolicyWatch:
+        """The SLA policy file in force, read again when it changes. Made (and the
+        policy code imported, ~0.2 s) on first use, in a worker: not at start."""
+        with self._watch_lock:
+            if self._policy_watch is None:
+                from agentconsole.domain.sla_reload import PolicyWatch
 
-        sla.active_policy_set()
+                self._policy_watch = PolicyWatch(self.config.sla_policies or None)
+            return self._policy_watch
+
+    def load_policies(self) -> PolicyCheck:
+        """Look at the SLA policy file in force and read it if it is new or changed
+        (:class:`~agentconsole.domain.sla_reload.PolicyWatch`: one ``stat`` when it is
+        not). A broken file never raises: the last good policies stay in force and the
+        outcome says what is wrong. The console calls it on a timer, in a worker."""
+        return self.policy_watch.check()
+
+    def _policies_ready(self) -> None:
+        """Before a change's write transaction: the policy file read once, if the
+        watcher has not yet (read inside, it (~0.3 s) would hold the write lock an
+        import or sync is waiting for). Never raises: see :meth:`load_policies`."""
+        if not self.policy_watch.checked:
+            self.policy_watch.check()
 
     @contextmanager
     def _borrow(self) -> Iterator[sqlite3.Connection]:
@@ -160,15 +184,24 @@ class ConsoleService:
     def is_empty(self) -> bool:
         return not has_messages(self.conn())
 
+    def compile(self, query: str) -> TicketQuery:
+        """``query`` compiled; one that starts with the name of a ticket list the
+        dashboard made (:meth:`period_list`) is the rest narrowed to that list."""
+        head, _, rest = query.partition(" ")
+        listed = self._lists.get(head)
+        if listed is None:
+            return compile_query(query, me=self.me)
+        return only_ids(compile_query(rest, me=self.me), listed)
+
     @_with_connection
     def queue_count(self, query: str) -> int:
-        return count_tickets(self.conn(), compile_query(query, me=self.me))
+        return count_tickets(self.conn(), self.compile(query))
 
     @_with_connection
     def queue_page(
         self, query: str, sort: str, offset: int, limit: int, total: int | None = None
     ) -> list[Ticket]:
-        compiled = compile_query(query, me=self.me)
+        compiled = self.compile(query)
         return list_tickets(
             self.conn(), compiled, sort=sort, offset=offset, limit=limit, total=total
         )
@@ -253,6 +286,25 @@ class ConsoleService:
         return lines
 
     @_with_connection
+    def period_list(self, report: Report, period: Period, pick: PeriodPick) -> tuple[str, int]:
+        """The tickets one number of the period's ``report`` counted, as a list the
+        queue shows by name (the first word of its query, see :meth:`compile`), and
+        how many: the figures are the report's own, at its ``now``."""
+        ids = period_ticket_ids(
+            self.conn(),
+            pick.figure,
+            since=report.since,
+            until=report.until,
+            now=report.now,
+            offset=report.utc_offset,
+            day=pick.day,
+        )
+        span = pick.day or f"{period.first.isoformat()}..{period.last.isoformat()}"
+        name = f"#{pick.figure.replace('_', '-')}@{span}"
+        self._lists[name] = tuple(ids)
+        return name, len(ids)
+
+    @_with_connection
     def replied_today(self, agent: str, limit: int) -> list[str]:
         """The refs of the tickets ``agent`` replied to today (newest first)."""
         since = local_midnight(today())
@@ -264,25 +316,55 @@ class ConsoleService:
         since the last call: the dashboard polls it to refresh."""
         return change_stamp(self.conn())
 
+    # -- the SLA clocks (agentconsole.domain.sla), each on a connection of its own --
+    def recompute_sla(self, progress: Callable[[int, int], None]) -> int:
+        """Every ticket's due times under the policies in force (after the file
+        changed); ``progress(done, total)`` after each batch; how many changed. On a
+        connection of its own, in the domain's short transactions: the console's reads
+        and an agent's changes take turns with it for the seconds it runs."""
+        from agentconsole.domain import sla
+
+        conn = connect(self.db_path)
+        try:
+            return sla.recompute_all(conn, sla.active_policy_set(), progress=progress)
+        finally:
+            conn.close()
+
+    def sla_sweep(self, now: int) -> int:
+        """Record the at-risk and breach instants that came by ``now`` on tickets nobody
+        touched (and apply the escalation rules); how many tickets it visited. Nothing
+        when the policy file cannot be read and none was read before."""
+        from agentconsole.domain import sla
+
+        self._policies_ready()
+        policy_set = sla.policy_set_for_changes()
+        if policy_set is None:
+            return 0
+        conn = connect(self.db_path)
+        try:
+            return sla.sweep(conn, policy_set, now=now)
+        finally:
+            conn.close()
+
     # -- changing (the domain's rules, on this thread's connection) -----------
     @_with_connection
     def change(self, ticket_ids: list[int], field_name: str, value: str | None) -> Change:
-        self.load_policies()  # before the write lock, not inside it
+        self._policies_ready()  # before the write lock, not inside it
         return ticket_rules.change_field(self.conn(), ticket_ids, field_name, value, actor=self.me)
 
     @_with_connection
     def change_tags(self, ticket_ids: list[int], add: list[str], remove: list[str]) -> Change:
-        self.load_policies()  # before the write lock, not inside it
+        self._policies_ready()  # before the write lock, not inside it
         return ticket_rules.change_tags(self.conn(), ticket_ids, add, remove, actor=self.me)
 
     @_with_connection
     def escalate(self, ticket_ids: list[int]) -> Change:
-        self.load_policies()  # before the write lock, not inside it
+        self._policies_ready()  # before the write lock, not inside it
         return ticket_rules.escalate(self.conn(), ticket_ids, actor=self.me)
 
     @_with_connection
     def undo(self, change: Change) -> None:
-        self.load_policies()  # before the write lock, not inside it
+        self._policies_ready()  # before the write lock, not inside it
         ticket_rules.undo(self.conn(), change, actor=self.me)
 
     @_with_connection
@@ -342,7 +424,7 @@ class ConsoleService:
         """Lint and send: a reply is stored and queued, a note stored, in one
         transaction; blocked (nothing written) when an error finding is not overridden
         with a reason."""
-        self.load_policies()
+        self._policies_ready()
         return send_draft(
             self.conn(),
             draft,

@@ -1,6 +1,6 @@
 """Import speed side by side with notmuch, in one run, on the same generated Maildir.
 
-    python benchmarks/bench_import_notmuch.py [--messages 20000] [--runs 3]
+    python benchmarks/bench_import_notmuch.py [--messages 20000] [--runs 3] [--baseline DIR]
 
 Absolute rates differ twofold between machines, so the figure that means something is
 the ratio to a peer measured in the same run: ``agentconsole import`` against
@@ -9,6 +9,11 @@ Prints wall time, CPU time (user + system of the whole process tree, workers
 included), CPU per message, the peak memory of the largest process and the ratio of
 rates. Installs notmuch with apt-get when it is missing and the script runs as root.
 notmuch's notes about the corpus's deliberately malformed files are not shown.
+
+On a shared machine the load moves every figure, CPU time included (other processes
+evict the caches), more than a change does; ``--baseline DIR`` (a checkout of another
+commit, e.g. ``git worktree add /tmp/base main``) imports with that code too, in the
+same rounds, so a change is measured against the code before it under the same load.
 """
 
 from __future__ import annotations
@@ -68,12 +73,15 @@ def _timed(command: list[str], env: dict[str, str]) -> Run:
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def ours(maildir: Path, tmp: Path) -> Run:
+def ours(maildir: Path, tmp: Path, code: Path | None = None) -> Run:
+    """``agentconsole import``; with ``code``, the package in that checkout."""
     env = dict(
         os.environ,
         AGENTCONSOLE_DB=str(tmp / "bench.db"),
         AGENTCONSOLE_CONFIG=str(tmp / "none.toml"),
     )
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     return _timed([sys.executable, "-m", "agentconsole", "import", "--json", str(maildir)], env)
 
 
@@ -94,6 +102,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="a checkout to import with too")
     args = parser.parse_args()
     binary = _ensure_notmuch()
     _, maildir = build(args.messages, OUT)
@@ -102,7 +111,12 @@ def main() -> None:
         f"import vs {version.strip()}: {args.messages:,} messages (Maildir), {os.cpu_count()} cores"
     )
     results: dict[str, list[Run]] = {"agentconsole": [], "notmuch": []}
-    for _ in range(args.runs):  # alternate, so both see the same machine state
+    if args.baseline is not None:
+        results["baseline"] = []
+    for _ in range(args.runs):  # alternate, so all see the same machine state
+        if args.baseline is not None:
+            with tempfile.TemporaryDirectory() as tmp:
+                results["baseline"].append(ours(maildir, Path(tmp), args.baseline.resolve()))
         with tempfile.TemporaryDirectory() as tmp:
             results["agentconsole"].append(ours(maildir, Path(tmp)))
         with tempfile.TemporaryDirectory() as tmp:
@@ -120,10 +134,19 @@ def main() -> None:
             f"  peak {peak:4.0f} MB  runs: {', '.join(f'{w:.1f}' for w in walls)}"
         )
     ratio = medians["notmuch"] / medians["agentconsole"]
+    cpu_ratio = cpus_of(results["agentconsole"]) / cpus_of(results["notmuch"])
     print(
-        f"  agentconsole is {ratio:.1f}x notmuch's rate"
+        f"  agentconsole is {ratio:.1f}x notmuch's rate, at {cpu_ratio:.2f}x its CPU"
         "  [target >= 3x, < 0.8 ms CPU/message, < 200 MB]"
     )
+    if "baseline" in results:
+        before = cpus_of(results["baseline"])
+        print(f"  CPU against the baseline: {cpus_of(results['agentconsole']) / before:.2f}x")
+
+
+def cpus_of(runs: list[Run]) -> float:
+    """The median CPU time of ``runs``."""
+    return sorted(run.cpu for run in runs)[len(runs) // 2]
 
 
 if __name__ == "__main__":

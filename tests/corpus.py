@@ -371,8 +371,19 @@ class CorpusBuilder:
         return out + "\n".join(tail).encode("ascii") + b"\n"
 
     # -- threads -----------------------------------------------------------------
-    def thread(self, start: datetime, topic: int | None = None) -> list[bytes]:
-        """A conversation: the customer's mail, maybe our reply, maybe follow-ups."""
+    def thread(
+        self,
+        start: datetime,
+        topic: int | None = None,
+        unanswered: float = 0.25,
+        slow: float = 0.0,
+        written_back: float | None = None,
+    ) -> list[bytes]:
+        """A conversation: the customer's mail, maybe our reply, maybe follow-ups.
+        ``unanswered`` is the share of conversations we have not answered yet; our
+        reply comes within 40 hours, or in the ``slow`` share within 40 to 160 hours;
+        ``written_back`` is the share where the customer writes again after it (by
+        default 0.4, less what ``unanswered`` adds above 0.25)."""
         rng = self.rng
         person = self.person()
         category, zh_subject, en_subject, zh_body, en_body = TOPICS[
@@ -413,7 +424,7 @@ class CorpusBuilder:
         ]
         when = start
         roll = rng.random()
-        if roll < 0.25:
+        if roll < unanswered:
             # no answer yet; a quarter of those write again without references
             if rng.random() < 0.5:
                 when += timedelta(days=rng.randint(2, 4), hours=rng.randint(0, 8))
@@ -431,7 +442,9 @@ class CorpusBuilder:
                     )
                 )
             return out
-        when += timedelta(hours=rng.randint(1, 40), minutes=rng.randint(0, 59))
+        late = slow > 0 and rng.random() < slow
+        hours = rng.randint(40, 160) if late else rng.randint(1, 40)
+        when += timedelta(hours=hours, minutes=rng.randint(0, 59))
         reply_id = self.msgid()
         reply = (REPLY_ZH if person.zh else REPLY_EN).format(name=person.name)
         out.append(
@@ -447,7 +460,9 @@ class CorpusBuilder:
                 encoding="quoted-printable",
             )
         )
-        if roll < 0.6:
+        if written_back is None:
+            written_back = 0.4 - max(0.0, unanswered - 0.25)
+        if roll < 1 - written_back:
             return out
         when += timedelta(hours=rng.randint(2, 30))
         text = THANKS_ZH if person.zh else THANKS_EN

@@ -34,6 +34,23 @@ START_SECONDS = 20.0
 """How long the master may take to listen (or to exit when stopped)."""
 
 
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` still runs. A zombie does not: the daemonised master's
+    parent is init, which may reap it seconds after it exited, and until then
+    ``kill(pid, 0)`` still succeeds."""
+    if not Path("/proc/self/stat").exists():  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
 class DovecotError(RuntimeError):
     """Dovecot is missing, did not start, or a doveadm command failed."""
 
@@ -169,7 +186,7 @@ class Dovecot:
                 with socket.create_connection((self.host, self.port), timeout=1):
                     return self
             except OSError:
-                time.sleep(0.05)
+                time.sleep(0.01)
         self.stop()
         raise DovecotError(f"dovecot did not listen on {self.port}: {self.log}")
 
@@ -180,23 +197,24 @@ class Dovecot:
             return None
 
     def stop(self) -> None:
-        """Stop the master by its pid, wait for it to exit, and delete the folder."""
+        """Kill the master and its children by the master's pid (they are its process
+        group: it daemonises with setsid), wait for it to exit, and delete the folder.
+
+        SIGKILL, not SIGTERM: a terminated master waits a second for its log process
+        (six when it is stopped while still starting its services), and the folder is
+        deleted anyway. Clients see their connection closed either way."""
         pid = self._pid()
         if pid is not None:
             try:
-                os.kill(pid, signal.SIGTERM)
+                if os.getpgid(pid) == pid:
+                    os.killpg(pid, signal.SIGKILL)
+                else:
+                    os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pid = None
         deadline = time.monotonic() + START_SECONDS
-        while pid is not None and time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.05)
-        else:
-            if pid is not None:
-                os.kill(pid, signal.SIGKILL)
+        while pid is not None and _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
         shutil.rmtree(self.root, ignore_errors=True)
 
     def doveadm(self, *args: str, ok: tuple[int, ...] = (0,)) -> str:

@@ -4,13 +4,15 @@ open it again and watch the newer migrations bring it up to date."""
 from __future__ import annotations
 
 DOWN_TO_V2 = """
+DELETE FROM schema_migrations WHERE version = 17;
+DROP INDEX tickets_due_groups; DROP INDEX tickets_risk_groups; DROP INDEX tickets_unanswered;
+DELETE FROM schema_migrations WHERE version = 15;
 DROP INDEX outbox_sent_copy; ALTER TABLE outbox DROP COLUMN sent_copy_at;
 DELETE FROM schema_migrations WHERE version = 13;
-DROP TRIGGER events_team_outbox; DROP TABLE team_outbox; DROP TABLE team_log_cursor;
+DROP TRIGGER IF EXISTS events_team_outbox; DROP TABLE team_outbox; DROP TABLE team_log_cursor;
 DROP TABLE remote_pending; DROP TABLE ticket_claims; DROP INDEX events_log_seq;
 DELETE FROM schema_migrations WHERE version IN (11, 12);
 DROP INDEX tickets_sla_watch; DROP INDEX tickets_created; DROP INDEX tickets_sla_breached;
-DROP INDEX tickets_due_risk;
 ALTER TABLE tickets DROP COLUMN sla_policy;
 ALTER TABLE tickets DROP COLUMN first_response_due_at;
 ALTER TABLE tickets DROP COLUMN next_response_due_at;

@@ -11,6 +11,7 @@ the import pipeline only for ``import``, the console's modules only for the cons
 from __future__ import annotations
 
 import importlib
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any, TypeVar
 
 import click
 
-from agentconsole.cli.errors import describe
+from agentconsole.cli.errors import describe, say_sla_not_recomputed
 from agentconsole.cli.output import fail
 from agentconsole.config import Config, ConfigError, default_db_path, load_config
 
@@ -137,6 +138,8 @@ class Group(click.Group):
             if handled is None:
                 raise
             fail(*handled)
+        finally:
+            say_sla_not_recomputed()
 
 
 @click.group(
@@ -175,6 +178,10 @@ def cli(ctx: click.Context, db: str | None, config_file: Path | None) -> None:
         config = load_config(config_file)
     except ConfigError as exc:
         fail(str(exc), 2)
+    if named and config_file is not None:
+        # The config of this run for every part of it: the SLA policies each ticket
+        # change is measured by (domain.sla) are found through it, as `sla` finds them.
+        os.environ["AGENTCONSOLE_CONFIG"] = str(config_file.resolve())
     ctx.obj = Context(config, db)
     if ctx.invoked_subcommand is None:
         from agentconsole.cli.console_cmd import run_console

@@ -8,6 +8,7 @@ show in the process list or the shell history).
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 
@@ -117,6 +118,11 @@ def _read_password(from_stdin: bool) -> str:
 @click.option("--smtp-port", type=click.IntRange(1, 65535), help="SMTP port (465 for tls).")
 @click.option("--smtp-security", type=_SECURITY, help="tls (default), starttls or plain.")
 @click.option("--smtp-user", help="SMTP login name (default: --user).")
+@click.option(
+    "--smtp-no-login",
+    is_flag=True,
+    help="Send without logging in to SMTP (a relay that trusts this machine).",
+)
 @click.option("--from-address", help="The address replies are sent from.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option(
@@ -140,6 +146,7 @@ def add_command(
     smtp_port: int | None,
     smtp_security: str | None,
     smtp_user: str | None,
+    smtp_no_login: bool,
     from_address: str | None,
     password_stdin: bool,
     allow_plain: bool,
@@ -150,8 +157,10 @@ def add_command(
     On a terminal it asks for whatever the flags did not give; in a script every
     value is a flag and the password comes from standard input (--password-stdin).
     Security 'plain' (no encryption) is for a server on this machine only, unless
-    --allow-plain. Exits 2 on a bad value, 1 when the keyring cannot keep the
-    password safely (see --allow-insecure-keyring).
+    --allow-plain. --smtp-no-login sends mail without logging in to SMTP (a relay
+    that trusts this machine); the password is then for IMAP only. Exits 2 on a bad
+    value, 1 when the keyring cannot keep the password safely (see
+    --allow-insecure-keyring).
 
     \b
     Example:
@@ -174,7 +183,10 @@ def add_command(
     smtp_host = _ask(smtp_host, "--smtp-host", "SMTP host")
     smtp_security = _ask_security(smtp_security, "SMTP security")
     smtp_port = _ask_port(smtp_port, "--smtp-port", "SMTP port", "smtp", smtp_security)
-    smtp_user = _ask(smtp_user, "--smtp-user", "SMTP login name", login)
+    if smtp_no_login and smtp_user is not None:
+        fail("--smtp-user and --smtp-no-login contradict each other: give one", 2)
+    if not smtp_no_login:
+        smtp_user = _ask(smtp_user, "--smtp-user", "SMTP login name", login)
     address = _ask(from_address, "--from-address", "From address", login if "@" in login else None)
     given = AccountInput(
         name=account_name,
@@ -193,6 +205,8 @@ def add_command(
         account = build_account(given, now=int(time.time()))
     except AccountInputError as exc:
         fail(str(exc), 2)
+    if smtp_no_login:
+        account = dataclasses.replace(account, smtp_user="")
     password = _read_password(password_stdin)
     _save(ctx, account, password)
     if problem:
@@ -233,7 +247,7 @@ def _account_json(account: Account) -> dict[str, object]:
             "host": account.smtp_host,
             "port": account.smtp_port,
             "security": account.smtp_security,
-            "user": account.smtp_user,
+            "user": account.smtp_user or None,
         },
         "from_address": account.from_address,
         "keyring": {"service": SERVICE, "key": account.secret_key},
@@ -311,6 +325,24 @@ def account_password(account: Account) -> str:
     return password
 
 
+def _said_smtp(account: Account, *, offers_auth: bool) -> None:
+    """The SMTP line of ``account test``: how delivery will reach this server."""
+    where = f"{account.smtp_host}:{account.smtp_port}"
+    if not account.smtp_user:
+        click.echo(f"SMTP: connected to {where} (no login: the account is set up without one)")
+    elif offers_auth:
+        click.echo(f"SMTP: logged in to {where} as {account.smtp_user}")
+    else:
+        click.echo(f"SMTP: connected to {where} without logging in")
+        click.echo(
+            f"warning: SMTP: the SMTP server {where} offers no authentication; mail is sent"
+            f" without logging in as {account.smtp_user}, as a relay that trusts this machine"
+            " takes it (if it should ask for a login, check --smtp-security; to drop the"
+            " login name, add the account again with --smtp-no-login)",
+            err=True,
+        )
+
+
 @account_group.command("test")
 @click.argument("name")
 @click.option(
@@ -322,7 +354,10 @@ def test_command(ctx: Context, name: str, timeout: float) -> None:
     """Log in to the account's SMTP and IMAP servers now and say what failed.
 
     One line per server: logged in, or why not (DNS, connection refused, timeout,
-    TLS, authentication, missing STARTTLS or AUTH). Exits 1 if either failed.
+    TLS, authentication, missing STARTTLS). An SMTP server that offers no
+    authentication is used without a login, as delivery does: a warning when the
+    account has an SMTP login name (see --smtp-no-login in `account add`).
+    Exits 1 if either failed.
 
     \b
     Example:
@@ -337,10 +372,8 @@ def test_command(ctx: Context, name: str, timeout: float) -> None:
     password = account_password(account)
     failed = False
     try:
-        with smtp_session(account, password, require_auth=True, timeout=timeout):
-            click.echo(
-                f"SMTP: logged in to {account.smtp_host}:{account.smtp_port} as {account.smtp_user}"
-            )
+        with smtp_session(account, password, timeout=timeout) as smtp:
+            _said_smtp(account, offers_auth=smtp.has_extn("auth"))
     except ServerError as exc:
         click.echo(f"error: SMTP: {exc}", err=True)
         failed = True

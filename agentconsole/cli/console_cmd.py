@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -13,10 +15,12 @@ from rich.text import Text
 from agentconsole.cli import Context, cli, pass_context
 from agentconsole.cli.output import console, fail
 from agentconsole.config import DATA_DIR
+from agentconsole.demo_mail import write_moved_demo
 from agentconsole.ingest.pipeline import resolve_sources, run_import
 from agentconsole.store import open_db
 
 DEMO_MAILBOX = DATA_DIR / "demo" / "support.mbox"
+RECENT_MAILBOX = DATA_DIR / "demo" / "recent.mbox"
 
 
 def run_console(ctx: Context) -> None:
@@ -36,14 +40,22 @@ def run_console(ctx: Context) -> None:
 
 
 def build_demo_db(target: Path, ctx: Context) -> int:
-    """A fresh database at ``target`` holding the bundled demo mailbox."""
-    if not DEMO_MAILBOX.exists():
-        fail(f"{DEMO_MAILBOX}: the demo mailbox is missing (run scripts/make_demo.py)")
+    """A fresh database at ``target`` holding the bundled demo mail, moved to the
+    present (:mod:`agentconsole.demo_mail`): whenever the demo runs, its queue has
+    tickets at risk and breached. The moved copy of the mail is written to a
+    temporary folder next to nothing of the user's; the bundled files stay as they are."""
+    for mailbox in (DEMO_MAILBOX, RECENT_MAILBOX):
+        if not mailbox.exists():
+            fail(f"{mailbox}: the demo mailbox is missing (run scripts/make_demo.py)")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
-    conn = open_db(target).conn
-    summary = run_import(conn, resolve_sources([DEMO_MAILBOX]), ctx.config, jobs=1)
-    conn.close()
+    with tempfile.TemporaryDirectory(prefix="agentconsole-demo-mail-") as folder:
+        moved = Path(folder) / "support.mbox"
+        now = datetime.fromtimestamp(time.time(), UTC)
+        write_moved_demo([DEMO_MAILBOX, RECENT_MAILBOX], moved, now)
+        conn = open_db(target).conn
+        summary = run_import(conn, resolve_sources([moved]), ctx.config, jobs=1)
+        conn.close()
     return summary.imported
 
 
@@ -62,7 +74,9 @@ def demo_command(ctx: Context, keep: Path | None, no_console: bool) -> None:
     """Open the console on a fresh copy of the bundled demo mailbox.
 
     Your own database is not touched: the demo lives in a temporary database that is
-    deleted afterwards, unless --keep PATH says where to keep it.
+    deleted afterwards, unless --keep PATH says where to keep it. The demo mail is
+    moved forward by whole weeks to end at the present, so its queue always has
+    fresh tickets, some at risk of breaching their SLA and some breached.
 
     \b
     Examples:

@@ -8,6 +8,7 @@ Kept apart from the ``outbox`` listing so that listing loads no network code."""
 from __future__ import annotations
 
 import sys
+import time
 
 import click
 
@@ -17,6 +18,7 @@ from agentconsole.cli.outbox_cmd import existing_conn
 from agentconsole.cli.output import counted, fail
 from agentconsole.compose.acknowledge import acknowledge_new_tickets
 from agentconsole.store.accounts import Account, AccountNotFound, get_account, list_accounts
+from agentconsole.store.outbox import make_due
 from agentconsole.store.tickets import get_ticket
 from agentconsole.sync.sent_copy import file_sent_copies
 from agentconsole.sync.servers import ServerError
@@ -68,11 +70,15 @@ def _file_copies(ctx: Context, account: Account, password: str) -> None:
         click.echo(f"copied {counted(filed, 'message')} to the Sent folder")
 
 
-def deliver_now(ctx: Context, account_name: str | None) -> None:
-    """Deliver the due outbox with the chosen account; exit 1 if the server could not
-    be used or a reply failed."""
+def deliver_now(ctx: Context, account_name: str | None, *, retry_now: bool) -> None:
+    """Deliver the due outbox with the chosen account (with ``retry_now``, also what
+    waits out a retry delay); exit 1 if the server could not be used or a reply failed."""
     account = _account(ctx, account_name)
     password = account_password(account)
+    if retry_now:
+        hurried = make_due(ctx.conn(), now=int(time.time()))
+        if hurried:
+            click.echo(f"retrying {counted(hurried, 'message')} now, before their retry time")
     acknowledged = acknowledge_new_tickets(ctx.conn(), ctx.config)
     for ticket_id, reason in acknowledged.skipped:
         click.echo(safe_line(f"not acknowledged: {ticket_ref_of(ctx, ticket_id)}: {reason}"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import sys
 from pathlib import Path
 
 from agentconsole.store.query import QueryError
@@ -69,3 +70,23 @@ def _os(exc: OSError) -> str:
     if exc.errno == errno.EROFS:
         return f"{where}read-only file system"
     return f"{where}{exc.strerror or exc}"
+
+
+def say_sla_not_recomputed() -> None:
+    """After a command: when it changed tickets while the SLA policy file could not be
+    read, the changes are saved (a typo in the file must not stop an agent's work) but
+    their due times were left as they were; one line on standard error says why and
+    what to do. Nothing when the command never touched the SLA code."""
+    sla = sys.modules.get("agentconsole.domain.sla")
+    problem = sla.policy_problem() if sla is not None else None
+    if problem is not None:
+        from agentconsole.textsafe import safe_line
+
+        print(
+            safe_line(
+                f"warning: saved, but the due times were not recomputed: {problem}"
+                " (fix the file, check it with `agentconsole sla check`, then run"
+                " `agentconsole sla recompute`)"
+            ),
+            file=sys.stderr,
+        )

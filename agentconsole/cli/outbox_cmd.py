@@ -11,12 +11,65 @@ import click
 from agentconsole.cli import Context, cli, pass_context
 from agentconsole.cli.output import age, cell, counted, emit_json, fail, fail_empty, table
 from agentconsole.config import default_db_path
+from agentconsole.store.accounts import list_accounts
 from agentconsole.store.drafts import Draft, all_drafts
 from agentconsole.store.outbox import OutboxEntry, list_outbox
 from agentconsole.store.tickets import ticket_refs
+from agentconsole.timefmt import when
 
-WAITS = "waits in the outbox: send it with `agentconsole outbox --deliver` (needs an account)"
-"""What ``outbox`` and ``reply`` say of queued mail."""
+DELIVER = "`agentconsole outbox --deliver`"
+ADD_ACCOUNT = (
+    f"no mail account to send with: add one with `agentconsole account add`, then {DELIVER}"
+)
+
+
+def waits(conn: sqlite3.Connection) -> str:
+    """What ``reply`` says of the mail it just queued: what it waits for."""
+    if list_accounts(conn):
+        return f"waits in the outbox: send it with {DELIVER}"
+    return f"waits in the outbox: {ADD_ACCOUNT}"
+
+
+def _state(entry: OutboxEntry, now: float, has_account: bool) -> str:
+    """The status cell: the entry's state and the actual reason it has not left."""
+    error = f" ({entry.last_error})" if entry.last_error else ""
+    if entry.status == "sent":
+        return "sent"
+    if entry.status == "failed":
+        return f"failed permanently: {entry.last_error or '?'}"
+    if entry.status != "queued":
+        return entry.status
+    if not has_account:
+        return "queued: needs an account"
+    if entry.next_attempt_at and entry.next_attempt_at > now:
+        return f"queued: next retry at {when(entry.next_attempt_at)}{error}"
+    return f"queued: due now{error}"
+
+
+def _summary(entries: list[OutboxEntry], now: float, has_account: bool) -> list[str]:
+    """One line per reason mail has not left, each with what to do about it."""
+    queued = [e for e in entries if e.status == "queued"]
+    later = [e.next_attempt_at for e in queued if e.next_attempt_at and e.next_attempt_at > now]
+    failed = sum(1 for e in entries if e.status == "failed")
+    lines = []
+    if queued and not has_account:
+        lines.append(f"{counted(len(queued), 'message')} waiting: {ADD_ACCOUNT}")
+    elif queued:
+        if len(queued) > len(later):
+            lines.append(
+                f"{counted(len(queued) - len(later), 'message')} due now: send with {DELIVER}"
+            )
+        if later:
+            lines.append(
+                f"{counted(len(later), 'message')} waiting to retry after a temporary failure,"
+                f" the next at {when(min(later))}: `agentconsole outbox --deliver --now`"
+                " tries them now"
+            )
+    if failed:
+        lines.append(
+            f"{failed} failed permanently: not sent again (the reason is above and on the ticket)"
+        )
+    return lines
 
 
 def existing_conn(ctx: Context) -> sqlite3.Connection:
@@ -29,13 +82,14 @@ def existing_conn(ctx: Context) -> sqlite3.Connection:
     return ctx.conn()
 
 
-def _entry_json(entry: OutboxEntry) -> dict[str, object]:
+def _entry_json(entry: OutboxEntry, state: str) -> dict[str, object]:
     return {
         "id": entry.id,
         "ticket": entry.ticket_ref,
         "to": list(entry.to),
         "subject": entry.subject,
         "status": entry.status,
+        "state": state,
         "attempts": entry.attempts,
         "last_error": entry.last_error,
         "queued_at": entry.queued_at,
@@ -47,18 +101,31 @@ def _entry_json(entry: OutboxEntry) -> dict[str, object]:
 
 @cli.command("outbox")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--deliver", is_flag=True, help="Send the queued mail now (SMTP).")
+@click.option("--deliver", is_flag=True, help="Send the queued mail that is due now (SMTP).")
+@click.option(
+    "--now",
+    "retry_now",
+    is_flag=True,
+    help="With --deliver: also retry at once the mail waiting out a retry delay"
+    " (never mail that failed permanently).",
+)
 @click.option("--account", "account_name", metavar="NAME", help="Account to send with.")
 @pass_context
-def outbox_command(ctx: Context, as_json: bool, deliver: bool, account_name: str | None) -> None:
+def outbox_command(
+    ctx: Context, as_json: bool, deliver: bool, retry_now: bool, account_name: str | None
+) -> None:
     """List mail in the outbox: queued, sending, sent and failed replies; or deliver it.
 
-    Queued and failed mail first, newest first. Exits 1 when the outbox is empty.
+    Queued and failed mail first, newest first, each with why it has not left: no
+    account yet, due now, the time of its next retry (after a temporary failure), or
+    failed permanently with the server's words. Exits 1 when the outbox is empty.
 
     With --deliver, sends every queued reply that is due through the account's SMTP
     server (--account NAME, needed when there are several), one line per reply and a
     summary. A temporary failure (4xx, server down) stays queued and is retried later
     with backoff; a permanent one (5xx) is marked failed and shown on the ticket.
+    --now retries the mail waiting out its backoff at once, too; mail that failed
+    permanently is never sent again.
     When [acknowledge] enabled = true in the config, new tickets are first given
     their automatic acknowledgement (see the README), sent in the same run.
     Exits 1 when no account is set up, the server cannot be used, or a reply failed.
@@ -68,6 +135,7 @@ def outbox_command(ctx: Context, as_json: bool, deliver: bool, account_name: str
       agentconsole outbox
       agentconsole outbox --json
       agentconsole outbox --deliver --account support
+      agentconsole outbox --deliver --now
     """
     if deliver:
         from agentconsole.cli.deliver import deliver_now
@@ -75,37 +143,46 @@ def outbox_command(ctx: Context, as_json: bool, deliver: bool, account_name: str
         if as_json:
             fail("--deliver prints lines, not JSON: list with `agentconsole outbox --json`", 2)
 
-        deliver_now(ctx, account_name)
+        deliver_now(ctx, account_name, retry_now=retry_now)
         return
-    if account_name is not None:
-        fail("--account goes with --deliver", 2)
-    entries = list_outbox(existing_conn(ctx))
+    for flag, given in (("--account", account_name is not None), ("--now", retry_now)):
+        if given:
+            fail(f"{flag} goes with --deliver", 2)
+    conn = existing_conn(ctx)
+    entries = list_outbox(conn)
+    has_account = bool(list_accounts(conn))
+    now = time.time()
+    states = [_state(e, now, has_account) for e in entries]
     waiting = sum(1 for e in entries if e.status == "queued")
     if as_json:
-        emit_json({"outbox": [_entry_json(e) for e in entries], "waiting": waiting})
+        emit_json(
+            {
+                "outbox": [_entry_json(e, s) for e, s in zip(entries, states, strict=True)],
+                "waiting": waiting,
+            }
+        )
     if not entries:
         fail_empty("the outbox is empty")
     if as_json:
         return
-    now = time.time()
     rows = [
         (
             e.id,
             e.ticket_ref or "",
             cell(", ".join(e.to), 40),
             cell(e.subject, 60),
-            e.status if e.status == "sent" else e.describe(),
+            state,
             age(e.queued_at, now),
         )
-        for e in entries
+        for e, state in zip(entries, states, strict=True)
     ]
     table(
         ("id", "ticket", "to", "subject", "status", "age"),
         rows,
         title=f"{counted(len(entries), 'message')} in the outbox",
     )
-    if waiting:
-        click.echo(f"{counted(waiting, 'message')} waiting: queued mail {WAITS}")
+    for line in _summary(entries, now, has_account):
+        click.echo(line)
 
 
 def _draft_json(draft: Draft, ref: str) -> dict[str, object]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -24,6 +25,7 @@ from agentconsole.cli.output import (
     table,
     when,
 )
+from agentconsole.cli.show_claim import claim_shown
 from agentconsole.cli.ticket_arg import ticket_id_of
 from agentconsole.domain import customers as customer_rules
 from agentconsole.domain import tickets as ticket_rules
@@ -57,6 +59,7 @@ from agentconsole.store.tickets import (
     ticket_refs,
 )
 from agentconsole.textsafe import safe_line, safe_text
+from agentconsole.timefmt import countdown
 
 
 def _ticket_json(ticket: Ticket) -> dict[str, object]:
@@ -96,6 +99,21 @@ def _ticket_row(t: Ticket) -> tuple[object, ...]:
     )
 
 
+def _due_row(t: Ticket) -> tuple[object, ...]:
+    """A row with the due column: time left to the SLA due time, ``-`` once past
+    (``--sort due``, where the order would otherwise be unexplained)."""
+    return (*_ticket_row(t), countdown(t.due_at)[0])
+
+
+def _listing(
+    sort: str,
+) -> tuple[tuple[str, ...], tuple[int, ...], Callable[[Ticket], tuple[object, ...]]]:
+    """Columns, streamed widths and row maker: sorted by due, the due time shows."""
+    if sort == "due":
+        return (*_TICKET_COLUMNS, "due"), (*_TICKET_WIDTHS, 7), _due_row
+    return _TICKET_COLUMNS, _TICKET_WIDTHS, _ticket_row
+
+
 def _stream_tickets(ctx: Context, compiled: TicketQuery, sort: str, as_json: bool) -> None:
     """Every matching ticket, written as it is read (``--limit 0``)."""
     conn = ctx.conn()
@@ -106,7 +124,8 @@ def _stream_tickets(ctx: Context, compiled: TicketQuery, sort: str, as_json: boo
             f'{{"total": {total}, "tickets": [', map(_ticket_json, found), "]}"
         )
     else:
-        count = stream_table(_TICKET_COLUMNS, map(_ticket_row, found), _TICKET_WIDTHS)
+        columns, widths, row = _listing(sort)
+        count = stream_table(columns, map(row, found), widths)
     if not count:
         fail_empty("no tickets match")
 
@@ -154,11 +173,8 @@ def tickets_command(
     if as_json:
         emit_json({"total": total, "tickets": [_ticket_json(t) for t in found]})
     elif found:
-        table(
-            _TICKET_COLUMNS,
-            [_ticket_row(t) for t in found],
-            title=f"{len(found)} of {total} tickets",
-        )
+        columns, _widths, row = _listing(sort)
+        table(columns, [row(t) for t in found], title=f"{len(found)} of {total} tickets")
     if not found:
         if total:
             fail_empty(f"--offset {offset} is past the last of the {counted(total, 'ticket')}")
@@ -264,6 +280,9 @@ def _print_thread(ctx: Context, ticket: Ticket, explain: bool, reveal: bool = Fa
             f"assignee {ticket.assignee or '-'} · tags {', '.join(ticket.tags) or '-'}"
         )
     )
+    claim = claim_shown(conn, ticket.id, ctx.config.agent)
+    if claim is not None:
+        console.print(Text(safe_line(claim.line(ctx.config.agent)), style="bold"))
     console.print(
         Text("customer: " + safe_line(f"{ticket.customer_name} <{ticket.customer_address}>"))
     )
@@ -324,7 +343,8 @@ def show_command(ctx: Context, ref: str, explain: bool, reveal: bool, as_json: b
     """Show ticket REF (e.g. T-QFMX95MZ, any case) with its whole thread, oldest first.
 
     Passwords, one-time codes, card and ID numbers customers pasted are masked;
-    --reveal shows them and records who looked in the ticket's history.
+    --reveal shows them and records who looked in the ticket's history. A claimed
+    ticket says who holds it since when (claim: claimed by ana since ...).
 
     \b
     Examples:
@@ -339,6 +359,7 @@ def show_command(ctx: Context, ref: str, explain: bool, reveal: bool, as_json: b
     except TicketNotFound as exc:
         fail(str(exc))
     if as_json:
+        claim = claim_shown(conn, ticket.id, ctx.config.agent)
         emit_json(
             {
                 "ticket": _ticket_json(ticket),
@@ -347,6 +368,7 @@ def show_command(ctx: Context, ref: str, explain: bool, reveal: bool, as_json: b
                     for m, body in _bodies(ctx, ticket, reveal)
                 ],
                 "events": [dataclasses.asdict(e) for e in ticket_events(conn, ticket.id)],
+                "claim": None if claim is None else dataclasses.asdict(claim),
             }
         )
         return

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from agentconsole.cli import Context, cli, pass_context
-from agentconsole.cli.outbox_cmd import WAITS, existing_conn
+from agentconsole.cli.outbox_cmd import existing_conn, waits
 from agentconsole.cli.output import counted, emit_json, fail
 from agentconsole.cli.ticket_arg import ticket_id_of
 from agentconsole.compose.addresses import parse_addresses
@@ -89,7 +89,7 @@ def _finding_line(finding: Finding, draft: Draft) -> str:
     return f"{finding.severity} {finding.code} {where}: {safe_line(finding.message)}{shown}"
 
 
-def _report(result: SendResult, draft: Draft, ref: str, as_json: bool) -> None:
+def _report(result: SendResult, draft: Draft, ref: str, as_json: bool, waiting: str) -> None:
     if as_json:
         emit_json(
             {
@@ -118,7 +118,7 @@ def _report(result: SendResult, draft: Draft, ref: str, as_json: bool) -> None:
         click.echo(f"note added to {ref}")
     else:
         click.echo(f"queued {result.message_id} for {ref}")
-        click.echo(f"it {WAITS}")
+        click.echo(f"it {waiting}")
 
 
 def _attachments(paths: tuple[str, ...]) -> tuple[str, ...]:
@@ -245,4 +245,4 @@ def reply_command(
         fail(str(exc), 1)
     except ComposeError as exc:
         fail(str(exc), 2)
-    _report(result, draft, ticket.ref, as_json)
+    _report(result, draft, ticket.ref, as_json, waits(ctx.conn()))

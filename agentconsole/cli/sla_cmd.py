@@ -337,9 +337,12 @@ def check_command(ctx: Context, policies: Path | None, years: tuple[int, ...]) -
     except PolicyError as exc:
         fail(str(exc), 2)
     stored = created_years(ctx.conn()) if ctx.db_path.exists() else ()
-    problems = check_policy_file(path, years=(*stored, *years))
+    warnings: list[str] = []
+    problems = check_policy_file(path, years=(*stored, *years), warnings=warnings)
     for problem in problems:
         err_console.print(problem, markup=False, highlight=False)
+    for warning in warnings:
+        err_console.print(f"warning: {warning}", markup=False, highlight=False)
     if problems:
         fail(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
     from agentconsole.cli.output import counted

@@ -47,6 +47,9 @@ from agentconsole.textsafe import safe_line
 
 RETRY_SECONDS = 10.0
 """How soon --watch tries again after losing the server while waiting for mail."""
+INTERVAL_RANGE = (1.0, 1740.0)
+"""--interval bounds: a faster poll only hammers the server; an IDLE must be renewed
+before the 29 minutes after which servers may drop it (RFC 2177)."""
 _SINCE = re.compile(r"(\d{1,5})([dw])")
 
 
@@ -196,10 +199,11 @@ def _print(report: SyncReport) -> None:
 )
 @click.option(
     "--interval",
-    type=click.FloatRange(0.1, 1740),
+    type=float,
     default=300.0,
     show_default=True,
-    help="With --watch: seconds between syncs without IDLE, and the longest IDLE.",
+    help=f"With --watch: seconds between syncs without IDLE, and the longest IDLE"
+    f" ({INTERVAL_RANGE[0]:g} to {INTERVAL_RANGE[1]:g}).",
 )
 @pass_context
 def sync_command(
@@ -229,7 +233,11 @@ def sync_command(
       agentconsole sync --folder INBOX --folder Support/VIP --json
       agentconsole sync --watch          (one JSON line per round with --json)
     """
-    since_at = parse_since(since, dt.datetime.now(dt.UTC).date()) if since else None
+    low, high = INTERVAL_RANGE
+    if not low <= interval <= high:
+        fail(f"--interval {interval:g}: give at least {low:g} and at most {high:g} seconds", 2)
+    today = dt.datetime.now(dt.UTC).date()
+    since_at = parse_since(since, today) if since is not None else None
     accounts = _accounts(ctx.conn(), account_name)
     if watch:
         _watch(

@@ -96,11 +96,13 @@ def open_ticket(
     source: str,
     actor: str,
     now: int,
+    ref: str | None = None,
 ) -> int:
     """A new ticket for a message that joins none; records ``ticket_created``. The
     message's arrival is applied to the state the ticket opens with before the row is
     written (one insert, not an insert and an update of seven indexes), with the
-    events :func:`message_arrived` would record."""
+    events :func:`message_arrived` would record. ``ref``: the ticket's ref, when the
+    caller knows it is free (its events then carry it from the start)."""
     status = first_status(arrival.outbound)
     opened = TicketState(
         status=status,
@@ -121,6 +123,7 @@ def open_ticket(
         priority=priority,
         last_message_at=arrival.date,
         now=now,
+        ref=ref,
     )
     record_event(
         conn,

@@ -25,7 +25,7 @@ Three rules live here:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from agentconsole.sla.model import ClockName, ClockState, SlaState, StatusChange, TicketHistory
 from agentconsole.store.sla_rows import SlaRow
@@ -40,15 +40,21 @@ def with_mail_statuses(history: TicketHistory) -> TicketHistory:
     mail and internal notes change nothing. At the same instant a recorded change
     comes after the mail's (an agent replying and solving at once is solved)."""
     implied = [
-        StatusChange(at=m.at, status="pending" if m.direction == "out" else "open")
+        StatusChange(m.at, "pending" if m.direction == "out" else "open")
         for m in history.messages
-        if not m.auto and m.direction in ("in", "out")
+        if not m.auto and m.direction != "note"
     ]
-    merged = sorted(
-        [(c.at, 0, i, c) for i, c in enumerate(implied)]
-        + [(c.at, 1, i, c) for i, c in enumerate(history.status_changes)]
+    if history.status_changes:
+        merged = sorted(
+            [(c.at, 0, i, c) for i, c in enumerate(implied)]
+            + [(c.at, 1, i, c) for i, c in enumerate(history.status_changes)]
+        )
+        implied = [change for *_, change in merged]
+    # built directly, not with dataclasses.replace: this runs once per ticket in a
+    # recompute of every ticket, and replace costs several times more
+    return TicketHistory(
+        history.ticket_id, history.created_at, history.status, history.messages, tuple(implied)
     )
-    return replace(history, status_changes=tuple(change for *_, change in merged))
 
 
 def _breach_instant(clock: ClockState) -> int | None:
@@ -140,10 +146,13 @@ def events_due(
 ) -> list[ClockEvent]:
     """The instants that have come and are not recorded yet, oldest first."""
     due: list[ClockEvent] = []
-    seen = set(recorded)
+    seen: set[tuple[int, str, str, int]] = set()  # not a copy of ``recorded``: it is
+    # the whole batch's, and copying it per ticket made recompute-all quadratic
     for event in clock_events(state) if events is None else events:
+        if event.at > now:
+            continue
         key = event.key(state.ticket_id)
-        if event.at <= now and key not in seen:
+        if key not in recorded and key not in seen:
             seen.add(key)
             due.append(event)
     return due

@@ -99,10 +99,17 @@ def store_message(
 
 
 def keep_ref(
-    conn: sqlite3.Connection, ticket_id: int, message_id: int, *, opened: bool
+    conn: sqlite3.Connection,
+    ticket_id: int,
+    message_id: int,
+    *,
+    opened: bool,
+    named: bool = False,
 ) -> int | None:
     """Keep the ticket's ref following its first message now that stored message
-    ``message_id`` joined it (``opened``: it opened the ticket), and return the latest
+    ``message_id`` joined it (``opened``: it opened the ticket; ``named``: the ticket
+    was written with the ref it gives, see
+    :func:`~agentconsole.ingest.ticket_attach.new_ticket`), and return the latest
     date among the ticket's other messages (None: there are none), which
     :func:`~agentconsole.ingest.relink.relink` needs.
 
@@ -110,7 +117,8 @@ def keep_ref(
     a follow-up after it (most of them) changes nothing, and recomputing the ref each
     time was a third of the writer's work."""
     if opened:
-        refresh_ticket_ref(conn, ticket_id)
+        if not named:
+            refresh_ticket_ref(conn, ticket_id)
         return None
     others = other_messages(conn, ticket_id, message_id)
     if not others.first_before:

@@ -8,6 +8,7 @@ import sqlite3
 from agentconsole.domain.arrival import Arrival, message_arrived, open_ticket
 from agentconsole.ingest.prepare import Prepared
 from agentconsole.store.ticket_rows import add_participants
+from agentconsole.store.tickets import ref_is_free
 
 MAX_PARTICIPANTS_PER_MESSAGE = 20
 
@@ -30,10 +31,18 @@ def new_ticket(
     outbound: bool,
     actor: str,
     now: int,
-) -> int:
+) -> tuple[int, bool]:
     """The ticket a message that joins none opens, with the message's arrival applied;
-    only its participants remain to be added (:func:`participants`)."""
-    return open_ticket(
+    only its participants remain to be added (:func:`participants`). Returns (its id,
+    whether it was written with its ref).
+
+    The message is the ticket's only one, so the ticket's ref is the message's own
+    (``prepared.ref``); unless another ticket holds it or an extension of it (a
+    collision, which :func:`~agentconsole.store.tickets.refresh_ticket_ref` settles
+    once the message is stored), the row is written with it. Giving it afterwards
+    took five statements a new ticket, two of them updates through unique indexes."""
+    ref = prepared.ref if prepared.ref and ref_is_free(conn, prepared.ref) else None
+    ticket_id = open_ticket(
         conn,
         subject=prepared.parsed.subject,
         norm_subject=prepared.norm_subject,
@@ -43,7 +52,9 @@ def new_ticket(
         source=prepared.label,
         actor=actor,
         now=now,
+        ref=ref,
     )
+    return ticket_id, ref is not None
 
 
 def participants(prepared: Prepared) -> list[str]:

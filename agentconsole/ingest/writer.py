@@ -125,9 +125,9 @@ class MailWriter:
             window_days=self.config.subject_window_days,
         )
         ticket_id, rule, detail = match.ticket_id, match.rule, match.detail
-        created = False
+        created = named = False
         if ticket_id is None and parsed.auto_kind is None:
-            ticket_id = new_ticket(
+            ticket_id, named = new_ticket(
                 conn,
                 prepared,
                 customer_id=customer_id,
@@ -158,7 +158,7 @@ class MailWriter:
         )
         latest_other = None
         if ticket_id is not None:
-            latest_other = keep_ref(conn, ticket_id, message_id, opened=created)
+            latest_other = keep_ref(conn, ticket_id, message_id, opened=created, named=named)
         record_location(conn, message_id, prepared.where, now)
         record_refs(conn, message_id, named_ids(parsed))
         if ticket_id is None:

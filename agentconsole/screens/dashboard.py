@@ -26,7 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
-from agentconsole.drilldown import Drill, group_drill, unwritable
+from agentconsole.drilldown import Drill, PeriodPick, group_drill, unwritable
 from agentconsole.models import CATEGORIES
 from agentconsole.periods import Period, PeriodError, last_days, parse_range
 from agentconsole.screens.actions import ConsoleScreen
@@ -37,6 +37,7 @@ from agentconsole.store.dashboard_rows import FIGURES, GroupRow, NowFigures
 from agentconsole.store.query import MAX_TERMS
 from agentconsole.textsafe import safe_line
 from agentconsole.timefmt import age, when
+from agentconsole.widgets import period_tables
 from agentconsole.widgets.dashboard_parts import Tile, clock_line
 from agentconsole.widgets.safe import mail_line
 
@@ -49,6 +50,7 @@ NAME_WIDTH = 12
 """An agent's name is cut here in the table (the drill-down uses it whole)."""
 NUMBER_WIDTH = 6
 """Room for 999,999 in a column of numbers."""
+RANGE_HELP = "Two dates, both days included (at most a year)."
 
 
 class DashboardScreen(ConsoleScreen):
@@ -104,11 +106,12 @@ class DashboardScreen(ConsoleScreen):
             super().__init__()
 
     class DrillResolved(Message):
-        """A drill-down whose tickets had to be looked up (replies today)."""
+        """A drill-down whose tickets had to be looked up (replies today, a period's
+        number): the query that lists them, "" for none."""
 
-        def __init__(self, label: str, refs: list[str]) -> None:
+        def __init__(self, label: str, query: str) -> None:
             self.label = label
-            self.refs = refs
+            self.query = query
             super().__init__()
 
     def __init__(self, period: Period | None = None) -> None:
@@ -124,8 +127,13 @@ class DashboardScreen(ConsoleScreen):
         """Per table id, the drill-down of each (row, column)."""
         self.loads = 0
         """Completed loads of the "now" figures (tests wait on it)."""
+        self.first_resume = False
 
     def compose(self) -> ComposeResult:
+        # the read starts before the widgets below are mounted and laid out: its
+        # worker thread then overlaps them (started when shown, it waited for them)
+        self.reload()
+        self.first_resume = True
         yield Static(id="dash-title")
         yield Static(id="dash-warning", markup=False)
         with Horizontal(id="tiles"):
@@ -142,6 +150,9 @@ class DashboardScreen(ConsoleScreen):
             yield Static(id="period-title")
             yield Static(id="first-response", markup=False)
             yield Static(id="resolution", markup=False)
+            with Horizontal(id="period-tables"):
+                yield DataTable(id="period-figures", cursor_type="cell")
+                yield DataTable(id="days", cursor_type="cell")
             with Horizontal(classes="chart"):
                 yield Static(id="incoming-label", classes="chart-label", markup=False)
                 yield Sparkline([], id="incoming")
@@ -163,6 +174,9 @@ class DashboardScreen(ConsoleScreen):
                 table.add_column(label, width=max(len(label), NUMBER_WIDTH))
             if table_id == "agents":
                 table.add_column("replies", width=max(len("replies"), NUMBER_WIDTH))
+        period_tables.set_up(
+            self.query_one("#period-figures", DataTable), self.query_one("#days", DataTable)
+        )
         self.update_title()
         self.query_one("#dash-warning").display = False
         self.query_one("#tile-breached", Tile).focus()
@@ -170,23 +184,33 @@ class DashboardScreen(ConsoleScreen):
         self.set_interval(REFRESH_SECONDS, self.reload)
 
     def on_screen_resume(self) -> None:
-        """Shown: first when pushed, again after a dialog over it closes; loads then
-        (once: a load in on_mount as well would read everything twice)."""
+        """Shown again after a dialog over it closed: loads again (not when first
+        shown: the load started in compose)."""
+        if self.first_resume:
+            self.first_resume = False
+            return
         self.reload()
 
     # -- loading -----------------------------------------------------------------
     def reload(self) -> None:
-        self.load_now()
-        self.load_period(self.period)
+        self.load_now(self.period)
 
     @console_worker("load the dashboard", group="dashboard-now", exclusive=True)
-    def load_now(self) -> None:
+    def load_now(self, period: Period) -> None:
+        """The "now" figures, then the period's: one after the other, so the tiles
+        (what a lead looks at first) never wait for the period's read and drawing
+        (run side by side, they took turns on the one connection and the UI thread)."""
         service = self.console.service
         stamp = service.change_stamp()  # first: a change during the read loads again
         self.post_message(self.NowLoaded(service.dashboard_now(), stamp))
+        self.read_period(period)
 
     @console_worker("load the dashboard's period", group="dashboard-period", exclusive=True)
     def load_period(self, period: Period) -> None:
+        self.read_period(period)
+
+    def read_period(self, period: Period) -> None:
+        """In a worker: the period's report and what its calendars lack."""
         service = self.console.service
         report = service.dashboard_period(period)
         self.post_message(self.PeriodLoaded(period, report, service.calendar_warnings(period)))
@@ -285,6 +309,9 @@ class DashboardScreen(ConsoleScreen):
             summary = f"{label:<17} total {sum(series):,}  max {max(series, default=0):,}"
             self.query_one(f"#{name}-label", Static).update(summary)
             self.query_one(f"#{name}", Sparkline).data = [float(n) for n in series]
+        figures = self.query_one("#period-figures", DataTable)
+        self.cells["period-figures"] = period_tables.fill_figures(figures, report)
+        self.cells["days"] = period_tables.fill_days(self.query_one("#days", DataTable), report)
 
     # -- actions -------------------------------------------------------------------
     def action_back(self) -> None:
@@ -295,17 +322,23 @@ class DashboardScreen(ConsoleScreen):
 
     def action_period(self, which: str) -> None:
         if which == "range":
-            self.app.push_screen(
-                PromptModal(
-                    "Period: from which day to which day?",
-                    value=f"{self.period.first.isoformat()} {self.period.last.isoformat()}",
-                    placeholder="2026-11-01 2026-11-20",
-                    help_text="Two dates, both days included (at most a year).",
-                ),
-                self.range_typed,
-            )
+            self.ask_range(f"{self.period.first.isoformat()} {self.period.last.isoformat()}")
             return
         self.set_period(last_days(1 if which == "today" else int(which)))
+
+    def ask_range(self, value: str, problem: str = "") -> None:
+        """The range box, holding ``value``; after a range that cannot be read, the
+        box comes back holding what was typed, saying what is wrong under it (typed
+        again from nothing, a long range is lost to one wrong digit)."""
+        self.app.push_screen(
+            PromptModal(
+                "Period: from which day to which day?",
+                value=value,
+                placeholder="2026-11-01 2026-11-20",
+                help_text=problem or RANGE_HELP,
+            ),
+            self.range_typed,
+        )
 
     def range_typed(self, text: str | None) -> None:
         if text is None:
@@ -314,6 +347,7 @@ class DashboardScreen(ConsoleScreen):
             period = parse_range(text)
         except PeriodError as exc:
             self.notify(str(exc), title="Period", severity="error", markup=False)
+            self.ask_range(text, f"{exc}. {RANGE_HELP}")
             return
         self.set_period(period)
 
@@ -339,6 +373,10 @@ class DashboardScreen(ConsoleScreen):
     def drill(self, target: Drill) -> None:
         if target.replies_of is not None:
             self.find_replies(target.label, target.replies_of)
+        elif target.period is not None:
+            if self.report is not None:
+                label = f"{target.label}, {self.period.describe()}"
+                self.find_period_tickets(label, self.report, self.period, target.period)
         elif not target.query:
             self.notify(
                 target.refused or "This cannot be opened as a query",
@@ -351,15 +389,21 @@ class DashboardScreen(ConsoleScreen):
 
     @console_worker("find the tickets replied to today", group="dashboard-drill", exclusive=True)
     def find_replies(self, label: str, agent: str) -> None:
-        self.post_message(
-            self.DrillResolved(label, self.console.service.replied_today(agent, MAX_TERMS))
-        )
+        refs = self.console.service.replied_today(agent, MAX_TERMS)
+        self.post_message(self.DrillResolved(label, "ref:" + ",".join(refs) if refs else ""))
+
+    @console_worker("find the tickets of the period", group="dashboard-drill", exclusive=True)
+    def find_period_tickets(
+        self, label: str, report: Report, period: Period, pick: PeriodPick
+    ) -> None:
+        name, count = self.console.service.period_list(report, period, pick)
+        self.post_message(self.DrillResolved(label, name if count else ""))
 
     def on_dashboard_screen_drill_resolved(self, message: DrillResolved) -> None:
-        if not message.refs:
+        if not message.query:
             self.notify(f"{message.label}: none", markup=False)
             return
-        self.open_queue(message.label, "ref:" + ",".join(message.refs))
+        self.open_queue(message.label, message.query)
 
     def open_queue(self, label: str, query: str) -> None:
         """Back to the queue, showing ``query`` as a view of its own."""

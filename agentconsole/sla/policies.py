@@ -140,10 +140,15 @@ def load_policy_set(
 
 
 def check_policy_file(
-    path: Path, *, today: date | None = None, years: Iterable[int] = ()
+    path: Path,
+    *,
+    today: date | None = None,
+    years: Iterable[int] = (),
+    warnings: list[str] | None = None,
 ) -> list[str]:
     """Every problem of a policy file, each a line that says where and what to type
-    instead; empty when it is fine. Besides the file itself, each calendar with a
+    instead; empty when it is fine. What is allowed but likely a mistake (no catch-all
+    policy) is added to ``warnings`` when given. Besides the file itself, each calendar with a
     ``country`` is checked for holiday data in this year (``today``) and in ``years``
     (say, the years the stored tickets span)."""
     try:
@@ -152,6 +157,8 @@ def check_policy_file(
         return [str(exc)]
     reader = PolicyReader(str(path), text)
     calendars, _, _, _ = reader.read(raw)
+    if warnings is not None:
+        warnings.extend(reader.warnings)
     wanted = sorted({(today or date.today()).year, *years})
     for name, cal in calendars.items():
         for year in wanted:

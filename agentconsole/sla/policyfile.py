@@ -69,6 +69,8 @@ class PolicyReader(TomlPlaces):
         super().__init__(text)
         self.source = source
         self.problems: list[str] = []
+        self.warnings: list[str] = []
+        """What is allowed but probably not meant (no catch-all policy)."""
 
     def problem(self, where: str, what: str, *, line: int | None = None) -> None:
         place = f"{self.source}:{line}" if line else self.source
@@ -254,9 +256,27 @@ class PolicyReader(TomlPlaces):
             )
             return None
         try:
-            compile_query(when)
+            first = compile_query(when, me="\x00one")
+            second = compile_query(when, me="\x00two")
         except QueryError as exc:
             self.problem(where, f'when = "{when}" does not parse: {exc}', line=line)
+            return None
+        if "due_at" in first.where:
+            self.problem(
+                where,
+                f'when = "{when}" uses due:, which is circular (a ticket\'s due time comes '
+                "from the policy it matches): choose by status, priority, category, tag, "
+                "assignee or from, and act on at-risk or breached tickets with [[escalations]]",
+                line=line,
+            )
+            return None
+        if first.params != second.params:
+            self.problem(
+                where,
+                f'when = "{when}" uses assignee:me, which depends on who runs the command: '
+                "name the agent instead, e.g. assignee:lin",
+                line=line,
+            )
             return None
         return when
 
@@ -287,6 +307,12 @@ class PolicyReader(TomlPlaces):
             if not policy.when.strip() and catch_all is None:
                 catch_all = where
             out.append(policy)
+        if out and catch_all is None:
+            place = f"{self.source}:{self.array_line('policies', len(value) - 1)}"
+            self.warnings.append(
+                f"{place}: no policy has an empty when, so tickets matching none of the "
+                'policies get no SLA targets: add a last policy with when = ""'
+            )
         return tuple(out)
 
     def _policy(self, index: int, table: object, calendar_names: list[str]) -> Policy | None:

@@ -87,13 +87,14 @@ def report_dict(report: Report) -> dict[str, object]:
 CSV_FIELDS = ["group", "tickets"] + [
     f"{clock}_{part}"
     for clock in REPORTED_CLOCKS
-    for part in ("target", "median", "p90", "met", "breached", "held")
+    for part in ("target", "median", "p90", "met", "breached", "held", "measured", "met_share")
 ]
 
 
 def report_csv(report: Report) -> str:
     """One line per group (one ``all`` line without a breakdown), durations in
-    business seconds."""
+    business seconds: per clock the figures of the JSON's groups (target, median, p90,
+    met, breached, held, measured, met_share), so a spreadsheet gets all of them."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
@@ -111,6 +112,8 @@ def report_csv(report: Report) -> str:
                 figures.met,
                 figures.breached,
                 figures.held,
+                figures.measured,
+                None if figures.met_share is None else round(figures.met_share, 4),
             ]
         writer.writerow(["" if v is None else v for v in line])
     return out.getvalue()

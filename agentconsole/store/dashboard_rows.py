@@ -14,12 +14,16 @@ groups are summed here, never the tickets. The period figures are the SLA report
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from agentconsole.models import PRIORITIES
-from agentconsole.store.query import compile_query
+from agentconsole.store.query import TicketQuery, compile_query
+from agentconsole.store.sla_report_rows import _PERIOD as PERIOD
+from agentconsole.store.sla_report_rows import CLOCK_COLUMNS
 
 OPEN = "status:new,open"
 UNASSIGNED = "assignee:none status:new,open"
@@ -209,3 +213,72 @@ def oldest_unanswered(conn: sqlite3.Connection) -> Oldest | None:
         " ORDER BY t.last_customer_at, t.id LIMIT 1"
     ).fetchone()
     return None if row is None else Oldest(int(row[0]), str(row[1]), int(row[2]))
+
+
+PERIOD_FIGURES = (
+    "first_response_met",
+    "first_response_breached",
+    "resolution_met",
+    "resolution_breached",
+    "incoming",
+    "breaches",
+)
+"""The period's numbers that drill down: a clock's met and breached counts, and the
+tickets incoming and first breached (in all, or on one day)."""
+
+
+def period_ticket_ids(
+    conn: sqlite3.Connection,
+    figure: str,
+    *,
+    since: int,
+    until: int,
+    now: int,
+    offset: int,
+    day: str | None = None,
+) -> list[int]:
+    """The tickets one number of the SLA report counts (``figure`` of
+    :data:`PERIOD_FIGURES`, on ``day`` ``YYYY-MM-DD`` at ``offset`` seconds east of UTC
+    or over the whole period), by the very conditions
+    :mod:`agentconsole.store.sla_report_rows` counts with, at the report's ``now``: so
+    the list holds as many tickets as the number said."""
+    params: dict[str, object] = {
+        "since": since,
+        "until": until,
+        "now": now,
+        "offset": offset,
+        "day": day,
+    }
+    if figure == "breaches":
+        where = (
+            "t.sla_breached_at >= :since AND t.sla_breached_at < min(:until, :now + 1)"
+            " AND t.merged_into IS NULL"
+        )
+        instant = "t.sla_breached_at"
+    elif figure == "incoming":
+        where, instant = PERIOD, "t.created_at"
+    else:
+        clock, _, outcome = figure.rpartition("_")
+        if clock not in CLOCK_COLUMNS or outcome not in ("met", "breached"):
+            raise ValueError(f"no such period figure: {figure!r}")
+        secs, _target, breached = CLOCK_COLUMNS[clock]
+        if outcome == "met":
+            where = f"{PERIOD} AND {secs} IS NOT NULL AND ({breached} IS NULL OR {breached} > :now)"
+        else:
+            where = f"{PERIOD} AND {breached} <= :now"
+        instant = "t.created_at"
+    if day is not None:
+        where += f" AND date({instant} + :offset, 'unixepoch') = :day"
+    rows = conn.execute(f"SELECT t.id FROM tickets t WHERE {where} ORDER BY t.id", params)
+    return [int(row[0]) for row in rows]
+
+
+def only_ids(query: TicketQuery, ids: Sequence[int]) -> TicketQuery:
+    """``query`` narrowed to the tickets ``ids`` (a list the query language cannot
+    write, such as a period figure's: thousands of tickets, one JSON parameter)."""
+    return TicketQuery(
+        text=query.text,
+        where=f"({query.where}) AND t.id IN (SELECT value FROM json_each(?))",
+        params=(*query.params, json.dumps(list(ids))),
+        words=query.words,
+    )

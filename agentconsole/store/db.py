@@ -48,7 +48,7 @@ def connect(path: str | Path | None = None, *, memory: bool = False) -> sqlite3.
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     else:
         target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(target)
         conn = sqlite3.connect(
             str(target),
             isolation_level=None,
@@ -67,6 +67,20 @@ def connect(path: str | Path | None = None, *, memory: bool = False) -> sqlite3.
         conn.execute(f"PRAGMA max_page_count={int(max_pages)}")
     migrate(conn)
     return conn
+
+
+def _create_private(target: Path) -> None:
+    """Create a missing store readable by its owner only: it holds customers' mail.
+
+    The data folder is made 0700 and the file 0600 before SQLite opens it; SQLite gives
+    the -wal and -shm files the database file's mode, so they are private too. An
+    existing folder or file keeps the mode its owner chose."""
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:

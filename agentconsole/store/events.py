@@ -24,6 +24,11 @@ built once (``json.dumps`` builds one per call for these options; import records
 two events a message)."""
 
 
+UNSHARED_ACTORS = ("import", "sla")
+"""Actors whose events are never queued for the team log: every machine derives them
+itself from the same mail and policies (docs/design/team-log.md)."""
+
+
 def new_event_uuid() -> str:
     """A UUIDv7: time-ordered, so event ids sort by creation across machines and new
     ones land at the end of the unique index instead of at random places in it.
@@ -84,7 +89,14 @@ def record_event(
             message_id,
         ),
     )
-    return int(cursor.lastrowid or 0)
+    event_id = int(cursor.lastrowid or 0)
+    if actor not in UNSHARED_ACTORS:
+        conn.execute(
+            "INSERT INTO team_outbox (event_id) SELECT ? FROM meta"
+            " WHERE key = 'machine_id' AND value = coalesce(?, value)",
+            (event_id, origin),
+        )
+    return event_id
 
 
 def _event(row: sqlite3.Row | tuple[Any, ...]) -> Event:

@@ -398,6 +398,35 @@ CREATE INDEX outbox_sent_copy ON outbox(status, sent_copy_at);
 """
 
 
+_V15 = """
+-- The dashboard's "now" figures at 100,000 tickets (benchmarks/bench_dashboard.py):
+-- at risk and breached per agent, category and priority read from two covering indexes
+-- (the running clocks past their at-risk instant, and those past their due time), no
+-- ticket row; the oldest unanswered ticket is the first entry of its own index, not a
+-- sort of every open ticket. tickets_due_groups begins as tickets_due_risk did.
+DROP INDEX tickets_due_risk;
+CREATE INDEX tickets_due_groups
+    ON tickets(due_at, sla_at_risk_at, status, assignee, category, priority)
+    WHERE due_at IS NOT NULL;
+CREATE INDEX tickets_risk_groups
+    ON tickets(sla_at_risk_at, due_at, status, assignee, category, priority)
+    WHERE due_at IS NOT NULL;
+CREATE INDEX tickets_unanswered ON tickets(last_customer_at, id)
+    WHERE status IN ('new', 'open') AND last_customer_at IS NOT NULL
+    AND (last_agent_at IS NULL OR last_agent_at < last_customer_at);
+"""
+
+
+_V17 = """
+-- The team log's outbox is filled by agentconsole.store.events.record_event (the one
+-- place events are inserted) instead of a trigger: the trigger ran for every event,
+-- the import's too, and cost a fifth of each insert although it queues none of them.
+-- The rule is unchanged (docs/design/team-log.md): events of this machine's origin by
+-- anyone but the import and the SLA engine.
+DROP TRIGGER IF EXISTS events_team_outbox;
+"""
+
+
 def _backfill_identity(conn: sqlite3.Connection) -> None:
     """Give existing rows their derived refs and keys (SQL cannot hash), then make
     ``tickets.ref`` unique. A ticket whose ref is taken extends it (see the design)."""
@@ -494,6 +523,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (11, "team event log: outbox of agents' changes, log cursor, pending events, claims", _V11),
     (12, "team event log: when a queued event was appended to the folder", _V12),
     (13, "outbox: when the copy of a sent reply reached the Sent folder", _V13),
+    (15, "dashboard: covering indexes for at risk and breached, the oldest unanswered", _V15),
+    (17, "team event log: queued by record_event, not by a trigger on every insert", _V17),
 ]
 
 _PYTHON_STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {

@@ -256,3 +256,14 @@ def defer_due(
             (error, now, max_delay, base_delay, now),
         )
     return cursor.rowcount
+
+
+def make_due(conn: sqlite3.Connection, *, now: int) -> int:
+    """Queued entries waiting out a retry delay become due at ``now`` (``outbox
+    --deliver --now``); how many. Failed entries stay failed: never sent again."""
+    with write_txn(conn):
+        cursor = conn.execute(
+            "UPDATE outbox SET next_attempt_at = ? WHERE status = 'queued' AND next_attempt_at > ?",
+            (now, now),
+        )
+    return cursor.rowcount

@@ -248,6 +248,13 @@ def claim_holder(conn: sqlite3.Connection, ticket_id: int) -> str | None:
     return None if found is None else str(found[0])
 
 
+def claim_event_uuid(conn: sqlite3.Connection, ticket_id: int) -> str | None:
+    """The uuid of the claim event that holds the ticket (its time is the claim's)."""
+    row = conn.execute("SELECT event_uuid FROM ticket_claims WHERE ticket_id = ?", (ticket_id,))
+    found = row.fetchone()
+    return None if found is None else str(found[0])
+
+
 def set_claim(
     conn: sqlite3.Connection, ticket_id: int, agent: str, event_uuid: str, log_seq: int
 ) -> None:

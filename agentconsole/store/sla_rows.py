@@ -13,6 +13,8 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from agentconsole.sla.model import Direction, HistoryMessage, StatusChange, TicketHistory
 from agentconsole.store.query import TicketQuery
@@ -74,15 +76,20 @@ def stored_tickets(
     import records its own at the moment it ran, not when the mail was written: the
     domain replays those from the messages)."""
     ids = _ids(ticket_ids)
-    messages: dict[int, list[HistoryMessage]] = {}
-    for ticket_id, date, direction, auto in conn.execute(
-        "SELECT ticket_id, date, direction, auto_kind IS NOT NULL FROM messages"
-        f" WHERE ticket_id IN {_IDS} AND date IS NOT NULL ORDER BY ticket_id, date, id",
+    rows = conn.execute(
+        "SELECT ticket_id, CAST(date AS INTEGER), direction, auto_kind IS NOT NULL"
+        f" FROM messages WHERE ticket_id IN {_IDS} AND date IS NOT NULL"
+        " ORDER BY ticket_id, date, id",
         (ids,),
-    ):
-        messages.setdefault(ticket_id, []).append(
-            HistoryMessage(at=int(date), direction=_direction(direction), auto=bool(auto))
+    )
+    # grouped and built positionally: a recompute of every ticket reads each message
+    messages = {
+        ticket_id: tuple(
+            HistoryMessage(date, _DIRECTIONS.get(direction, "in"), auto == 1)
+            for _, date, direction, auto in group
         )
+        for ticket_id, group in groupby(rows, key=itemgetter(0))
+    }
     changes: dict[int, list[StatusChange]] = {}
     for ticket_id, at, status in conn.execute(
         "SELECT ticket_id, at, json_extract(data, '$.to') FROM events"
@@ -102,19 +109,15 @@ def stored_tickets(
             ticket_id=ticket_id,
             created_at=int(row[1]),
             status=str(row[2]),
-            messages=tuple(messages.get(ticket_id, ())),
+            messages=messages.get(ticket_id, ()),
             status_changes=tuple(changes.get(ticket_id, ())),
         )
         found[ticket_id] = StoredTicket(history, bool(row[3]), SlaRow(*row[4:]))
     return found
 
 
-def _direction(value: str) -> Direction:
-    if value == "out":
-        return "out"
-    if value == "note":
-        return "note"
-    return "in"
+_DIRECTIONS: dict[str, Direction] = {"in": "in", "out": "out", "note": "note"}
+"""A stored direction as the clocks know it (anything else counts as the customer's)."""
 
 
 def match_policies(

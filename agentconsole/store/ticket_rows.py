@@ -76,14 +76,15 @@ def insert_ticket(
     priority: str,
     last_message_at: int,
     now: int,
+    ref: str | None = None,
 ) -> int:
-    """A new ticket row holding one message (dated ``last_message_at``), in ``state``;
-    returns its id."""
+    """A new ticket row holding one message (dated ``last_message_at``), in ``state``,
+    with ``ref`` if the caller knows it is free; returns its id."""
     cursor = conn.execute(
         "INSERT INTO tickets (subject, norm_subject, customer_id, status, priority, category,"
         " created_at, updated_at, first_response_at, last_customer_at, last_agent_at,"
-        " last_message_at, solved_at, message_count)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+        " last_message_at, solved_at, message_count, ref)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
         (
             subject,
             norm_subject,
@@ -98,6 +99,7 @@ def insert_ticket(
             state.last_agent_at,
             last_message_at,
             state.solved_at,
+            ref,
         ),
     )
     return int(cursor.lastrowid or 0)

@@ -51,6 +51,16 @@ def _holders(conn: sqlite3.Connection, plain: str) -> list[int]:
     return [int(row[0]) for row in rows]
 
 
+def ref_is_free(conn: sqlite3.Connection, plain: str) -> bool:
+    """No ticket holds ``plain`` or an extension of it: a new ticket whose first message
+    gives that ref can be written with it (what :func:`refresh_ticket_ref` would
+    allocate), instead of being written, read back and given it."""
+    row = conn.execute(
+        "SELECT 1 FROM tickets WHERE ref >= ? AND ref < ? LIMIT 1", (plain, plain + "~")
+    ).fetchone()
+    return row is None
+
+
 def _plain(ref: str) -> str:
     """The plain ref an extended one grew from."""
     return ref[: len("T-") + REF_LENGTH]

@@ -3,9 +3,9 @@
 ``account test`` and outbox delivery both connect here, so both say the same thing when
 it goes wrong: the name does not resolve (DNS), nothing listens (connection refused),
 no answer (timeout), the TLS handshake or certificate failed, the login was refused, or
-the server lacks something we need (STARTTLS, AUTH). Each is a :class:`ServerError` with
-a ``kind`` and one line of text; the server's own words are included made safe for a
-terminal, and the password is never part of any message.
+the server lacks something we need (STARTTLS, a login method we know). Each is a
+:class:`ServerError` with a ``kind`` and one line of text; the server's own words are
+included made safe for a terminal, and the password is never part of any message.
 """
 
 from __future__ import annotations
@@ -78,14 +78,15 @@ def smtp_session(
     account: Account,
     password: str | None,
     *,
-    require_auth: bool,
     timeout: float = TIMEOUT_SECONDS,
 ) -> Iterator[smtplib.SMTP]:
     """A logged-in SMTP session (TLS or STARTTLS as the account says), closed after.
 
-    Logs in with AUTH when the server offers it; a server without AUTH is a
-    ``capability`` failure when ``require_auth`` (a login test), else mail is sent
-    unauthenticated (a relay that trusts this machine)."""
+    Logs in with AUTH when the server offers it and the account has an SMTP login
+    name; a server without AUTH gets the mail unauthenticated (a relay that trusts
+    this machine), as does an account set up with no SMTP login. ``account test`` and
+    delivery both connect here, so they agree; the caller sees which happened in
+    ``has_extn("auth")``."""
     host, port = account.smtp_host, account.smtp_port
     local = socket.gethostname() or "localhost"
     smtp: smtplib.SMTP | None = None
@@ -104,13 +105,8 @@ def smtp_session(
                 )
             smtp.starttls(context=_context())
             smtp.ehlo()
-        if smtp.has_extn("auth") and password is not None:
+        if smtp.has_extn("auth") and password is not None and account.smtp_user:
             _smtp_login(smtp, account.smtp_user, password)
-        elif require_auth:
-            raise ServerError(
-                "capability",
-                f"the SMTP server {host}:{port} does not offer AUTH: cannot log in",
-            )
     except ServerError:
         _close(smtp)
         raise

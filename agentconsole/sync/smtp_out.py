@@ -113,7 +113,7 @@ def deliver_outbox(
     total = due_count(conn, now)
     if total:
         try:
-            with smtp_session(account, password, require_auth=False, timeout=timeout) as smtp:
+            with smtp_session(account, password, timeout=timeout) as smtp:
                 _send_due(conn, smtp, account, config, clock, timeout, total, progress, report)
         except ServerError as exc:
             report.server_error = exc

@@ -21,12 +21,14 @@ SYNCING = "syncing…"
 
 def status_text(result: RoundResult, interval: int) -> str:
     """The line for a finished round; ``interval`` is when the next one comes (0: only
-    when asked)."""
+    when asked). What matters most comes first, since a narrow terminal crops the line
+    on the right: the state and when it is tried again, then the server's reason
+    (``offline (retry in 60 s): IMAP: connection refused ...``)."""
     if result.error:
         return f"error: {safe_line(result.error)}"
     if result.offline:
         retry = f"retry in {interval} s" if interval else "ctrl+r retries"
-        return f"offline: {safe_line(result.offline)} ({retry})"
+        return f"offline ({retry}): {safe_line(result.offline)}"
     at = time.strftime("%H:%M", time.localtime(result.finished_at))
     parts = [f"synced {at}", f"{result.new_messages} new"]
     if result.team_changes:

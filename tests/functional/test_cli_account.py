@@ -281,14 +281,52 @@ def test_account_test_says_authentication_failed(
     assert PASSWORD not in line
 
 
-def test_account_test_says_the_server_offers_no_auth(account_env: dict[str, str]) -> None:
+def test_account_test_warns_that_the_server_offers_no_auth(
+    account_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A relay without AUTH takes mail unauthenticated, as delivery sends it: the test
+    passes (exit 0 when IMAP logs in) and says the login name goes unused."""
     server = SmtpServer().start()
     try:
-        line = smtp_failure(account_env, server.port)
+        assert run_in(account_env, PASSWORD, *add_args(smtp_port=server.port)).returncode == 0
+        result = run(account_env, "account", "test", "support", "--timeout", "5", check=False)
     finally:
         server.stop()
-    assert line == (
-        f"error: SMTP: the SMTP server 127.0.0.1:{server.port} does not offer AUTH: cannot log in"
+    assert result.stdout.splitlines() == [
+        f"SMTP: connected to 127.0.0.1:{server.port} without logging in"
+    ]
+    assert result.stderr.splitlines()[0] == (
+        f"warning: SMTP: the SMTP server 127.0.0.1:{server.port} offers no authentication;"
+        " mail is sent without logging in as agent@okwallet.example, as a relay that trusts"
+        " this machine takes it (if it should ask for a login, check --smtp-security; to drop"
+        " the login name, add the account again with --smtp-no-login)"
+    )
+    assert result.stderr.splitlines()[1].startswith("error: IMAP: connection refused")
+    assert leaked(tmp_path, result.stdout, result.stderr) == []
+
+
+def test_an_account_without_smtp_login_passes_and_never_logs_in(
+    account_env: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    added = run_in(account_env, PASSWORD, *add_args(smtp_port=smtp_server.port), "--smtp-no-login")
+    assert added.returncode == 0, added.stderr
+    [account] = json.loads(run(account_env, "account", "list", "--json").stdout)["accounts"]
+    assert account["smtp"]["user"] is None
+    result = run(account_env, "account", "test", "support", "--timeout", "5", check=False)
+    assert result.stdout.splitlines() == [
+        f"SMTP: connected to 127.0.0.1:{smtp_server.port}"
+        " (no login: the account is set up without one)"
+    ]
+    assert result.stderr.splitlines()[0].startswith("error: IMAP: connection refused")
+    assert smtp_server.logins == []
+
+
+def test_smtp_user_and_no_login_together_exit_2(account_env: dict[str, str]) -> None:
+    args = add_args(**{"--smtp-user": "relay"})
+    result = run_in(account_env, PASSWORD, *args, "--smtp-no-login")
+    assert (result.returncode, result.stderr.strip()) == (
+        2,
+        "error: --smtp-user and --smtp-no-login contradict each other: give one",
     )
 
 

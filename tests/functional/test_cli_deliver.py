@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from email.utils import formatdate
 from pathlib import Path
@@ -76,6 +77,31 @@ def test_deliver_sends_logs_in_and_reports(
     assert leaked(tmp_path, result.stdout, result.stderr, json.dumps(listing)) == []
 
 
+def test_an_account_without_smtp_login_sends_without_logging_in(
+    account_env: dict[str, str], server: SmtpServer
+) -> None:
+    """Delivery and ``account test`` agree: --smtp-no-login never logs in, even where
+    the server offers AUTH (a relay that trusts this machine takes the mail)."""
+    store_with_replies(Path(account_env["AGENTCONSOLE_DB"]), 1)
+    added = run_in(account_env, PASSWORD, *add_args(smtp_port=server.port), "--smtp-no-login")
+    assert added.returncode == 0, added.stderr
+    result = run(account_env, "outbox", "--deliver")
+    assert result.stdout.splitlines()[-1] == "sent 1, failed 0, still queued 0"
+    assert (server.logins, len(server.received)) == ([], 1)
+
+
+def test_a_server_without_auth_gets_the_mail_unauthenticated(account_env: dict[str, str]) -> None:
+    """As ``account test`` says (with a warning): no AUTH offered, no login tried."""
+    relay = SmtpServer().start()
+    try:
+        with_account(account_env, relay.port, 1)
+        result = run(account_env, "outbox", "--deliver")
+    finally:
+        relay.stop()
+    assert result.stdout.splitlines()[-1] == "sent 1, failed 0, still queued 0"
+    assert len(relay.received) == 1
+
+
 def test_a_rejected_reply_shows_as_failed_everywhere(
     account_env: dict[str, str], server: SmtpServer
 ) -> None:
@@ -89,7 +115,10 @@ def test_a_rejected_reply_shows_as_failed_everywhere(
         "sent 0, failed 1, still queued 0",
     ]
     listing = run(account_env, "outbox").stdout
-    assert "failed: rejected: 550 5.7.1 relaying denied" in listing
+    assert "failed permanently: rejected: 550 5.7.1 relaying denied" in listing
+    assert listing.splitlines()[-1] == (
+        "1 failed permanently: not sent again (the reason is above and on the ticket)"
+    )
     shown = json.loads(run(account_env, "show", ref, "--json").stdout)
     [failed] = [e for e in shown["events"] if e["kind"] == "reply_failed"]
     assert failed["data"]["reason"] == "rejected: 550 5.7.1 relaying denied"
@@ -109,7 +138,7 @@ def test_a_server_that_is_down_keeps_the_queue(account_env: dict[str, str]) -> N
     )
     assert result.stdout.strip().startswith("sent 0, failed 0, still queued 1 (next attempt ")
     listing = run(account_env, "outbox").stdout
-    assert "queued, retry" in listing and "connection refused" in listing
+    assert "queued: next retry at " in listing and "connection refused" in listing
 
 
 def test_two_processes_send_each_reply_exactly_once(
@@ -146,6 +175,7 @@ def test_deliver_bad_input_exits_2(account_env: dict[str, str], server: SmtpServ
         ("outbox", "--deliver"): "error: several accounts (other, support):"
         " say which with --account NAME",
         ("outbox", "--account", "support"): "error: --account goes with --deliver",
+        ("outbox", "--now"): "error: --now goes with --deliver",
         ("outbox", "--deliver", "--json"): "error: --deliver prints lines, not JSON:"
         " list with `agentconsole outbox --json`",
     }
@@ -186,3 +216,71 @@ def test_deliver_acknowledges_new_tickets_when_switched_on(
     assert b"Auto-Submitted: auto-replied" in received.data
     again = run(account_env, "outbox", "--deliver", check=False)
     assert again.stdout.splitlines()[0] == "nothing due: 0 messages queued"
+
+
+def listing_of(env: dict[str, str]) -> tuple[list[str], list[str]]:
+    """``outbox --json``'s state of each entry (oldest first), and the listing's last lines."""
+    data = json.loads(run(env, "outbox", "--json").stdout)
+    states = [e["state"] for e in sorted(data["outbox"], key=lambda e: e["id"])]
+    return states, run(env, "outbox").stdout.splitlines()
+
+
+def test_outbox_says_why_mail_waits_and_now_retries_before_the_backoff(
+    account_env: dict[str, str],
+) -> None:
+    server = SmtpServer(user="agent@okwallet.example", password=PASSWORD)
+    with_account(account_env, server.port, 2)
+    states, lines = listing_of(account_env)
+    assert states == ["queued: due now", "queued: due now"]
+    assert lines[-1] == "2 messages due now: send with `agentconsole outbox --deliver`"
+    down = run(account_env, "outbox", "--deliver", check=False)
+    assert down.returncode == 1
+    data = json.loads(run(account_env, "outbox", "--json").stdout)
+    [due] = {e["next_attempt_at"] for e in data["outbox"]}
+    retry = time.strftime("%Y-%m-%d %H:%M", time.localtime(due))
+    refused = f"connection refused by the SMTP server 127.0.0.1:{server.port} (nothing listens)"
+    states, lines = listing_of(account_env)
+    assert states == [f"queued: next retry at {retry} ({refused})"] * 2
+    assert lines[-1] == (
+        f"2 messages waiting to retry after a temporary failure, the next at {retry}:"
+        " `agentconsole outbox --deliver --now` tries them now"
+    )
+    server.handler.refused["c1@example.org"] = "550 5.1.1 no such user"
+    server.start()
+    try:
+        waiting = run(account_env, "outbox", "--deliver")
+        assert waiting.stdout.splitlines()[0] == "nothing due: 2 messages queued"
+        assert server.received == []
+        now = run(account_env, "outbox", "--deliver", "--now", check=False)
+        assert now.returncode == 1  # one reply failed permanently
+        assert now.stdout.splitlines()[0] == "retrying 2 messages now, before their retry time"
+        assert now.stdout.splitlines()[3] == "sent 1, failed 1, still queued 0"
+        again = run(account_env, "outbox", "--deliver", "--now")
+        assert again.stdout.splitlines() == [
+            "nothing due: 0 messages queued",
+            "sent 0, failed 0, still queued 0",
+        ]
+    finally:
+        server.stop()
+    assert [r.rcpt_tos for r in server.received] == [("c2@example.org",)]
+    states, lines = listing_of(account_env)
+    assert states == ["failed permanently: rejected: 550 5.1.1 no such user", "sent"]
+    assert lines[-1] == (
+        "1 failed permanently: not sent again (the reason is above and on the ticket)"
+    )
+
+
+def test_reply_says_what_its_mail_waits_for_when_there_is_an_account(
+    account_env: dict[str, str], server: SmtpServer, tmp_path: Path
+) -> None:
+    with_account(account_env, server.port, 1)
+    [ref] = [t["ref"] for t in json.loads(run(account_env, "tickets", "--json").stdout)["tickets"]]
+    answer = tmp_path / "answer.txt"
+    answer.write_text("Your parcel left our warehouse today; it arrives on Friday.\n")
+    replied = run(account_env, "reply", ref, "--file", str(answer))
+    assert replied.stdout.splitlines()[-1] == (
+        "it waits in the outbox: send it with `agentconsole outbox --deliver`"
+    )
+    assert run(account_env, "outbox").stdout.splitlines()[-1] == (
+        "2 messages due now: send with `agentconsole outbox --deliver`"
+    )

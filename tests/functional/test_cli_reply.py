@@ -67,10 +67,10 @@ def test_outbox_lists_queued_mail_and_says_it_waits(cli_env: dict[str, str], imp
         "提现未到账",
         f"[{imported}]",
     ]
-    assert "queued" in lines[2]
+    assert "queued: needs an account" in lines[2]
     assert lines[-1] == (
-        "1 message waiting: queued mail waits in the outbox: send it with"
-        " `agentconsole outbox --deliver` (needs an account)"
+        "1 message waiting: no mail account to send with: add one with"
+        " `agentconsole account add`, then `agentconsole outbox --deliver`"
     )
     data = json.loads(run(cli_env, "outbox", "--json").stdout)
     assert data["waiting"] == 1
@@ -146,7 +146,8 @@ def test_reply_queues_a_clean_reply_and_prints_its_message_id(
     lines = result.stdout.splitlines()
     assert re.fullmatch(rf"queued <[^>]+@okwallet\.example> for {imported}", lines[-2])
     assert lines[-1] == (
-        "it waits in the outbox: send it with `agentconsole outbox --deliver` (needs an account)"
+        "it waits in the outbox: no mail account to send with: add one with"
+        " `agentconsole account add`, then `agentconsole outbox --deliver`"
     )
     [entry] = outbox(cli_env)
     assert entry["message_id"] == lines[-2].split()[1]

@@ -178,8 +178,8 @@ async def test_offline_when_the_server_stops_and_synced_when_it_is_back(
         await sync_now(pilot)
         line = status_line(app)
         assert line == (
-            f"offline: IMAP: connection refused by the IMAP server 127.0.0.1:{dovecot.port}"
-            " (nothing listens) (retry in 60 s)"
+            "offline (retry in 60 s): IMAP: connection refused by the IMAP server"
+            f" 127.0.0.1:{dovecot.port} (nothing listens)"
         )
         assert app.screen_stack[1].query_one(SyncStatus).has_class("offline")
         dovecot.start()
@@ -524,6 +524,6 @@ async def test_every_account_is_synced_by_a_round(
         pause_dovecot(other)
         await sync_now(pilot)
         assert status_line(app) == (
-            f"offline: sales: IMAP: connection refused by the IMAP server 127.0.0.1:{other.port}"
-            " (nothing listens) (ctrl+r retries)"
+            "offline (ctrl+r retries): sales: IMAP: connection refused by the IMAP server"
+            f" 127.0.0.1:{other.port} (nothing listens)"
         )

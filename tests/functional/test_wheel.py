@@ -94,7 +94,10 @@ def test_installed_wheel_imports_and_searches_outside_the_checkout(tmp_path: Pat
         env=env,
     )
 
-    assert demo == f"demo database with 360 messages: {tmp_path / 'demo.db'}\n"
+    # the demo's mail is moved to the present: how much of it has "arrived" varies
+    assert re.fullmatch(
+        rf"demo database with \d+ messages: {re.escape(str(tmp_path))}/demo.db\n", demo
+    )
     assert re.search(r"^imported\s+360$", imported, re.M), imported
     assert len(hits) == 20
     assert all("withdrawal" in (h["subject"] + h["snippet"]).lower() for h in hits)

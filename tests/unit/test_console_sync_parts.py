@@ -28,8 +28,8 @@ def test_status_lines() -> None:
         "synced 14:02 · 0 new · 2 from the team · 1 sent · 1 not delivered"
     )
     offline = RoundResult("support", AT, offline="IMAP: [b]gone[/b]\x1b[2J")
-    assert status_text(offline, 60) == "offline: IMAP: [b]gone[/b]␛[2J (retry in 60 s)"
-    assert status_text(offline, 0).endswith("(ctrl+r retries)")
+    assert status_text(offline, 60) == "offline (retry in 60 s): IMAP: [b]gone[/b]␛[2J"
+    assert status_text(offline, 0) == "offline (ctrl+r retries): IMAP: [b]gone[/b]␛[2J"
     error = RoundResult("support", AT, error="no password for account support in the keyring")
     assert status_text(error, 60) == "error: no password for account support in the keyring"
     assert [state_of(r) for r in (done, offline, error)] == ["synced", "offline", "error"]

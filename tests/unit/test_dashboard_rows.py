@@ -189,3 +189,8 @@ def test_every_statement_reads_an_index(store: sqlite3.Connection) -> None:
     assert covering == [["SCAN t USING COVERING INDEX tickets_category_priority"]], covering
     replies = [p for s, p in plans.items() if "FROM events" in s]
     assert replies and all("sqlite_autoindex_events_1" in " ".join(p) for p in replies), replies
+    risky = [p for s, p in plans.items() if "GROUP BY t.assignee, t.category, t.priority" in s]
+    assert len(risky) == 1, plans
+    assert "SEARCH t USING COVERING INDEX tickets_due_groups (due_at>? AND due_at<?)" in risky[0]
+    oldest = [p for s, p in plans.items() if "ORDER BY t.last_customer_at" in s]
+    assert oldest == [["SEARCH t USING INDEX tickets_unanswered (last_customer_at>?)"]], oldest

@@ -38,6 +38,7 @@ def test_core_list_is_not_empty() -> None:
         "agentconsole.ingest.pipeline",
         "agentconsole.domain.tickets",
         "agentconsole.domain.arrival",
+        "agentconsole.domain.sla_reload",
         "agentconsole.canned.library",
         "agentconsole.canned.templating",
         "agentconsole.compose.mime",

@@ -72,3 +72,16 @@ def test_html_is_xml_with_names_escaped_and_three_charts() -> None:
     bars = root.findall(".//svg")[0].findall("rect")
     assert [b.findtext("title") for b in bars] == ["2026-10-01: 1", "2026-10-02: 0"]
     assert "http" not in text and "url(" not in text
+
+
+def test_csv_has_every_figure_of_the_json_groups() -> None:
+    report = _report()
+    rows = list(csv.DictReader(io.StringIO(report_csv(report))))
+    groups = report_dict(report)["groups"]
+    assert isinstance(groups, list) and len(rows) == len(groups)
+    for row, group in zip(rows, groups, strict=True):
+        for clock in ("first_response", "resolution"):
+            for part, value in group[clock].items():
+                assert row[f"{clock}_{part}"] == ("" if value is None else str(value))
+    assert rows[0]["first_response_measured"] == "3"
+    assert rows[0]["first_response_met_share"] == "0.5"

@@ -1,0 +1,69 @@
+"""The period's numbers as two small tables whose every cell drills down.
+
+Beside the bars and sparklines (which draw), ``#period-figures`` holds each clock's met
+and breached counts and ``#days`` the tickets incoming and first breached on each day
+of the period, one column a day: enter on any cell opens the queue on the tickets it
+counts (:func:`agentconsole.drilldown.period_drill`).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from agentconsole.drilldown import Drill, period_drill
+from agentconsole.sla.report import Report
+
+CLOCKS = (("first_response", "first response"), ("resolution", "resolution"))
+OUTCOMES = (("met", "met", "green"), ("breached", "breached", "red"))
+SERIES = (("incoming", "incoming", ""), ("breaches", "breaches", "red"))
+"""(figure, row name, style of a number above zero) of the per-day table."""
+NUMBER_WIDTH = 8
+DAY_WIDTH = 5
+"""A day's column: "11-20" over up to 5 digits."""
+
+
+def set_up(figures: DataTable[Text], days: DataTable[Text]) -> None:
+    """The fixed columns (the day columns come with each report)."""
+    figures.add_column("clock", width=len("first response"))
+    for _key, label, _style in OUTCOMES:
+        figures.add_column(label, width=NUMBER_WIDTH)
+    days.add_column("per day", width=len("incoming"))
+
+
+def fill_figures(table: DataTable[Text], report: Report) -> dict[tuple[int, int], Drill]:
+    """One row per clock: how many met its target and how many breached it."""
+    cursor = table.cursor_coordinate
+    table.clear()
+    drills: dict[tuple[int, int], Drill] = {}
+    for row, (clock, name) in enumerate(CLOCKS):
+        figures = report.clock(clock)
+        cells = [Text(name, style="bold")]
+        for column, (outcome, _label, style) in enumerate(OUTCOMES, 1):
+            value: int = getattr(figures, outcome)
+            cells.append(Text(f"{value:,}", style=style if value else "dim", justify="right"))
+            drills[(row, column)] = period_drill(f"{clock}_{outcome}")
+        table.add_row(*cells)
+    table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
+    return drills
+
+
+def fill_days(table: DataTable[Text], report: Report) -> dict[tuple[int, int], Drill]:
+    """Incoming and first breaches, a column per day and one for the whole period."""
+    cursor = table.cursor_coordinate
+    table.clear(columns=True)
+    table.add_column("per day", width=len("incoming"))
+    table.add_column("all", width=NUMBER_WIDTH)
+    for day in report.days:
+        table.add_column(day.day[5:], width=DAY_WIDTH)
+    drills: dict[tuple[int, int], Drill] = {}
+    for row, (figure, name, style) in enumerate(SERIES):
+        series = [int(getattr(day, figure)) for day in report.days]
+        cells = [Text(name, style="bold"), Text(f"{sum(series):,}", justify="right")]
+        drills[(row, 1)] = period_drill(figure)
+        for column, (day, value) in enumerate(zip(report.days, series, strict=True), 2):
+            cells.append(Text(f"{value:,}", style=style if value else "dim", justify="right"))
+            drills[(row, column)] = period_drill(figure, day.day)
+        table.add_row(*cells)
+    table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
+    return drills

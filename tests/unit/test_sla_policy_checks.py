@@ -1,0 +1,76 @@
+"""Policy files whose `when` cannot be meant: circular (due:), depending on who looks
+(assignee:me), and files where some tickets would get no SLA at all."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from agentconsole.sla.policies import PolicyError, check_policy_file, load_policy_set
+
+HEAD = """[calendars.cn]
+timezone = "Asia/Shanghai"
+hours = { mon = ["09:00-18:00"] }
+
+[[policies]]
+name = "first"
+when = "WHEN"
+first_response = "8h"
+"""
+TAIL = """
+[[policies]]
+name = "rest"
+when = ""
+first_response = "24h"
+"""
+
+
+def check(tmp_path: Path, text: str) -> tuple[list[str], list[str]]:
+    path = tmp_path / "sla.toml"
+    path.write_text(text, encoding="utf-8")
+    warnings: list[str] = []
+    found = check_policy_file(path, today=date(2026, 11, 23), warnings=warnings)
+    return (
+        [line.replace(str(path), "sla.toml") for line in found],
+        [line.replace(str(path), "sla.toml") for line in warnings],
+    )
+
+
+@pytest.mark.parametrize("when", ["due:breached", "priority:high due:risk", "-due:any"])
+def test_a_when_on_due_times_is_refused_as_circular(tmp_path: Path, when: str) -> None:
+    found, warnings = check(tmp_path, HEAD.replace("WHEN", when) + TAIL)
+    assert found == [
+        f'sla.toml:7: policy #1 "first": when = "{when}" uses due:, which is circular (a '
+        "ticket's due time comes from the policy it matches): choose by status, priority, "
+        "category, tag, assignee or from, and act on at-risk or breached tickets with "
+        "[[escalations]]"
+    ]
+    assert warnings == []
+
+
+def test_a_when_on_assignee_me_is_refused(tmp_path: Path) -> None:
+    found, _ = check(tmp_path, HEAD.replace("WHEN", "assignee:me,lin") + TAIL)
+    assert found == [
+        'sla.toml:7: policy #1 "first": when = "assignee:me,lin" uses assignee:me, which '
+        "depends on who runs the command: name the agent instead, e.g. assignee:lin"
+    ]
+    path = tmp_path / "sla.toml"
+    with pytest.raises(PolicyError, match="uses assignee:me"):
+        load_policy_set(path, config_dir=None)
+
+
+def test_a_named_assignee_and_other_filters_are_fine(tmp_path: Path) -> None:
+    assert check(tmp_path, HEAD.replace("WHEN", "assignee:lin status:open") + TAIL) == ([], [])
+
+
+def test_no_catch_all_is_a_warning_naming_what_to_add(tmp_path: Path) -> None:
+    found, warnings = check(tmp_path, HEAD.replace("WHEN", "category:complaint"))
+    assert found == []
+    assert warnings == [
+        "sla.toml:5: no policy has an empty when, so tickets matching none of the policies "
+        'get no SLA targets: add a last policy with when = ""'
+    ]
+    # loading still works: the warning is for sla check
+    assert len(load_policy_set(tmp_path / "sla.toml", config_dir=None).policies) == 1
