@@ -1,6 +1,6 @@
 """The queue's sync status line: when mail last came in, or why it did not.
 
-``synced 14:02 · 3 new``, ``syncing…``, ``offline: <reason> (retry in 60 s)`` or
+``synced 14:02 · 3 new``, ``syncing…``, ``offline (retry in 60 s): <reason>`` or
 ``error: <one line>``. The reasons come from servers, so the line is built as
 :class:`~rich.text.Text` from :func:`agentconsole.textsafe.safe_line` output: never
 markup, never a terminal escape.
