@@ -8,7 +8,7 @@ round runs commits at once:
 
 1. new mail of the followed folders (:func:`~agentconsole.sync.imap_sync.sync_account`);
 2. the team's event log: teammates' changes applied, ours published, claims decided
-   (:func:`~agentconsole.sync.team_log.sync_events`);
+   (:func:`~agentconsole.sync.team_log.team_round`, on the same IMAP connection);
 3. the automatic acknowledgements of new tickets, when switched on;
 4. the outbox delivered over SMTP.
 
@@ -35,7 +35,7 @@ from agentconsole.sync.secrets import SecretError, read_password
 from agentconsole.sync.sent_copy import file_sent_copies
 from agentconsole.sync.servers import ServerError
 from agentconsole.sync.smtp_out import TEMPORARY_KINDS, deliver_outbox
-from agentconsole.sync.team_log import LogReport, LogUnavailable, log_session
+from agentconsole.sync.team_log import LogReport, team_round
 from agentconsole.textsafe import safe_line
 
 ROUND_BACKOFF = Backoff(attempts=3, first_pause=0.5, longest_pause=2.0)
@@ -64,10 +64,14 @@ def _password(account: Account) -> str:
 
 def _mail_in(
     conn: sqlite3.Connection, account: Account, password: str, config: Config
-) -> tuple[int, int]:
+) -> tuple[int, int, LogReport, tuple[ClaimDecided, ...]]:
+    """New mail, then the team's log, on one connection (one login a round: with
+    nothing new, the login is most of a round's time)."""
     session = ImapSession(account, password, backoff=ROUND_BACKOFF)
     try:
         report = sync_account(conn, session, config)
+        mine = _my_claims(conn)  # queued until now, this round publishes them
+        log = team_round(conn, session)
     except ServerError as exc:
         raise _Stop(f"IMAP: {exc}", exc.kind in TEMPORARY_KINDS) from None
     except SyncInputError as exc:
@@ -76,7 +80,13 @@ def _mail_in(
         raise _Stop(str(exc), True) from None
     finally:
         session.close()
-    return report.summary.imported, report.summary.tickets_created
+    decided = [
+        ClaimDecided(mine[a.uuid][0], mine[a.uuid][1], claims.holder(conn, mine[a.uuid][0]))
+        for a in log.applied
+        if a.uuid in mine and a.outcome == "own"
+    ]
+    summary = report.summary
+    return summary.imported, summary.tickets_created, log, tuple(decided)
 
 
 def _my_claims(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
@@ -90,23 +100,6 @@ def _my_claims(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
         if len(found) == 1:
             mine[event.uuid] = (found[0], event.ticket_ref)
     return mine
-
-
-def _team_log(
-    conn: sqlite3.Connection, account: Account, password: str
-) -> tuple[LogReport, tuple[ClaimDecided, ...]]:
-    mine = _my_claims(conn)
-    try:
-        with log_session(conn, account, password) as session:
-            report = session.sync()
-    except LogUnavailable as exc:
-        raise _Stop(f"team log: {exc}", True) from None
-    decided = [
-        ClaimDecided(mine[a.uuid][0], mine[a.uuid][1], claims.holder(conn, mine[a.uuid][0]))
-        for a in report.applied
-        if a.uuid in mine and a.outcome == "own"
-    ]
-    return report, tuple(decided)
 
 
 def run_round(
@@ -127,8 +120,9 @@ def run_round(
     except _Stop as stop:
         return _result(account, counts, decided, [stop])
     try:
-        counts["new_messages"], counts["new_tickets"] = _mail_in(conn, account, secret, config)
-        log, decided = _team_log(conn, account, secret)
+        counts["new_messages"], counts["new_tickets"], log, decided = _mail_in(
+            conn, account, secret, config
+        )
         counts["team_changes"] = sum(1 for a in log.applied if a.outcome in TEAM_CHANGES)
         counts["published"] = log.published
     except _Stop as stop:
