@@ -58,12 +58,12 @@ class Run:
     """Peak resident memory of the largest of those processes."""
 
 
-def _timed(command: list[str], env: dict[str, str]) -> Run:
+def _timed(command: list[str], env: dict[str, str], cwd: Path | None = None) -> Run:
     """Run one command; its own resource usage comes from ``wait4`` (not the
     cumulative RUSAGE_CHILDREN, whose peak would mix both tools' runs)."""
     started = time.monotonic()
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.monotonic() - started
@@ -80,9 +80,10 @@ def ours(maildir: Path, tmp: Path, code: Path | None = None) -> Run:
         AGENTCONSOLE_DB=str(tmp / "bench.db"),
         AGENTCONSOLE_CONFIG=str(tmp / "none.toml"),
     )
-    if code is not None:
+    if code is not None:  # run from there too: ``-m`` puts the working directory first
         env["PYTHONPATH"] = str(code)
-    return _timed([sys.executable, "-m", "agentconsole", "import", "--json", str(maildir)], env)
+    command = [sys.executable, "-m", "agentconsole", "import", "--json", str(maildir)]
+    return _timed(command, env, cwd=code)
 
 
 def notmuch(binary: str, maildir: Path, tmp: Path) -> Run:

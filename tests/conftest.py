@@ -61,3 +61,21 @@ def dovecot(dovecot_factory: DovecotFactory) -> Dovecot:
     ``host``, ``port``, ``user``, ``password``, ``deliver(folder, raw)``,
     ``create_folder(name)``, ``doveadm(*args)``, ``kick()``, ``set_uidvalidity()``."""
     return dovecot_factory()
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``./dev test``), the tests of a module that share a
+    module-scoped fixture (a demo store, a corpus imported once) run on one worker, so
+    that fixture is built once, not once per worker (``--dist loadgroup``)."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        shared = any(
+            definition.scope == "module"
+            for definitions in info.name2fixturedefs.values()
+            for definition in definitions
+        )
+        if shared and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

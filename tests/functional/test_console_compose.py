@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from agentconsole.widgets.draft_editor import DraftEditor
 from agentconsole.widgets.findings import FindingsList
 from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, filter_queue, settle, text_of
+from tests.terminal import WAIT_SECONDS, Terminal, filter_in_terminal
 
 
 async def open_ticket(pilot: Pilot[None], query: str) -> TicketScreen:
@@ -328,34 +328,24 @@ def test_a_reply_survives_the_console_being_killed(demo_template: Path, tmp_path
     assert shutil.which("tmux"), "tmux is required for this test (installed by .ci/run)"
     db = tmp_path / "demo.db"
     shutil.copy(demo_template, db)
-    session = f"agentconsole-crash-{os.getpid()}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
     defaults = tmp_path / "none.toml"  # no file: the defaults
     command = f"exec env AGENTCONSOLE_CONFIG={defaults} {sys.executable} -m agentconsole --db {db}"
-
-    def tmux(*args: str) -> str:
-        return subprocess.run(
-            ["tmux", *args], env=env, capture_output=True, text=True, check=True
-        ).stdout
-
-    tmux("new-session", "-d", "-s", session, "-x", "150", "-y", "40", command)
-    try:
-        pid = int(tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip())
-        time.sleep(3)
-        for keys in (["/"], ["C-u"], ["-l", "from:evil.example"], ["Enter"]):
-            tmux("send-keys", "-t", session, *keys)
-            time.sleep(0.5)
-        time.sleep(1)
-        tmux("send-keys", "-t", session, "Enter")  # open the ticket
-        time.sleep(2)
-        tmux("send-keys", "-t", session, "R")
-        time.sleep(2)
-        tmux("send-keys", "-t", session, "-l", "不会丢失的回复 never lost")
-        time.sleep(2.5)  # the draft is saved about a second after typing stops
-        screen = tmux("capture-pane", "-p", "-t", session)
-        os.kill(pid, signal.SIGKILL)
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], env=env, capture_output=True)
+    with Terminal(command) as terminal:
+        filter_in_terminal(terminal, "from:evil.example")
+        terminal.keys("Enter")  # open the ticket
+        terminal.wait_for("esc Back")
+        terminal.keys("R")
+        terminal.wait_for(lambda shown: "^s Send" in shown and "Kind regards" in shown)
+        terminal.keys("-l", "不会丢失的回复 never lost")
+        screen = terminal.wait_for("never lost")
+        # the draft is saved about a second after typing stops: the kill comes as soon
+        # as the store has it (or after the terminal's wait, for the assert below)
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not any("never lost" in body for _, _, body, _ in drafts(db)):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        os.kill(terminal.pid, signal.SIGKILL)
     assert "never lost" in screen, screen
     saved = drafts(db)
     assert len(saved) == 1 and "不会丢失的回复 never lost" in saved[0][2]

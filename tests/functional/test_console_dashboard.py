@@ -4,9 +4,7 @@ the store, and names from outside shown as the characters they are."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -29,6 +27,7 @@ from agentconsole.timefmt import duration
 from agentconsole.widgets.ticket_table import TicketTable
 from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, settle, text_of
+from tests.terminal import Terminal, queue_shown
 
 HOUR = 3600
 HOSTILE = "[red]x[/]\x1b[J"
@@ -325,24 +324,12 @@ def test_no_escape_sequence_in_a_name_reaches_the_terminal(demo_db: Path, tmp_pa
     with store(demo_db) as conn:
         conn.execute("UPDATE tickets SET assignee = ? WHERE id % 3 = 0", ("\x1b]0;pwn\x07",))
     log = tmp_path / "terminal.bytes"
-    session = f"agentconsole-dash-{os.getpid()}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
     defaults = tmp_path / "none.toml"
     command = f"AGENTCONSOLE_CONFIG={defaults} {sys.executable} -m agentconsole --db {demo_db}"
-
-    def tmux(*args: str) -> str:
-        done = subprocess.run(["tmux", *args], env=env, capture_output=True, text=True, check=True)
-        return done.stdout
-
-    tmux("new-session", "-d", "-s", session, "-x", "150", "-y", "40", command)
-    try:
-        tmux("pipe-pane", "-o", "-t", session, f"cat >> {log}")
-        time.sleep(3)
-        tmux("send-keys", "-t", session, "d")
-        time.sleep(2.5)
-        screen = tmux("capture-pane", "-p", "-t", session)
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], env=env, capture_output=True)
+    with Terminal(command, log=log) as terminal:
+        terminal.wait_for(queue_shown)
+        terminal.keys("d")
+        screen = terminal.wait_for(lambda shown: "Dashboard" in shown and "␛]0;pwn␇" in shown)
     assert "Dashboard" in screen and "␛]0;pwn␇" in screen, screen
     data = log.read_bytes()
     assert b"pwn" in data and b"\x1b]0;pwn" not in data

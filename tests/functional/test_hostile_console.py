@@ -3,12 +3,9 @@ clicked, never crashing, and never reaching the real terminal as escape sequence
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from agentconsole.screens.customers import CustomerScreen
 from agentconsole.screens.ticket import MessageView, TicketScreen
 from agentconsole.widgets.ticket_table import TicketTable
 from tests.functional.test_console import SIZE, filter_queue, settle, text_of
+from tests.terminal import Terminal, filter_in_terminal
 
 
 async def test_hostile_ticket_is_literal_and_inert(console: Callable[..., AgentConsole]) -> None:
@@ -76,31 +74,14 @@ def test_no_escape_sequence_from_mail_reaches_the_terminal(
     db = tmp_path / "demo.db"
     shutil.copy(demo_template, db)
     log = tmp_path / "terminal.bytes"
-    session = f"agentconsole-test-{os.getpid()}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
     defaults = tmp_path / "none.toml"  # no file: the defaults
     command = f"AGENTCONSOLE_CONFIG={defaults} {sys.executable} -m agentconsole --db {db}"
-
-    def tmux(*args: str) -> str:
-        return subprocess.run(
-            ["tmux", *args], env=env, capture_output=True, text=True, check=True
-        ).stdout
-
-    tmux("new-session", "-d", "-s", session, "-x", "150", "-y", "40", command)
-    try:
-        tmux("pipe-pane", "-o", "-t", session, f"cat >> {log}")
-        time.sleep(3)
-        tmux("send-keys", "-t", session, "/")
-        time.sleep(0.5)
-        tmux("send-keys", "-t", session, "C-u")
-        tmux("send-keys", "-t", session, "-l", "from:evil.example")
-        tmux("send-keys", "-t", session, "Enter")
-        time.sleep(1.5)
-        tmux("send-keys", "-t", session, "Enter")
-        time.sleep(2)
-        screen = tmux("capture-pane", "-p", "-t", session)
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], env=env, capture_output=True)
+    with Terminal(command, log=log) as terminal:
+        filter_in_terminal(terminal, "from:evil.example")
+        terminal.keys("Enter")
+        screen = terminal.wait_for(
+            lambda shown: "esc Back" in shown and "pwned" in shown and "[@click=app.quit]" in shown
+        )
     assert "pwned" in screen and "[@click=app.quit]" in screen, screen  # it was shown...
     data = log.read_bytes()
     assert b"pwned" in data
