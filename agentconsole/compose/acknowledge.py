@@ -18,7 +18,6 @@ import sqlite3
 import time
 from dataclasses import dataclass, field, replace
 
-from agentconsole.canned import CannedError, load_library, render, template_values
 from agentconsole.compose.build import (
     closing,
     greeting_for,
@@ -28,7 +27,6 @@ from agentconsole.compose.build import (
     template_inputs,
 )
 from agentconsole.compose.errors import ComposeError
-from agentconsole.compose.send import outgoing_message
 from agentconsole.config import Config
 from agentconsole.domain.outgoing import queue_acknowledgement
 from agentconsole.mail.headers import parse_addresses
@@ -67,7 +65,14 @@ def _why_not(conn: sqlite3.Connection, candidate: AckCandidate, config: Config, 
 def _acknowledge_one(
     conn: sqlite3.Connection, candidate: AckCandidate, config: Config, now: int
 ) -> str:
-    """Queue the acknowledgement of one ticket; returns the address it goes to."""
+    """Queue the acknowledgement of one ticket; returns the address it goes to.
+
+    The canned library (pinyin, templates) and the message builder are imported here,
+    when there is a ticket to acknowledge: every sync and delivery imports this module,
+    and most run with acknowledgements off or nothing new (they cost ~1 s to import)."""
+    from agentconsole.canned import CannedError, load_library, render, template_values
+    from agentconsole.compose.send import outgoing_message
+
     ticket = get_ticket(conn, candidate.ticket_id)
     customer = None
     if ticket.customer_id is not None:
@@ -77,8 +82,11 @@ def _acknowledge_one(
             customer = None
     greeting = greeting_for(ticket, message_to_answer(conn, ticket.id))
     lang = greeting.lang if greeting.lang in ("zh", "en") else "en"
-    response = load_library(config).get(f"acknowledgement-{lang}")
-    text = render(response, template_values(*template_inputs(ticket, customer), config)).text
+    try:
+        response = load_library(config).get(f"acknowledgement-{lang}")
+        text = render(response, template_values(*template_inputs(ticket, customer), config)).text
+    except CannedError as exc:
+        raise ComposeError(str(exc)) from exc
     draft = new_draft(conn, ticket.id, "reply", config, canned_text=text)
     body = reply_body(
         text,
@@ -117,7 +125,7 @@ def acknowledge_new_tickets(
                     (candidate.ticket_id, _acknowledge_one(conn, candidate, config, moment))
                 )
                 continue
-            except (CannedError, ComposeError) as exc:
+            except ComposeError as exc:
                 reason = str(exc)
         report.skipped.append((candidate.ticket_id, reason))
     return report
