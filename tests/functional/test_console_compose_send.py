@@ -6,6 +6,7 @@ sending until a reason is given; a note that never enters the outbox."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from email import message_from_bytes
@@ -31,6 +32,14 @@ from tests.functional.test_console_compose import notices, open_compose, open_ti
 from tests.mailfactory import make_config
 
 TICKET = "账户安全"
+
+
+async def eventually(pilot: Pilot[None], happened: Callable[[], object]) -> None:
+    """Let the app run until ``happened()`` is true (a worker's result posted back, a
+    focus change) or 10 s pass: a loaded machine is slower than a fixed pause."""
+    deadline = time.monotonic() + 10
+    while not happened() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
 
 
 async def checked(pilot: Pilot[None]) -> list[str]:
@@ -111,6 +120,7 @@ async def test_reply_from_a_canned_response_checked_fixed_and_queued(
 
         await pilot.press("ctrl+s")
         await settle(pilot)
+        await eventually(pilot, lambda: any(n.startswith(f"Queued {ref} ") for n in notices(app)))
         assert isinstance(app.screen, TicketScreen)
         queued = [n for n in notices(app) if n.startswith(f"Queued {ref} reply <")]
         assert queued and queued[0].endswith(
@@ -194,6 +204,7 @@ async def test_an_internal_note_never_enters_the_outbox(
         assert not app.screen.query_one(FindingsList).display
         await pilot.press("ctrl+s")
         await settle(pilot)
+        await eventually(pilot, lambda: f"Note added to {ref}" in notices(app))
         assert isinstance(app.screen, TicketScreen)
         assert f"Note added to {ref}" in notices(app)
         assert any("note" in view.classes for view in app.screen.query(MessageView))
@@ -302,6 +313,7 @@ async def test_tab_selects_each_blank_in_turn_then_moves_on(
         await pilot.press(*"TXN1")
         assert "单号 TXN1，时间 10:30。" in editor.text
         await pilot.press("tab")
+        await eventually(pilot, lambda: not editor.has_focus)
         assert not editor.has_focus  # no blank left: tab moves on
 
 
