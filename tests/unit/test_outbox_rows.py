@@ -143,7 +143,7 @@ def test_the_listing_puts_what_needs_attention_first_newest_first(
 def test_claims_take_the_oldest_due_entry_once(
     conn: sqlite3.Connection, messages: list[int]
 ) -> None:
-    newer = _queue(conn, messages[0], T + 10)
+    newer = _queue(conn, messages[2], T + 10)  # the answer on the first ticket
     older = _queue(conn, messages[1], T, b"the bytes")
     claim = claim_next(conn, now=T + 60)
     assert claim is not None
@@ -160,6 +160,8 @@ def test_claims_take_the_oldest_due_entry_once(
     assert _status(conn, older) == ("sending", 0, None, None, None, T + 60)
     second = claim_next(conn, now=T + 61)
     assert second is not None and second.id == newer
+    first_ticket = conn.execute("SELECT ticket_id FROM messages WHERE id = ?", (messages[0],))
+    assert (second.message_id, second.ticket_id) == (messages[2], first_ticket.fetchone()[0])
     assert claim_next(conn, now=T + 62) is None
     assert not conn.in_transaction
 
