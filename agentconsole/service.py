@@ -132,8 +132,11 @@ class ConsoleService:
         with self._watch_lock:
             if self._policy_watch is None:
                 from agentconsole.domain.sla_reload import PolicyWatch
+                from agentconsole.sla.policies import config_folder
 
-                self._policy_watch = PolicyWatch(self.config.sla_policies or None)
+                self._policy_watch = PolicyWatch(
+                    self.config.sla_policies or None, config_dir=config_folder()
+                )
             return self._policy_watch
 
     def load_policies(self) -> PolicyCheck:

@@ -47,20 +47,24 @@ def sla_group() -> None:
 def load_policies(ctx: Context, path: Path | None) -> PolicySet:
     """``--policies FILE``, else the configured policy file, else the shipped one; a
     file that cannot be used is one line and exit 2."""
-    from agentconsole.sla.policies import PolicyError, load_policy_set
+    from agentconsole.sla.policies import PolicyError, config_folder, load_policy_set
 
     try:
-        return load_policy_set(path, config_dir=None, configured=ctx.config.sla_policies or None)
+        return load_policy_set(
+            path, config_dir=config_folder(), configured=ctx.config.sla_policies or None
+        )
     except PolicyError as exc:
         fail(str(exc), 2)
 
 
 def in_force(ctx: Context, path: Path) -> bool:
     """``path`` is the policy file in force (the one every ticket change uses)."""
-    from agentconsole.sla.policies import PolicyError, find_policy_file
+    from agentconsole.sla.policies import PolicyError, config_folder, find_policy_file
 
     try:
-        chosen = find_policy_file(None, config_dir=None, configured=ctx.config.sla_policies or None)
+        chosen = find_policy_file(
+            None, config_dir=config_folder(), configured=ctx.config.sla_policies or None
+        )
     except PolicyError as exc:
         fail(str(exc), 2)
     return path.resolve() == chosen.resolve()
@@ -328,12 +332,17 @@ def check_command(ctx: Context, policies: Path | None, years: tuple[int, ...]) -
       agentconsole sla check --policies new-sla.toml
       agentconsole sla check --year 2027
     """
-    from agentconsole.sla.policies import PolicyError, check_policy_file, find_policy_file
+    from agentconsole.sla.policies import (
+        PolicyError,
+        check_policy_file,
+        config_folder,
+        find_policy_file,
+    )
     from agentconsole.store.sla_rows import created_years
 
     configured = ctx.config.sla_policies or None
     try:
-        path = find_policy_file(policies, config_dir=None, configured=configured)
+        path = find_policy_file(policies, config_dir=config_folder(), configured=configured)
     except PolicyError as exc:
         fail(str(exc), 2)
     stored = created_years(ctx.conn()) if ctx.db_path.exists() else ()
@@ -381,12 +390,14 @@ def recompute_command(ctx: Context, policies: Path | None) -> None:
     """
     from agentconsole.cli.output import counted
     from agentconsole.domain.sla import SLA_ACTOR, recompute_all, sweep
-    from agentconsole.sla.policies import find_policy_file
+    from agentconsole.sla.policies import config_folder, find_policy_file
     from agentconsole.store.sla_audit import escalations_after, last_event_id
 
     policy_set = load_policies(ctx, policies)
     if policies is not None and not in_force(ctx, policies):
-        chosen = find_policy_file(None, config_dir=None, configured=ctx.config.sla_policies or None)
+        chosen = find_policy_file(
+            None, config_dir=config_folder(), configured=ctx.config.sla_policies or None
+        )
         fail(
             f"--policies {policies} is not the policy file in force ({chosen}):"
             f" try it with `agentconsole sla simulate --policies {policies}`;"

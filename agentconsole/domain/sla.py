@@ -141,9 +141,10 @@ def _default_loader() -> PolicySet:
     """The policy file the config file names (``$AGENTCONSOLE_CONFIG`` or the default
     one: :attr:`agentconsole.config.Config.sla_policies`), else the shipped one."""
     from agentconsole.config import load_config
-    from agentconsole.sla.policies import load_policy_set
+    from agentconsole.sla.policies import config_folder, load_policy_set
 
-    return load_policy_set(None, config_dir=None, configured=load_config().sla_policies or None)
+    configured = load_config().sla_policies or None
+    return load_policy_set(None, config_dir=config_folder(), configured=configured)
 
 
 def ticket_changed(

@@ -35,6 +35,7 @@ __all__ = [
     "PolicyError",
     "PolicySet",
     "check_policy_file",
+    "config_folder",
     "find_policy_file",
     "load_policy_set",
     "parse_policy_text",
@@ -69,6 +70,14 @@ class PolicySet:
         :meth:`BusinessCalendar.years_without_data`); empty when all is known."""
         found = {name: cal.years_without_data() for name, cal in self.calendars.items()}
         return {name: years for name, years in found.items() if years}
+
+
+def config_folder() -> Path:
+    """The folder of the config file in force (``$AGENTCONSOLE_CONFIG``, which
+    ``--config`` sets, or the default): where ``sla.toml`` is looked for."""
+    from agentconsole.config import config_path
+
+    return config_path().parent
 
 
 def find_policy_file(

@@ -14,6 +14,7 @@ import pytest
 from textual.pilot import Pilot
 
 from agentconsole.app import AgentConsole
+from agentconsole.datafiles import data_dir
 from agentconsole.domain import sla
 from agentconsole.screens.queue import QueueScreen
 from tests.conftest import ROOT
@@ -201,3 +202,32 @@ async def test_each_sync_round_is_followed_by_a_sweep(
         assert new and new[0][1] == watch
         await pilot.press("ctrl+r")  # sync now: no account, the round ends, a sweep follows
         await wait_until(pilot, lambda: app.sweeps == 2)
+
+
+async def test_a_policy_file_added_to_the_config_folder_wins_and_its_removal_falls_back(
+    console: Callable[..., AgentConsole],
+    demo_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The search order at every look, as `sla` commands have it: a new sla.toml in the
+    config folder is applied (recompute); deleted, the shipped file is in force again,
+    and no notice names an [sla] policies key the config does not have."""
+    monkeypatch.setenv("AGENTCONSOLE_CONFIG", str(tmp_path / "config.toml"))
+    app = console(make_config())
+    added = tmp_path / "sla.toml"
+    shipped = data_dir() / "sla.toml"
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.service.policy_watch.checked)
+        shutil.copy(SHIPPED, added)
+        edit(added, 'first_response = "24h"', 'first_response = "2h"')
+        await wait_until(pilot, lambda: app.recomputes == 1)
+        told = notices(app)
+        assert f"SLA policy file changed ({added}): recomputing every due time…" in told
+        assert told[-1].startswith(f"Due times recomputed under {added}: ")
+        added.unlink()
+        await wait_until(pilot, lambda: app.recomputes == 2)
+        told = notices(app)
+        assert f"SLA policy file changed ({shipped}): recomputing every due time…" in told
+        assert told[-1].startswith(f"Due times recomputed under {shipped}: ")
+        assert not any("not used" in line or "[sla]" in line for line in told)
