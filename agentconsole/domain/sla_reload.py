@@ -7,9 +7,10 @@ folder wins over the shipped file from then on, and removing it falls back to th
 shipped one, as the ``sla`` commands do), looks at it with one ``stat``, and reads it
 again only when it is another file or its modification time or size changed, and
 makes the new policy set the one changes are measured by
-(:func:`agentconsole.domain.sla.use_policy_set`). A file that no longer reads keeps the last good set in force, so a typo in the file never stops an
-agent's change; the problem is reported once per distinct problem. The caller then
-recomputes every ticket (:func:`agentconsole.domain.sla.recompute_all`), in a worker.
+(:func:`agentconsole.domain.sla.use_policy_set`). A file that no longer reads keeps
+the last good set in force, so a typo in the file never stops an agent's change; the
+problem is reported once per distinct problem. The caller then recomputes every
+ticket (:func:`agentconsole.domain.sla.recompute_all`), in a worker.
 """
 
 from __future__ import annotations
