@@ -26,9 +26,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on
-from textual.worker import get_current_worker
 from textual.app import App
 from textual.message import Message
+from textual.worker import get_current_worker
 
 from agentconsole.screens.background_sync import SyncRoundDone
 from agentconsole.screens.events import WorkerFailed

@@ -9,8 +9,8 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
