@@ -22,6 +22,9 @@ from agentconsole.cli.ticket_arg import ticket_id_of
 from agentconsole.textsafe import safe_line
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from sqlite3 import Connection
+
     from agentconsole.sla.policies import PolicySet
     from agentconsole.sla.report import ClockFigures, Report
 
@@ -389,7 +392,7 @@ def recompute_command(ctx: Context, policies: Path | None) -> None:
       agentconsole sla recompute
     """
     from agentconsole.cli.output import counted
-    from agentconsole.domain.sla import SLA_ACTOR, recompute_all, sweep
+    from agentconsole.domain.sla import SLA_ACTOR, sweep
     from agentconsole.sla.policies import config_folder, find_policy_file
     from agentconsole.store.sla_audit import escalations_after, last_event_id
 
@@ -404,31 +407,63 @@ def recompute_command(ctx: Context, policies: Path | None) -> None:
             " to use it, name it in the config ([sla] policies) and run sla recompute",
             2,
         )
+    from agentconsole.store.sla_rows import ticket_count
+
     conn = ctx.conn()
     started = time.monotonic()
     before = last_event_id(conn)
-    if err_console.is_terminal:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    total = ticket_count(conn)
+    reached = [0]
 
-        with Progress(
-            TextColumn("recomputing"), BarColumn(), MofNCompleteColumn(), console=err_console
-        ) as bar:
-            task = bar.add_task("recompute", total=None)
-            changed = recompute_all(
-                conn,
-                policy_set,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    else:
-        changed = recompute_all(conn, policy_set)
-    sweep(conn, policy_set)
-    from agentconsole.store.sla_rows import ticket_count
+    def track(done: int, of: int) -> None:
+        reached[0] = done
 
+    try:
+        changed = _recompute_with_progress(conn, policy_set, track)
+        sweep(conn, policy_set)
+    except KeyboardInterrupt:  # ctrl+c: the batch under way rolled back, the rest kept
+        fail(interrupted_line(reached[0], total), INTERRUPTED)
     escalated = escalations_after(conn, before, actor=SLA_ACTOR)
     click.echo(
         safe_line(
-            f"recomputed {counted(ticket_count(conn), 'ticket')} under {policy_set.source}:"
+            f"recomputed {counted(total, 'ticket')} under {policy_set.source}:"
             f" {changed} changed, {counted(escalated, 'escalation')} applied,"
             f" in {time.monotonic() - started:.1f} s"
         )
     )
+
+
+INTERRUPTED = 130
+"""``sla recompute`` stopped by ctrl+c: the shell's code for SIGINT (128 + 2)."""
+
+
+def interrupted_line(done: int, total: int) -> str:
+    """What an interrupted recompute says: how far it got, and that the store is
+    consistent but mixed (each batch commits whole), so running it again is the fix."""
+    return (
+        f"interrupted after {done:,} of {total:,} tickets: due times are partly"
+        " recomputed; run agentconsole sla recompute again"
+    )
+
+
+def _recompute_with_progress(
+    conn: Connection, policy_set: PolicySet, track: Callable[[int, int], None]
+) -> int:
+    """Every ticket recomputed (a progress bar on a terminal); ``track`` hears each
+    batch done."""
+    from agentconsole.domain.sla import recompute_all
+
+    if not err_console.is_terminal:
+        return recompute_all(conn, policy_set, progress=track)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("recomputing"), BarColumn(), MofNCompleteColumn(), console=err_console
+    ) as bar:
+        task = bar.add_task("recompute", total=None)
+
+        def shown(done: int, total: int) -> None:
+            track(done, total)
+            bar.update(task, completed=done, total=total)
+
+        return recompute_all(conn, policy_set, progress=shown)
