@@ -10,6 +10,7 @@ otherwise silently leave a policy without a first-response target.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +29,18 @@ from agentconsole.sla.escalations import EscalationRule, read_escalations
 from agentconsole.sla.model import CLOCKS, ClockName
 from agentconsole.sla.tomlplaces import LineOf, TomlPlaces
 from agentconsole.store.query import QueryError, compile_query
+
+_AGE_TERM = re.compile(r'-?(after|before):(?:"\s*(\d+[dhw])\s*"|(\d+[dhw]))(?=\s|$)', re.I)
+"""``after:7d`` / ``before:"12h"``: the query language's ages, relative to now."""
+
+
+def relative_age(when: str) -> tuple[str, str] | None:
+    """The first ``after:``/``before:`` term of ``when`` that is an age (key, value):
+    a policy or escalation must not depend on the moment it is evaluated."""
+    for match in _AGE_TERM.finditer(when):
+        if match.start() == 0 or when[match.start() - 1].isspace():
+            return match.group(1).lower(), match.group(2) or match.group(3)
+    return None
 
 TOP_KEYS = ("at_risk", "calendars", "policies", "escalations")
 CALENDAR_KEYS = ("timezone", "hours", "country", "holidays", "workdays", "workday_hours")
@@ -275,6 +288,18 @@ class PolicyReader(TomlPlaces):
                 where,
                 f'when = "{when}" uses assignee:me, which depends on who runs the command: '
                 "name the agent instead, e.g. assignee:lin",
+                line=line,
+            )
+            return None
+        age = relative_age(when)
+        if age is not None:
+            key, value = age
+            self.problem(
+                where,
+                f'when = "{when}" uses {key}:{value}, an age counted from now, so a '
+                "ticket's policy would change as it ages with nothing happening to it: "
+                f"give a date instead, e.g. {key}:2026-11-01 (compared with the ticket's "
+                "creation), and act on tickets left waiting with [[escalations]]",
                 line=line,
             )
             return None

@@ -74,3 +74,32 @@ def test_no_catch_all_is_a_warning_naming_what_to_add(tmp_path: Path) -> None:
     ]
     # loading still works: the warning is for sla check
     assert len(load_policy_set(tmp_path / "sla.toml", config_dir=None).policies) == 1
+
+
+@pytest.mark.parametrize(
+    ("when", "term"),
+    [
+        ("after:1d", "after:1d"),
+        ('priority:high before:"12h"', "before:12h"),
+        ("-after:2w", "after:2w"),
+    ],
+)
+def test_a_when_with_an_age_relative_to_now_is_refused(
+    tmp_path: Path, when: str, term: str
+) -> None:
+    toml_when = when.replace('"', '\\"')
+    found, _ = check(tmp_path, HEAD.replace("WHEN", toml_when) + TAIL)
+    key = term.split(":")[0]
+    assert found == [
+        f'sla.toml:7: policy #1 "first": when = "{when}" uses {term}, an age counted from '
+        "now, so a ticket's policy would change as it ages with nothing happening to it: "
+        f"give a date instead, e.g. {key}:2026-11-01 (compared with the ticket's creation), "
+        "and act on tickets left waiting with [[escalations]]"
+    ]
+    with pytest.raises(PolicyError, match="an age counted from now"):
+        load_policy_set(tmp_path / "sla.toml", config_dir=None)
+
+
+def test_a_when_with_absolute_dates_is_fine(tmp_path: Path) -> None:
+    when = "after:2026-01-01 before:2026-12-31"
+    assert check(tmp_path, HEAD.replace("WHEN", when) + TAIL) == ([], [])
