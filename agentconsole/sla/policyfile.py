@@ -42,6 +42,7 @@ def relative_age(when: str) -> tuple[str, str] | None:
             return match.group(1).lower(), match.group(2) or match.group(3)
     return None
 
+
 TOP_KEYS = ("at_risk", "calendars", "policies", "escalations")
 CALENDAR_KEYS = ("timezone", "hours", "country", "holidays", "workdays", "workday_hours")
 POLICY_KEYS = ("name", "when", "calendar", "first_response", "next_response", "resolution")
