@@ -103,3 +103,48 @@ def test_a_when_with_an_age_relative_to_now_is_refused(
 def test_a_when_with_absolute_dates_is_fine(tmp_path: Path) -> None:
     when = "after:2026-01-01 before:2026-12-31"
     assert check(tmp_path, HEAD.replace("WHEN", when) + TAIL) == ([], [])
+
+
+def test_every_problem_of_one_calendar_is_told(tmp_path: Path) -> None:
+    text = """[calendars.cn]
+timezone = "Asia/Shangai"
+hours = { mon = ["09:00-13:00", "12:00-18:00"] }
+country = "XX"
+
+[[policies]]
+name = "rest"
+when = ""
+first_response = "24h"
+"""
+    found, warnings = check(tmp_path, text)
+    assert found == [
+        "sla.toml:2: calendar \"cn\": unknown timezone 'Asia/Shangai': use an IANA name such"
+        ' as "Asia/Shanghai" or "Europe/Berlin"',
+        'sla.toml:3: calendar "cn": hours.mon: 09:00-13:00 and 12:00-18:00 overlap: write '
+        "them as one range or end the first where the second starts",
+        "sla.toml:4: calendar \"cn\": unknown country 'XX': use a code the holidays package "
+        'knows, such as "CN", "HK", "SG", "DE" or "US"',
+    ]
+    assert warnings == []
+
+
+def test_duplicate_names_and_a_broken_catch_all_are_judged_as_written(tmp_path: Path) -> None:
+    """A policy broken in one way is still a catch-all and still has its name: no false
+    "no policy has an empty when" warning, and the duplicate name is told too."""
+    text = (
+        HEAD.replace("WHEN", "priority:high")
+        + """
+[[policies]]
+name = "first"
+when = ""
+first_response = "1d"
+"""
+    )
+    found, warnings = check(tmp_path, text)
+    assert found == [
+        "sla.toml:13: policy #2 \"first\": first_response: '1d' is not a duration: write"
+        ' hours and minutes, e.g. "2h", "90m" or "1h30m"',
+        'sla.toml:11: policy #2 "first": a second policy with this name: give each a name'
+        " of its own",
+    ]
+    assert warnings == []
