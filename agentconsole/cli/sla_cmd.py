@@ -170,6 +170,11 @@ def print_report(report: Report) -> None:
         table(["day", "incoming", "breaches"], [[d.day, d.incoming, d.breaches] for d in busy])
 
 
+_SUFFIX_FORMATS = {"htm": "html", "html": "html", "csv": "csv", "json": "json"}
+"""The formats a file's suffix names: ``--format`` must not contradict them (a suffix
+not listed, ``report.txt``, is the user's choice)."""
+
+
 @sla_group.command("report")
 @click.option("--since", "since", metavar="AGE", help="The last 30d (default), 12h, 2w ...")
 @click.option("--from", "start", metavar="DATE", help="First day, YYYY-MM-DD (with --to).")
@@ -218,11 +223,19 @@ def report_command(
             " a file holds --format json, csv or html",
             2,
         )
+    suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+    by_suffix = _SUFFIX_FORMATS.get(suffix)
     if as_json:
         fmt = "json"
-    elif fmt is None:
-        suffix = out.suffix.lower().lstrip(".") if out is not None else ""
-        fmt = {"htm": "html", "html": "html", "csv": "csv", "json": "json"}.get(suffix, "table")
+    if fmt is not None and by_suffix is not None and fmt != by_suffix:
+        given = "--json" if as_json else f"--format {fmt}"
+        fail(
+            f"--out {out}: {given} writes {fmt}, but the file's name says {by_suffix}:"
+            f" name it .{fmt}, or leave out {given} (the suffix chooses)",
+            2,
+        )
+    if fmt is None:
+        fmt = by_suffix or "table"
         if out is not None and fmt == "table":
             fail(
                 f"--out {out}: a file holds json, csv or html: name it .json, .csv or .html,"

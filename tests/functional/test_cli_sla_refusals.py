@@ -1,0 +1,61 @@
+"""`agentconsole sla` refusing what cannot be meant, through the real entry point: a
+format that contradicts the file's suffix, a policy path that is not a regular file,
+targets beyond any real date, an empty period."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli import run
+from tests.functional.test_cli_sla import PERIOD, demo_env
+
+
+@pytest.fixture
+def env(demo_template: Path, tmp_path: Path) -> dict[str, str]:
+    return demo_env(demo_template, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("args", "name", "message"),
+    [
+        (
+            ("--format", "csv"),
+            "x.html",
+            "--format csv writes csv, but the file's name says html: name it .csv, or leave"
+            " out --format csv (the suffix chooses)",
+        ),
+        (
+            ("--json",),
+            "j.csv",
+            "--json writes json, but the file's name says csv: name it .json, or leave out"
+            " --json (the suffix chooses)",
+        ),
+        (
+            ("--format", "html"),
+            "r.JSON",
+            "--format html writes html, but the file's name says json: name it .html, or"
+            " leave out --format html (the suffix chooses)",
+        ),
+    ],
+)
+def test_a_format_contradicting_the_out_suffix_is_refused(
+    env: dict[str, str], tmp_path: Path, args: tuple[str, ...], name: str, message: str
+) -> None:
+    out = tmp_path / name
+    result = run(env, "sla", "report", *PERIOD, *args, "--out", str(out), check=False)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"error: --out {out}: {message}\n"
+    assert not out.exists()
+
+
+def test_a_suffix_the_program_does_not_know_stays_the_users_choice(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "report.txt"
+    run(env, "sla", "report", *PERIOD, "--format", "csv", "--out", str(out))
+    assert out.read_text(encoding="utf-8").startswith("group,tickets,")
+    page = tmp_path / "r.htm"
+    run(env, "sla", "report", *PERIOD, "--format", "html", "--out", str(page))
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
