@@ -87,7 +87,7 @@ def find_policy_file(
     not exist is an error (a typo must not silently fall back to the defaults)."""
     if path is not None:
         if not path.is_file():
-            raise PolicyError(f"--policies {path}: no such file")
+            raise PolicyError(f"--policies {path}: {_not_a_file(path)}")
         return path
     if configured:
         chosen = Path(configured).expanduser()
@@ -95,12 +95,22 @@ def find_policy_file(
             chosen = config_dir / chosen
         if not chosen.is_file():
             raise PolicyError(
-                f'[sla] policies = "{configured}" in the config: no such file ({chosen})'
+                f'[sla] policies = "{configured}" in the config: {_not_a_file(chosen)}'
+                f" ({chosen})"
             )
         return chosen
     if config_dir is not None and (config_dir / "sla.toml").is_file():
         return config_dir / "sla.toml"
     return data_dir() / "sla.toml"
+
+
+def _not_a_file(path: Path) -> str:
+    """Why ``path`` (not a regular file) cannot be a policy file, in the user's words."""
+    if path.is_dir():
+        return f"is a folder, not a policy file: name the file in it, e.g. {path / 'sla.toml'}"
+    if path.exists():
+        return "is not a regular file (a pipe or a device): name a TOML policy file"
+    return "no such file"
 
 
 def _read(path: Path) -> tuple[str, dict[str, object]]:

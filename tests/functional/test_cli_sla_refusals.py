@@ -4,6 +4,7 @@ targets beyond any real date, an empty period."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,22 @@ def test_a_suffix_the_program_does_not_know_stays_the_users_choice(
     page = tmp_path / "r.htm"
     run(env, "sla", "report", *PERIOD, "--format", "html", "--out", str(page))
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_check_names_what_a_policy_path_is_when_it_is_not_a_file(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    for path, why in (
+        (
+            tmp_path,
+            f"is a folder, not a policy file: name the file in it, e.g. {tmp_path}/sla.toml",
+        ),
+        (fifo, "is not a regular file (a pipe or a device): name a TOML policy file"),
+        (Path("/dev/zero"), "is not a regular file (a pipe or a device): name a TOML policy file"),
+        (tmp_path / "nope.toml", "no such file"),
+    ):
+        result = run(env, "sla", "check", "--policies", str(path), check=False)
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr == f"error: --policies {path}: {why}\n"
