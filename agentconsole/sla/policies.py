@@ -95,8 +95,7 @@ def find_policy_file(
             chosen = config_dir / chosen
         if not chosen.is_file():
             raise PolicyError(
-                f'[sla] policies = "{configured}" in the config: {_not_a_file(chosen)}'
-                f" ({chosen})"
+                f'[sla] policies = "{configured}" in the config: {_not_a_file(chosen)} ({chosen})'
             )
         return chosen
     if config_dir is not None and (config_dir / "sla.toml").is_file():
