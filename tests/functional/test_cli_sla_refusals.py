@@ -79,3 +79,26 @@ def test_check_names_what_a_policy_path_is_when_it_is_not_a_file(
         result = run(env, "sla", "check", "--policies", str(path), check=False)
         assert (result.returncode, result.stdout) == (2, "")
         assert result.stderr == f"error: --policies {path}: {why}\n"
+
+
+def test_check_refuses_a_target_beyond_the_longest_saying_what_it_is(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    path = tmp_path / "huge.toml"
+    path.write_text(
+        '[calendars.cn]\ntimezone = "Asia/Shanghai"\nhours = { mon = ["09:00-18:00"] }\n\n'
+        '[[policies]]\nname = "rest"\nwhen = ""\nfirst_response = "99999h"\n'
+        'resolution = "2000h"\n',
+        encoding="utf-8",
+    )
+    result = run(env, "sla", "check", "--policies", str(path), check=False)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{path}:8: policy #1 \"rest\": first_response: '99999h' is longer than the longest"
+        ' target, 2000h (about a working year of 8-hour days): write at most "2000h", or'
+        " leave the target out for a clock the policy does not run",
+        f"error: {path}: 1 problem",
+    ]
+    explain = run(env, "sla", "explain", "T-QFMX95MZ", "--policies", str(path), check=False)
+    assert explain.returncode == 2
+    assert explain.stderr.startswith(f'error: {path}:8: policy #1 "rest": first_response: ')
