@@ -127,6 +127,8 @@ def period(
         shown = text if text.strip() else repr(text)
         fail(f"--since {shown}: use an age like 30d, 12h or 2w", 2)
     amount = int(match.group(1)) * {"h": 3600, "d": 86400, "w": 7 * 86400}[match.group(2)]
+    if amount == 0:
+        fail(f"--since {text}: an empty period: give an age of at least 1h, e.g. 1d or 12h", 2)
     if max_days is not None and amount > max_days * 86400:
         fail(
             f"--since {text}: a report covers at most {max_days} days;"

@@ -102,3 +102,12 @@ def test_check_refuses_a_target_beyond_the_longest_saying_what_it_is(
     explain = run(env, "sla", "explain", "T-QFMX95MZ", "--policies", str(path), check=False)
     assert explain.returncode == 2
     assert explain.stderr.startswith(f'error: {path}:8: policy #1 "rest": first_response: ')
+
+
+@pytest.mark.parametrize("age", ["0d", "0h", "00w"])
+def test_an_empty_period_is_refused(env: dict[str, str], age: str) -> None:
+    result = run(env, "sla", "report", "--since", age, check=False)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"error: --since {age}: an empty period: give an age of at least 1h, e.g. 1d or 12h\n"
+    )
