@@ -9,6 +9,7 @@ counts (:func:`agentconsole.drilldown.period_drill`).
 from __future__ import annotations
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from agentconsole.drilldown import Drill, period_drill
@@ -21,6 +22,12 @@ SERIES = (("incoming", "incoming", ""), ("breaches", "breaches", "red"))
 NUMBER_WIDTH = 8
 DAY_WIDTH = 5
 """A day's column: "11-20" over up to 5 digits."""
+
+
+def first_number(cursor: Coordinate) -> Coordinate:
+    """The cursor, moved off a row's name onto its first number (enter on a name
+    drills into that number too, but the cursor then shows what enter opens)."""
+    return cursor if cursor.column > 0 else Coordinate(cursor.row, 1)
 
 
 def set_up(figures: DataTable[Text], days: DataTable[Text]) -> None:
@@ -42,9 +49,10 @@ def fill_figures(table: DataTable[Text], report: Report) -> dict[tuple[int, int]
         for column, (outcome, _label, style) in enumerate(OUTCOMES, 1):
             value: int = getattr(figures, outcome)
             cells.append(Text(f"{value:,}", style=style if value else "dim", justify="right"))
-            drills[(row, column)] = period_drill(f"{clock}_{outcome}")
+            drills[(row, column)] = period_drill(f"{clock}_{outcome}", count=value)
+        drills[(row, 0)] = drills[(row, 1)]  # enter on the row's name: its first number
         table.add_row(*cells)
-    table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
+    table.cursor_coordinate = table.validate_cursor_coordinate(first_number(cursor))
     return drills
 
 
@@ -60,10 +68,10 @@ def fill_days(table: DataTable[Text], report: Report) -> dict[tuple[int, int], D
     for row, (figure, name, style) in enumerate(SERIES):
         series = [int(getattr(day, figure)) for day in report.days]
         cells = [Text(name, style="bold"), Text(f"{sum(series):,}", justify="right")]
-        drills[(row, 1)] = period_drill(figure)
+        drills[(row, 1)] = drills[(row, 0)] = period_drill(figure, count=sum(series))
         for column, (day, value) in enumerate(zip(report.days, series, strict=True), 2):
             cells.append(Text(f"{value:,}", style=style if value else "dim", justify="right"))
-            drills[(row, column)] = period_drill(figure, day.day)
+            drills[(row, column)] = period_drill(figure, day.day, value)
         table.add_row(*cells)
-    table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
+    table.cursor_coordinate = table.validate_cursor_coordinate(first_number(cursor))
     return drills
