@@ -43,8 +43,10 @@ def period_drill(figure: str, day: str | None = None, count: int | None = None) 
     """The drill-down of a number of the period: "first response breached", "incoming
     on 2026-11-20"."""
     clock, _, outcome = figure.rpartition("_")
-    if figure in ("incoming", "breaches"):
-        what = "incoming" if figure == "incoming" else "first breaches"
+    if figure == "breaches":  # of any ticket, not only those opened in the period
+        what = "breaches of any ticket"
+    elif figure == "incoming":
+        what = "opened"
     else:
         what = f"{clock.replace('_', ' ')} {outcome}"
     label = what if day is None else f"{what} on {day}"

@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Footer, Static
 
 from agentconsole.drilldown import Drill, PeriodPick, group_drill, unwritable
 from agentconsole.periods import Period, PeriodError, last_days, parse_range
@@ -37,7 +37,7 @@ from agentconsole.store.query import MAX_TERMS
 from agentconsole.textsafe import safe_line
 from agentconsole.timefmt import age, when
 from agentconsole.widgets import group_tables, period_tables
-from agentconsole.widgets.dashboard_parts import Tile, clock_line
+from agentconsole.widgets.dashboard_parts import Bars, Tile, clock_line
 from agentconsole.widgets.group_tables import LEGEND
 from agentconsole.widgets.safe import mail_line
 
@@ -58,6 +58,9 @@ TABLES = {
     "priorities": ("priority", "priority"),
 }
 """Table id -> (first header, the query language's filter of its rows)."""
+BREACHES_NOTE = "of any ticket, on the day they happened"
+"""What the period's breaches count: unlike its other figures (the tickets opened in
+it), every ticket whose first breach fell in the period, as ``sla report`` does."""
 RANGE_HELP = "Two dates, both days included (at most a year)."
 
 
@@ -165,10 +168,10 @@ class DashboardScreen(ConsoleScreen):
                 yield DataTable(id="days", cursor_type="cell")
             with Horizontal(classes="chart"):
                 yield Static(id="incoming-label", classes="chart-label", markup=False)
-                yield Sparkline([], id="incoming")
+                yield Bars(style="green", id="incoming")
             with Horizontal(classes="chart"):
                 yield Static(id="breaches-label", classes="chart-label", markup=False)
-                yield Sparkline([], id="breaches")
+                yield Bars(style="red", id="breaches")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -340,17 +343,17 @@ class DashboardScreen(ConsoleScreen):
         title = Text(f"Period: {period.describe()}", style="bold")
         noun = "ticket" if report.tickets == 1 else "tickets"
         title.append(f"  {report.tickets:,} {noun} opened", style="bold")
+        title.append(f"  breaches: {BREACHES_NOTE}", style="dim")
         title.append("   1 today · 2 7 days · 3 30 days · 4 range", style="dim")
         self.query_one("#period-title", Static).update(title)
         for name in ("first_response", "resolution"):
             line = clock_line(name.replace("_", " "), report.clock(name))
             self.query_one(f"#{name.replace('_', '-')}", Static).update(line)
-        for name in ("incoming", "breaches"):
+        for name, label in (("incoming", "opened per day"), ("breaches", "breaches per day*")):
             series = [getattr(day, name) for day in report.days]
-            label = f"{name} per day"
             summary = f"{label:<17} total {sum(series):,}  max {max(series, default=0):,}"
             self.query_one(f"#{name}-label", Static).update(summary)
-            self.query_one(f"#{name}", Sparkline).data = [float(n) for n in series]
+            self.query_one(f"#{name}", Bars).data = tuple(series)
         figures = self.query_one("#period-figures", DataTable)
         self.cells["period-figures"] = period_tables.fill_figures(figures, report)
         self.cells["days"] = period_tables.fill_days(self.query_one("#days", DataTable), report)
@@ -407,8 +410,10 @@ class DashboardScreen(ConsoleScreen):
     @on(DataTable.CellSelected)
     def cell_selected(self, event: DataTable.CellSelected) -> None:
         table_id = event.data_table.id or ""
-        coordinate = (event.coordinate.row, event.coordinate.column)
-        target = self.cells.get(table_id, {}).get(coordinate)
+        row, column = event.coordinate.row, event.coordinate.column
+        if column == 0 and table_id in ("period-figures", "days"):
+            column = 1  # a row's name stands for its first number
+        target = self.cells.get(table_id, {}).get((row, column))
         if target is not None:
             self.drill(target)
 

@@ -37,12 +37,12 @@ class TableSpec:
 
     def number_widths(self, short: bool) -> list[int]:
         return [
-            max(len(pair[1] if short else pair[0]), *(len(f"{v:,}") for v in column)) + GAP
+            max([len(pair[1] if short else pair[0]), *(len(f"{v:,}") for v in column)]) + GAP
             for pair, column in zip(self.headers, self.values, strict=True)
         ]
 
     def name_width(self) -> int:
-        return max(len(self.first), *(len(name) for name in self.names)) + GAP
+        return max([len(self.first), *(len(name) for name in self.names)]) + GAP
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +61,9 @@ class TableLayout:
 
 def lay_out(specs: Sequence[TableSpec], room: int) -> list[TableLayout]:
     """The layouts of ``specs`` side by side in ``room`` cells: full headers if all
-    fit with them and names of :data:`FULL_NAME`, else short ones; then the widest names cut first, never below
-    :data:`MIN_NAME`; numbers keep their width whatever the room."""
+    fit with them and names of :data:`FULL_NAME`, else short ones; then the widest
+    names cut first, never below :data:`MIN_NAME`; numbers keep their width whatever
+    the room."""
     for short in (False, True):
         numbers = [spec.number_widths(short) for spec in specs]
         names = [spec.name_width() for spec in specs]
