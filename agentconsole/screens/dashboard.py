@@ -58,7 +58,7 @@ TABLES = {
     "priorities": ("priority", "priority"),
 }
 """Table id -> (first header, the query language's filter of its rows)."""
-BREACHES_NOTE = "of any ticket, on the day they happened"
+BREACHES_NOTE = "of any ticket, on the day it breached"
 """What the period's breaches count: unlike its other figures (the tickets opened in
 it), every ticket whose first breach fell in the period, as ``sla report`` does."""
 RANGE_HELP = "Two dates, both days included (at most a year)."
@@ -270,7 +270,9 @@ class DashboardScreen(ConsoleScreen):
             drill = Drill(f"oldest unanswered {figures.oldest.ref}", f"ref:{figures.oldest.ref}")
             oldest.show(waited, drill, "bold", mail_line(figures.oldest.ref, "dim"))
         self.fill_tables(figures)
+        # no agent: the table is its header, the line under it says why
         self.query_one("#no-agents").display = not figures.agents
+        self.query_one("#agents").styles.height = "1fr" if figures.agents else 1
 
     def on_resize(self) -> None:
         """The tables are laid out for the terminal's width: again when it changes."""
@@ -343,7 +345,6 @@ class DashboardScreen(ConsoleScreen):
         title = Text(f"Period: {period.describe()}", style="bold")
         noun = "ticket" if report.tickets == 1 else "tickets"
         title.append(f"  {report.tickets:,} {noun} opened", style="bold")
-        title.append(f"  breaches: {BREACHES_NOTE}", style="dim")
         title.append("   1 today · 2 7 days · 3 30 days · 4 range", style="dim")
         self.query_one("#period-title", Static).update(title)
         for name in ("first_response", "resolution"):
@@ -351,7 +352,9 @@ class DashboardScreen(ConsoleScreen):
             self.query_one(f"#{name.replace('_', '-')}", Static).update(line)
         for name, label in (("incoming", "opened per day"), ("breaches", "breaches per day*")):
             series = [getattr(day, name) for day in report.days]
-            summary = f"{label:<17} total {sum(series):,}  max {max(series, default=0):,}"
+            summary = Text(f"{label:<17} total {sum(series):,}  max {max(series, default=0):,}")
+            if name == "breaches":
+                summary.append(f"\n* {BREACHES_NOTE}", style="dim")
             self.query_one(f"#{name}-label", Static).update(summary)
             self.query_one(f"#{name}", Bars).data = tuple(series)
         figures = self.query_one("#period-figures", DataTable)

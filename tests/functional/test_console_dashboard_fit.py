@@ -111,10 +111,9 @@ async def test_breaches_are_labelled_as_any_tickets(
     app = console()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_dashboard(pilot)
-        title = text_of(screen.query_one("#period-title", Static))
-        assert "breaches: of any ticket, on the day they happened" in title
-        label = text_of(screen.query_one("#breaches-label", Static))
-        assert label.startswith("breaches per day* total ")
+        label = visible(screen.query_one("#breaches-label", Static))
+        assert label[0].startswith("breaches per day* total ")
+        assert label[1].rstrip() == "* of any ticket, on the day it breached"
         days = screen.query_one("#days", DataTable)
         assert [days.get_cell_at(Coordinate(r, 0)).plain for r in (0, 1)] == [
             "opened",
@@ -181,6 +180,8 @@ async def test_no_assigned_ticket_is_said_in_the_agent_table(
         screen = await open_dashboard(pilot)
         note = screen.query_one("#no-agents", Static)
         assert note.display and text_of(note).strip() == "No ticket is assigned yet."
+        assert visible(note)[0].strip() == "No ticket is assigned yet."
+        assert note.region.y == screen.query_one("#agents", DataTable).region.bottom
         assert screen.query_one("#agents", DataTable).row_count == 0
 
 
