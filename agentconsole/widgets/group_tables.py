@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+
 GAP = 1
 """The blank cell between two columns (part of a column's width)."""
 SCROLLBAR = 1
@@ -32,6 +34,7 @@ class TableSpec:
 
     first: str
     names: Sequence[str]
+    """As shown (terminal-safe); measured in cells: 李雷 takes four."""
     headers: Sequence[tuple[str, str]]
     values: Sequence[Sequence[int]]
 
@@ -42,7 +45,7 @@ class TableSpec:
         ]
 
     def name_width(self) -> int:
-        return max([len(self.first), *(len(name) for name in self.names)]) + GAP
+        return max([len(self.first), *(cell_len(name) for name in self.names)]) + GAP
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,3 +53,11 @@ def test_numbers_keep_their_width_and_names_are_cut_first() -> None:
     assert narrow.width == 30 and narrow.name_width == 30 - 8 - 5 - 5 - 1
     [tiny] = lay_out([spec], 10)  # no room at all: the numbers still whole
     assert tiny.name_width == MIN_NAME and tiny.number_widths == (8, 5, 5)
+
+
+def test_wide_characters_are_measured_in_cells() -> None:
+    spec = TableSpec("agent", ["李雷"], [("open", "open")], [[3]])
+    [layout] = lay_out([spec], 80)
+    assert layout.name_width == len("agent") + 1  # 李雷 is 4 cells, "agent" 5
+    spec = TableSpec("agent", ["李雷韩梅梅"], [("open", "open")], [[3]])
+    assert lay_out([spec], 80)[0].name_width == 10 + 1
