@@ -3,8 +3,8 @@
 "Now": open, unassigned, at risk, breached and the oldest unanswered ticket as tiles,
 then the same figures per agent (with their replies today), per category and per
 priority. Below, a period (today, 7 days, 30 days or a typed range): first response and
-resolution times against their target as bars, incoming and breaches per day as
-sparklines.
+resolution times against their target as bars, tickets opened and breaches per day as
+bar charts that start from zero (:class:`agentconsole.widgets.dashboard_parts.Bars`).
 
 Every number drills down: enter on it opens the queue on exactly the tickets it counts
 (each figure *is* a query of the query language, see

@@ -1,4 +1,5 @@
-"""The dashboard's pieces that draw: a figure's tile, a clock's line of bars.
+"""The dashboard's pieces that draw: a figure's tile, a clock's line of bars, a
+series' bars from zero.
 
 Names reaching them come from other people (agents' names arrive by sync): they are
 shown through :func:`agentconsole.widgets.safe.mail_line`, never as markup.
