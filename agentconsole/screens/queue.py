@@ -268,7 +268,7 @@ class QueueScreen(TicketActions):
         table = self.query_one(TicketTable)
         title = Text()
         title.append(f" {self.view.label} ", style="bold reverse")
-        title.append(f"  {self.total:,} tickets", style="bold")
+        title.append(f"  {self.total:,} {'ticket' if self.total == 1 else 'tickets'}", style="bold")
         if table.selected:
             title.append(f"  {len(table.selected)} selected", style="bold magenta")
         title.append(f"  sort: {self.sort}", style="dim")
@@ -278,6 +278,8 @@ class QueueScreen(TicketActions):
             title.append("  filter: ", style="bold yellow")
             title.append(safe_line(self.filter_text), style="bold")
             title.append(f"  ({self.key_for('queue.unfilter')} clears)", style="dim")
+        # a long drill-down query is cut with an ellipsis, never silently
+        title.truncate(max(self.size.width, 1), overflow="ellipsis")
         self.query_one("#queue-title", Static).update(title)
         self.query_one("#queue-header", Static).update(
             Text(
