@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static
 
 from agentconsole.app import AgentConsole
@@ -13,6 +14,7 @@ from agentconsole.screens.queue import QueueScreen
 from agentconsole.widgets.ticket_table import TicketTable
 from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, settle, text_of
+from tests.keyburst import burst
 from tests.mailfactory import make_config
 
 
@@ -165,3 +167,39 @@ async def test_an_empty_view_from_the_config_shows_its_query_and_the_keys_as_map
             "No ticket matches the view vip: tag:vip\n\n"
             "1: my open · 2: unassigned · 3: all open · ^f: filter · f: customers"
         )
+
+
+@pytest.mark.parametrize("run", range(20))
+async def test_keys_typed_straight_after_slash_land_in_the_filter_box(
+    console: Callable[..., AgentConsole], run: int
+) -> None:
+    """A fast typist's ``/status:open`` in one burst: the box shows exactly the query,
+    and none of its letters ran a queue key (``o`` sorts, ``s`` ...) on the way."""
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        sort = queue.sort
+        burst(app, "/", *"status:open")
+        await pilot.pause()
+        box = queue.query_one("#filter", Input)
+        assert box.display and box.has_focus
+        assert box.value == "status:open"
+        assert queue.sort == sort  # the "o" went into the box, not to the sort key
+        await pilot.press("ctrl+u", *"a/b")  # "/" typed in the box is part of the query
+        assert box.value == "a/b"
+
+
+async def test_slash_then_query_by_pilot_press_with_no_pause(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(20):
+            await pilot.press("slash", *"status:open")
+            box = app.screen.query_one("#filter", Input)
+            assert box.value == "status:open"
+            await pilot.press("escape")
+            assert not box.display
