@@ -24,30 +24,38 @@ class KeyOrderApp(App[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._focus_at_arrival: dict[int, Widget | None] = {}
+        self._focus_at_arrival: dict[int, Widget] = {}
         """Per key event on its way (by id): the widget focused when it arrived. A key
         a widget keeps (a letter typed in a box) never comes back, so only the latest
         ``REMEMBERED`` are kept."""
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            self._remember(event, self.focused)
+            self._remember(event, self._key_target)
         await super().on_event(event)
 
     async def _on_key(self, event: events.Key) -> None:
-        arrived_at = self._focus_at_arrival.pop(id(event), self.focused)
+        """Textual calls the ``_on_key`` of every class in the MRO: this one runs first
+        and, when it handles the key, stops ``App._on_key`` from running the binding
+        again; otherwise ``App._on_key`` goes on as ever."""
+        arrived_at = self._focus_at_arrival.pop(id(event), self._key_target)
         if await self._check_bindings(event.key):
+            event.prevent_default()
             return
-        now = self.focused
-        if now is not None and now is not arrived_at:
+        now = self._key_target
+        if now is not arrived_at:
+            event.prevent_default()
             again = events.Key(event.key, event.character)
             again.set_sender(self)
             self._remember(again, now)
             now._forward_event(again)
-            return
-        await super()._on_key(event)
 
-    def _remember(self, event: events.Key, focused: Widget | None) -> None:
+    @property
+    def _key_target(self) -> Widget:
+        """Where Textual hands a key that arrives now: the focus, or the screen."""
+        return self.focused or self.screen
+
+    def _remember(self, event: events.Key, focused: Widget) -> None:
         arrivals = self._focus_at_arrival
         arrivals.pop(id(event), None)  # an id reused by a new event: the new one counts
         arrivals[id(event)] = focused
