@@ -3,6 +3,8 @@ queue says why it is empty and which keys lead on."""
 
 from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, settle, text_of
 from tests.keyburst import burst
 from tests.mailfactory import make_config
+from tests.terminal import Terminal, filter_in_terminal
 
 
 def count(db: Path, where: str) -> int:
@@ -203,3 +206,19 @@ async def test_slash_then_query_by_pilot_press_with_no_pause(
             assert box.value == "status:open"
             await pilot.press("escape")
             assert not box.display
+
+
+def test_slash_and_a_query_in_one_burst_in_a_real_terminal(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    """``/status:open`` sent as one ``tmux send-keys``: the queue is filtered by exactly
+    that, and none of its letters ran a queue key on the way."""
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_template, db)
+    defaults = tmp_path / "none.toml"  # no file: the defaults
+    command = f"AGENTCONSOLE_CONFIG={defaults} {sys.executable} -m agentconsole --db {db}"
+    for _run in range(3):
+        with Terminal(command) as terminal:
+            screen = filter_in_terminal(terminal, "status:open")
+        assert "filter: status:open  (esc clears)" in screen, screen
+        assert "sort: activity" in screen, screen  # the "o" was typed, not a sort key
