@@ -18,7 +18,6 @@ from textual.screen import Screen
 from agentconsole.config import Config
 from agentconsole.screens.background_sync import SyncingApp
 from agentconsole.screens.events import TicketsChanged, WorkerFailed
-from agentconsole.screens.key_order import KeyOrderApp
 from agentconsole.screens.sla_watch import SlaWatchingApp
 from agentconsole.screens.workers import LOG_NAME, console_worker, failure_notice
 from agentconsole.service import Change, ConsoleService
@@ -26,7 +25,7 @@ from agentconsole.service import Change, ConsoleService
 UNDO_DEPTH = 50
 
 
-class AgentConsole(KeyOrderApp, SlaWatchingApp, SyncingApp):
+class AgentConsole(SlaWatchingApp, SyncingApp):
     """Keyboard-driven triage of a support mailbox."""
 
     CSS_PATH = "app.tcss"
