@@ -66,6 +66,14 @@ def test_addresses_split_on_commas_outside_quotes() -> None:
     )
 
 
+async def eventually(pilot: Pilot[None], happened: Callable[[], object]) -> None:
+    """Let the app run until ``happened()`` is true (a worker's result posted back, a
+    focus change) or 10 s pass: a loaded machine is slower than a fixed pause."""
+    deadline = time.monotonic() + 10
+    while not happened() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+
+
 async def test_a_draft_survives_quitting_the_app(
     console: Callable[..., AgentConsole], demo_db: Path
 ) -> None:
@@ -91,11 +99,15 @@ async def test_a_draft_survives_quitting_the_app(
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_ticket(pilot, "账户安全")
+        await eventually(
+            pilot, lambda: any(n.startswith("A draft (reply, saved ") for n in notices(again))
+        )
         offered = [n for n in notices(again) if n.startswith("A draft (reply, saved ")]
         assert offered and offered[0].endswith(": R continues it")
         compose = await open_compose(pilot)
         text = compose.query_one(DraftEditor).text
         assert "tuikuan 已经处理" in text
+        await eventually(pilot, lambda: any(n.startswith("Your draft of ") for n in notices(again)))
         assert any(n.startswith("Your draft of ") for n in notices(again))
     assert len(drafts(demo_db)) == 1  # continued, not a second draft
 

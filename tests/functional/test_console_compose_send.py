@@ -6,7 +6,6 @@ sending until a reason is given; a note that never enters the outbox."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from email import message_from_bytes
@@ -28,18 +27,10 @@ from agentconsole.widgets.draft_editor import DraftEditor
 from agentconsole.widgets.findings import FindingsList
 from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, settle, text_of
-from tests.functional.test_console_compose import notices, open_compose, open_ticket
+from tests.functional.test_console_compose import eventually, notices, open_compose, open_ticket
 from tests.mailfactory import make_config
 
 TICKET = "账户安全"
-
-
-async def eventually(pilot: Pilot[None], happened: Callable[[], object]) -> None:
-    """Let the app run until ``happened()`` is true (a worker's result posted back, a
-    focus change) or 10 s pass: a loaded machine is slower than a fixed pause."""
-    deadline = time.monotonic() + 10
-    while not happened() and time.monotonic() < deadline:
-        await pilot.pause(0.05)
 
 
 async def checked(pilot: Pilot[None]) -> list[str]:
