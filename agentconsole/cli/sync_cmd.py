@@ -42,7 +42,7 @@ from agentconsole.sync.imap_sync import (
 )
 from agentconsole.sync.imap_watch import wait_for_mail
 from agentconsole.sync.servers import ServerError
-from agentconsole.sync.team_log import team_line, team_round
+from agentconsole.sync.team_log import team_lines, team_round
 from agentconsole.textsafe import safe_line
 
 RETRY_SECONDS = 10.0
@@ -139,9 +139,8 @@ def _sync_one(
 
 def _team_round(ctx: Context, session: ImapSession) -> None:
     """Publish this machine's ticket changes and apply the team's (the Events folder,
-    docs/design/team-log.md); one line on stderr when anything moved."""
-    line = team_line(team_round(ctx.conn(), session))
-    if line is not None:
+    docs/design/team-log.md); on stderr when anything moved, with each skip's reason."""
+    for line in team_lines(team_round(ctx.conn(), session)):
         err_console.print(Text(f"{session.account.name}: {line}"))
 
 
