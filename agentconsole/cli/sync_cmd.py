@@ -165,11 +165,12 @@ def _print(report: SyncReport) -> None:
     )
     s = report.summary
     line = (
-        f"{report.account}: {s.imported:,} new messages stored, {s.duplicates:,} already"
-        f" stored, {s.tickets_created:,} new tickets, {s.followups:,} follow-ups"
+        f"{report.account}: {counted(s.imported, 'new message')} stored, {s.duplicates:,}"
+        f" already stored, {counted(s.tickets_created, 'new ticket')},"
+        f" {counted(s.followups, 'follow-up')}"
     )
     if report.reconnects:
-        line += f"; the connection was lost and made again {report.reconnects} times"
+        line += f"; the connection was lost and made again {counted(report.reconnects, 'time')}"
     console.print(Text(line))
     for error in s.errors[:20]:
         err_console.print(Text("warning: ", style="yellow") + Text(safe_line(error)))
@@ -353,7 +354,8 @@ def _report_round(report: SyncReport, as_json: bool) -> None:
         parts = ", ".join(f"{f.folder} {f.fetched}" for f in report.folders if f.fetched)
         console.print(
             Text(
-                f"{when} {report.account}: {report.summary.imported:,} new messages stored"
+                f"{when} {report.account}: {counted(report.summary.imported, 'new message')}"
+                " stored"
                 f" ({safe_line(parts)})"
             )
         )

@@ -56,3 +56,12 @@ def test_sync_counts_events_waiting_for_mail_not_here_yet(dovecot: Dovecot, tmp_
     assert "support: team log: 0 changes published, 1 from teammates applied" in (
         third.stderr.splitlines()
     )
+
+
+def test_the_sync_summary_says_one_message_and_one_ticket(dovecot: Dovecot, tmp_path: Path) -> None:
+    dovecot.deliver("INBOX", ticket_mail(0))
+    alice = agent_env(tmp_path, "alice", dovecot, mail=False)
+    synced = run(alice, "sync", "--folder", "INBOX")
+    assert synced.stdout.splitlines()[-1] == (
+        "support: 1 new message stored, 0 already stored, 1 new ticket, 0 follow-ups"
+    )
