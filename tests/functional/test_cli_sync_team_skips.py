@@ -65,3 +65,15 @@ def test_the_sync_summary_says_one_message_and_one_ticket(dovecot: Dovecot, tmp_
     assert synced.stdout.splitlines()[-1] == (
         "support: 1 new message stored, 0 already stored, 1 new ticket, 0 follow-ups"
     )
+
+
+def test_claim_names_the_insecure_keyring_it_reads_from(dovecot: Dovecot, tmp_path: Path) -> None:
+    alice = agent_env(tmp_path, "alice", dovecot)
+    plain = dict(alice, PYTHON_KEYRING_BACKEND="tests.keyring_backend.PlaintextKeyring")
+    claimed = run(plain, "claim", REF, check=False)
+    assert (claimed.returncode, claimed.stdout, claimed.stderr) == (
+        0,
+        f"{REF}: claimed by alice (you)\n",
+        "warning: the keyring backend tests.keyring_backend.PlaintextKeyring stores passwords"
+        " in plain text (accepted with --allow-insecure-keyring)\n",
+    )
