@@ -34,6 +34,7 @@ from agentconsole.sync.secrets import (
     backend_name,
     backend_problem,
     delete_password,
+    has_password,
     read_password,
     store_password,
     stores_nothing,
@@ -313,10 +314,16 @@ def remove_command(ctx: Context, name: str) -> None:
         fail(str(exc))
     try:
         deleted = delete_password(account.secret_key)
+        shared = not deleted and has_password(account.legacy_key)
     except SecretError as exc:
         fail(f"{exc}; the account is kept, try again")
     remove_account(conn, name)
     where = "its password deleted from the keyring" if deleted else "no password was in the keyring"
+    if shared:
+        where = (
+            f"its password is under the old shared key {SERVICE} / {account.legacy_key},"
+            " kept for other databases"
+        )
     click.echo(f"account {name} removed ({where})")
 
 

@@ -121,6 +121,14 @@ def legacy_key(key: str) -> str | None:
     return key[33:] if _STORE_PREFIX.match(key) else None
 
 
+def has_password(key: str) -> bool:
+    """True when an entry exists under exactly ``key`` (no fallback, no warning)."""
+    try:
+        return keyring.get_password(SERVICE, key) is not None
+    except (keyring.errors.KeyringError, OSError) as exc:
+        raise _failure("read", exc) from None
+
+
 def read_password(key: str) -> str | None:
     """The password stored under ``key``; None when there is none.
 

@@ -131,3 +131,17 @@ def test_without_a_keyring_every_command_says_what_to_do(account_env: dict[str, 
             "",
             f"error: {NO_KEYRING}",
         ), command
+
+
+def test_removing_an_account_keeps_the_old_shared_entry(
+    account_env: dict[str, str], keyring_file: Path
+) -> None:
+    assert run_in(account_env, PASSWORD, *add_args()).returncode == 0
+    legacy = f"agentconsole/support:{USER}"
+    keyring_file.write_text(json.dumps({legacy: PASSWORD}))  # added by an older version
+    removed = run(account_env, "account", "remove", "support")
+    assert removed.stdout == (
+        f"account support removed (its password is under the old shared key agentconsole /"
+        f" support:{USER}, kept for other databases)\n"
+    )
+    assert json.loads(keyring_file.read_text()) == {legacy: PASSWORD}
