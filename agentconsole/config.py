@@ -94,9 +94,11 @@ class Config:
     # hours old (an old mailbox synced for the first time is not answered).
     acknowledge: bool = field(default=False, metadata={"key": "acknowledge.enabled"})
     acknowledge_within_hours: int = field(default=24, metadata={"key": "acknowledge.within_hours"})
-    # SLA (issue 9): the policy file. Filled in by load_config: [sla] policies
-    # relative to the config's folder, else sla.toml next to the config file if there
-    # is one, else empty (the shipped data/sla.toml; see agentconsole.sla.policies).
+    # SLA (issue 9): the config's [sla] policies, made absolute by load_config
+    # (relative to the config's folder); empty when the config has no such key: then
+    # sla.toml in the config folder, else the shipped data/sla.toml, looked for at each
+    # use (agentconsole.sla.policies.find_policy_file), so a file added or removed while
+    # the console runs counts, and no message names a key nobody wrote.
     sla_policies: str = field(default="", metadata={"key": "sla.policies"})
 
     # IMAP sync: the folders `agentconsole sync` follows; empty: INBOX, and the Sent
@@ -165,6 +167,4 @@ def load_config(path: Path | None = None) -> Config:
     policies = values.get("sla_policies", "")
     if policies:
         values["sla_policies"] = str(path.parent / Path(policies).expanduser())
-    elif (path.parent / "sla.toml").is_file():
-        values["sla_policies"] = str(path.parent / "sla.toml")
     return Config(**values, identifier_patterns=patterns)

@@ -35,18 +35,22 @@ class Drill:
     refused: str = ""
     """Why there is no query (a name the query language cannot write), to tell."""
     period: PeriodPick | None = None
+    count: int | None = None
+    """The number on screen, when known: at 0 there is nothing to open."""
 
 
-def period_drill(figure: str, day: str | None = None) -> Drill:
+def period_drill(figure: str, day: str | None = None, count: int | None = None) -> Drill:
     """The drill-down of a number of the period: "first response breached", "incoming
     on 2026-11-20"."""
     clock, _, outcome = figure.rpartition("_")
-    if figure in ("incoming", "breaches"):
-        what = "incoming" if figure == "incoming" else "first breaches"
+    if figure == "breaches":  # of any ticket, not only those opened in the period
+        what = "breaches of any ticket"
+    elif figure == "incoming":
+        what = "opened"
     else:
         what = f"{clock.replace('_', ' ')} {outcome}"
     label = what if day is None else f"{what} on {day}"
-    return Drill(label, period=PeriodPick(figure, day))
+    return Drill(label, period=PeriodPick(figure, day), count=count)
 
 
 def quoted_value(value: str) -> str | None:
@@ -72,11 +76,13 @@ def unwritable(value: str) -> str:
     return "This name cannot be written in a query (it holds a quote or a comma)"
 
 
-def group_drill(dimension: str, key: str, figure: str) -> Drill | None:
+def group_drill(dimension: str, key: str, figure: str, count: int | None = None) -> Drill | None:
     """The drill-down of one cell: ``dimension`` is assignee, category or priority."""
     value = quoted_value(key)
     if value is None:
         return None
     return Drill(
-        f"{safe_line(key)}: {figure.replace('_', ' ')}", f"{dimension}:{value} {FIGURES[figure]}"
+        f"{safe_line(key)}: {figure.replace('_', ' ')}",
+        f"{dimension}:{value} {FIGURES[figure]}",
+        count=count,
     )

@@ -132,8 +132,11 @@ class ConsoleService:
         with self._watch_lock:
             if self._policy_watch is None:
                 from agentconsole.domain.sla_reload import PolicyWatch
+                from agentconsole.sla.policies import config_folder
 
-                self._policy_watch = PolicyWatch(self.config.sla_policies or None)
+                self._policy_watch = PolicyWatch(
+                    self.config.sla_policies or None, config_dir=config_folder()
+                )
             return self._policy_watch
 
     def load_policies(self) -> PolicyCheck:
@@ -317,16 +320,19 @@ class ConsoleService:
         return change_stamp(self.conn())
 
     # -- the SLA clocks (agentconsole.domain.sla), each on a connection of its own --
-    def recompute_sla(self, progress: Callable[[int, int], None]) -> int:
+    def recompute_sla(
+        self, progress: Callable[[int, int], None], stop: Callable[[], bool] | None = None
+    ) -> int:
         """Every ticket's due times under the policies in force (after the file
         changed); ``progress(done, total)`` after each batch; how many changed. On a
         connection of its own, in the domain's short transactions: the console's reads
-        and an agent's changes take turns with it for the seconds it runs."""
+        and an agent's changes take turns with it for the seconds it runs. ``stop()``
+        true ends it between two batches (the console quitting)."""
         from agentconsole.domain import sla
 
         conn = connect(self.db_path)
         try:
-            return sla.recompute_all(conn, sla.active_policy_set(), progress=progress)
+            return sla.recompute_all(conn, sla.active_policy_set(), progress=progress, stop=stop)
         finally:
             conn.close()
 

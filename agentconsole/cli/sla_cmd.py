@@ -22,6 +22,9 @@ from agentconsole.cli.ticket_arg import ticket_id_of
 from agentconsole.textsafe import safe_line
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from sqlite3 import Connection
+
     from agentconsole.sla.policies import PolicySet
     from agentconsole.sla.report import ClockFigures, Report
 
@@ -47,20 +50,24 @@ def sla_group() -> None:
 def load_policies(ctx: Context, path: Path | None) -> PolicySet:
     """``--policies FILE``, else the configured policy file, else the shipped one; a
     file that cannot be used is one line and exit 2."""
-    from agentconsole.sla.policies import PolicyError, load_policy_set
+    from agentconsole.sla.policies import PolicyError, config_folder, load_policy_set
 
     try:
-        return load_policy_set(path, config_dir=None, configured=ctx.config.sla_policies or None)
+        return load_policy_set(
+            path, config_dir=config_folder(), configured=ctx.config.sla_policies or None
+        )
     except PolicyError as exc:
         fail(str(exc), 2)
 
 
 def in_force(ctx: Context, path: Path) -> bool:
     """``path`` is the policy file in force (the one every ticket change uses)."""
-    from agentconsole.sla.policies import PolicyError, find_policy_file
+    from agentconsole.sla.policies import PolicyError, config_folder, find_policy_file
 
     try:
-        chosen = find_policy_file(None, config_dir=None, configured=ctx.config.sla_policies or None)
+        chosen = find_policy_file(
+            None, config_dir=config_folder(), configured=ctx.config.sla_policies or None
+        )
     except PolicyError as exc:
         fail(str(exc), 2)
     return path.resolve() == chosen.resolve()
@@ -120,6 +127,8 @@ def period(
         shown = text if text.strip() else repr(text)
         fail(f"--since {shown}: use an age like 30d, 12h or 2w", 2)
     amount = int(match.group(1)) * {"h": 3600, "d": 86400, "w": 7 * 86400}[match.group(2)]
+    if amount == 0:
+        fail(f"--since {text}: an empty period: give an age of at least 1h, e.g. 1d or 12h", 2)
     if max_days is not None and amount > max_days * 86400:
         fail(
             f"--since {text}: a report covers at most {max_days} days;"
@@ -161,6 +170,11 @@ def print_report(report: Report) -> None:
     if busy:
         click.echo("")
         table(["day", "incoming", "breaches"], [[d.day, d.incoming, d.breaches] for d in busy])
+
+
+_SUFFIX_FORMATS = {"htm": "html", "html": "html", "csv": "csv", "json": "json"}
+"""The formats a file's suffix names: ``--format`` must not contradict them (a suffix
+not listed, ``report.txt``, is the user's choice)."""
 
 
 @sla_group.command("report")
@@ -211,11 +225,19 @@ def report_command(
             " a file holds --format json, csv or html",
             2,
         )
+    suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+    by_suffix = _SUFFIX_FORMATS.get(suffix)
     if as_json:
         fmt = "json"
-    elif fmt is None:
-        suffix = out.suffix.lower().lstrip(".") if out is not None else ""
-        fmt = {"htm": "html", "html": "html", "csv": "csv", "json": "json"}.get(suffix, "table")
+    if fmt is not None and by_suffix is not None and fmt != by_suffix:
+        given = "--json" if as_json else f"--format {fmt}"
+        fail(
+            f"--out {out}: {given} writes {fmt}, but the file's name says {by_suffix}:"
+            f" name it .{fmt}, or leave out {given} (the suffix chooses)",
+            2,
+        )
+    if fmt is None:
+        fmt = by_suffix or "table"
         if out is not None and fmt == "table":
             fail(
                 f"--out {out}: a file holds json, csv or html: name it .json, .csv or .html,"
@@ -328,12 +350,17 @@ def check_command(ctx: Context, policies: Path | None, years: tuple[int, ...]) -
       agentconsole sla check --policies new-sla.toml
       agentconsole sla check --year 2027
     """
-    from agentconsole.sla.policies import PolicyError, check_policy_file, find_policy_file
+    from agentconsole.sla.policies import (
+        PolicyError,
+        check_policy_file,
+        config_folder,
+        find_policy_file,
+    )
     from agentconsole.store.sla_rows import created_years
 
     configured = ctx.config.sla_policies or None
     try:
-        path = find_policy_file(policies, config_dir=None, configured=configured)
+        path = find_policy_file(policies, config_dir=config_folder(), configured=configured)
     except PolicyError as exc:
         fail(str(exc), 2)
     stored = created_years(ctx.conn()) if ctx.db_path.exists() else ()
@@ -380,44 +407,78 @@ def recompute_command(ctx: Context, policies: Path | None) -> None:
       agentconsole sla recompute
     """
     from agentconsole.cli.output import counted
-    from agentconsole.domain.sla import SLA_ACTOR, recompute_all, sweep
-    from agentconsole.sla.policies import find_policy_file
+    from agentconsole.domain.sla import SLA_ACTOR, sweep
+    from agentconsole.sla.policies import config_folder, find_policy_file
     from agentconsole.store.sla_audit import escalations_after, last_event_id
 
     policy_set = load_policies(ctx, policies)
     if policies is not None and not in_force(ctx, policies):
-        chosen = find_policy_file(None, config_dir=None, configured=ctx.config.sla_policies or None)
+        chosen = find_policy_file(
+            None, config_dir=config_folder(), configured=ctx.config.sla_policies or None
+        )
         fail(
             f"--policies {policies} is not the policy file in force ({chosen}):"
             f" try it with `agentconsole sla simulate --policies {policies}`;"
             " to use it, name it in the config ([sla] policies) and run sla recompute",
             2,
         )
+    from agentconsole.store.sla_rows import ticket_count
+
     conn = ctx.conn()
     started = time.monotonic()
     before = last_event_id(conn)
-    if err_console.is_terminal:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    total = ticket_count(conn)
+    reached = [0]
 
-        with Progress(
-            TextColumn("recomputing"), BarColumn(), MofNCompleteColumn(), console=err_console
-        ) as bar:
-            task = bar.add_task("recompute", total=None)
-            changed = recompute_all(
-                conn,
-                policy_set,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    else:
-        changed = recompute_all(conn, policy_set)
-    sweep(conn, policy_set)
-    from agentconsole.store.sla_rows import ticket_count
+    def track(done: int, of: int) -> None:
+        reached[0] = done
 
+    try:
+        changed = _recompute_with_progress(conn, policy_set, track)
+        sweep(conn, policy_set)
+    except KeyboardInterrupt:  # ctrl+c: the batch under way rolled back, the rest kept
+        fail(interrupted_line(reached[0], total), INTERRUPTED)
     escalated = escalations_after(conn, before, actor=SLA_ACTOR)
     click.echo(
         safe_line(
-            f"recomputed {counted(ticket_count(conn), 'ticket')} under {policy_set.source}:"
+            f"recomputed {counted(total, 'ticket')} under {policy_set.source}:"
             f" {changed} changed, {counted(escalated, 'escalation')} applied,"
             f" in {time.monotonic() - started:.1f} s"
         )
     )
+
+
+INTERRUPTED = 130
+"""``sla recompute`` stopped by ctrl+c: the shell's code for SIGINT (128 + 2)."""
+
+
+def interrupted_line(done: int, total: int) -> str:
+    """What an interrupted recompute says: how far it got, and that the store is
+    consistent but mixed (each batch commits whole), so running it again is the fix."""
+    return (
+        f"interrupted after {done:,} of {total:,} tickets: due times are partly"
+        " recomputed; run agentconsole sla recompute again"
+    )
+
+
+def _recompute_with_progress(
+    conn: Connection, policy_set: PolicySet, track: Callable[[int, int], None]
+) -> int:
+    """Every ticket recomputed (a progress bar on a terminal); ``track`` hears each
+    batch done."""
+    from agentconsole.domain.sla import recompute_all
+
+    if not err_console.is_terminal:
+        return recompute_all(conn, policy_set, progress=track)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("recomputing"), BarColumn(), MofNCompleteColumn(), console=err_console
+    ) as bar:
+        task = bar.add_task("recompute", total=None)
+
+        def shown(done: int, total: int) -> None:
+            track(done, total)
+            bar.update(task, completed=done, total=total)
+
+        return recompute_all(conn, policy_set, progress=shown)

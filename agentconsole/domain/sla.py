@@ -141,9 +141,10 @@ def _default_loader() -> PolicySet:
     """The policy file the config file names (``$AGENTCONSOLE_CONFIG`` or the default
     one: :attr:`agentconsole.config.Config.sla_policies`), else the shipped one."""
     from agentconsole.config import load_config
-    from agentconsole.sla.policies import load_policy_set
+    from agentconsole.sla.policies import config_folder, load_policy_set
 
-    return load_policy_set(None, config_dir=None, configured=load_config().sla_policies or None)
+    configured = load_config().sla_policies or None
+    return load_policy_set(None, config_dir=config_folder(), configured=configured)
 
 
 def ticket_changed(
@@ -346,16 +347,22 @@ def recompute_all(
     policy_set: PolicySet,
     *,
     now: int | None = None,
-    batch: int = RECOMPUTE_BATCH,
+    batch: int | None = None,
     progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> int:
     """Recompute every ticket under ``policy_set`` (a new policy file, a calendar
-    change), one short transaction per ``batch`` tickets so other writers take turns;
-    returns how many tickets changed."""
+    change), one short transaction per ``batch`` tickets (default
+    :data:`RECOMPUTE_BATCH`) so other writers take turns; returns how many tickets
+    changed. ``stop()`` is asked before each batch: true ends the run there (the
+    console quitting must not wait seconds for the rest), every batch done committed
+    whole; ``progress`` has then told how far it got."""
     moment = int(time.time()) if now is None else now
     total = ticket_count(conn)
     done = changed = 0
-    for ids in ticket_id_batches(conn, batch):
+    for ids in ticket_id_batches(conn, batch or RECOMPUTE_BATCH):
+        if stop is not None and stop():
+            break
         changed += recompute(conn, ids, policy_set, moment).changed
         done += len(ids)
         if progress is not None:

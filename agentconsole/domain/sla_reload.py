@@ -1,19 +1,23 @@
 """Noticing that the SLA policy file in force changed, for a long-running process.
 
 The console runs for hours while a team lead edits the policy file. :class:`PolicyWatch`
-looks at the file in force (by the search order of
-:func:`agentconsole.sla.policies.find_policy_file`) with one ``stat``, reads it again
-only when its modification time or size changed, and makes the new policy set the one
-changes are measured by (:func:`agentconsole.domain.sla.use_policy_set`). A file that
-no longer reads keeps the last good set in force, so a typo in the file never stops an
-agent's change; the problem is reported once per distinct problem. The caller then
-recomputes every ticket (:func:`agentconsole.domain.sla.recompute_all`), in a worker.
+resolves at each look which file is in force now (the search order of
+:func:`agentconsole.sla.policies.find_policy_file`: ``sla.toml`` added to the config
+folder wins over the shipped file from then on, and removing it falls back to the
+shipped one, as the ``sla`` commands do), looks at it with one ``stat``, and reads it
+again only when it is another file or its modification time or size changed, and
+makes the new policy set the one changes are measured by
+(:func:`agentconsole.domain.sla.use_policy_set`). A file that no longer reads keeps
+the last good set in force, so a typo in the file never stops an agent's change; the
+problem is reported once per distinct problem. The caller then recomputes every
+ticket (:func:`agentconsole.domain.sla.recompute_all`), in a worker.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from agentconsole.domain import sla
 from agentconsole.sla.policies import PolicyError, PolicySet, find_policy_file, load_policy_set
@@ -43,9 +47,11 @@ class PolicyCheck:
 class PolicyWatch:
     """The policy file in force, read again when it changes (see the module)."""
 
-    def __init__(self, configured: str | None) -> None:
+    def __init__(self, configured: str | None, config_dir: Path | None = None) -> None:
         self.configured = configured or None
-        """The config's ``[sla] policies`` (absolute), or None: the shipped file."""
+        """The config's ``[sla] policies`` (absolute), or None: the search goes on."""
+        self.config_dir = config_dir
+        """The config folder, whose ``sla.toml`` (when there is one) comes next."""
         self._lock = threading.Lock()
         self._seen: FileStamp | None = None
         self._good: PolicySet | None = None
@@ -61,7 +67,9 @@ class PolicyWatch:
         file: the outcome says what is wrong. One caller at a time."""
         with self._lock:
             try:
-                path = find_policy_file(None, config_dir=None, configured=self.configured)
+                path = find_policy_file(
+                    None, config_dir=self.config_dir, configured=self.configured
+                )
                 stat = path.stat()
             except (PolicyError, OSError) as exc:
                 return self._broken(str(self.configured or ""), ("", 0, 0), str(exc))

@@ -120,6 +120,9 @@ class ComposeScreen(CheckedSending):
             "Canned",
             id="compose.canned",
             tooltip="Insert a canned response at the cursor",
+            # run as the key arrives: the search typed straight after it must reach the
+            # picker, not the text it would go to while the key bubbles up
+            priority=True,
         ),
         Binding(
             "ctrl+b",

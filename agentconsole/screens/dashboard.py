@@ -3,8 +3,8 @@
 "Now": open, unassigned, at risk, breached and the oldest unanswered ticket as tiles,
 then the same figures per agent (with their replies today), per category and per
 priority. Below, a period (today, 7 days, 30 days or a typed range): first response and
-resolution times against their target as bars, incoming and breaches per day as
-sparklines.
+resolution times against their target as bars, tickets opened and breaches per day as
+bar charts that start from zero (:class:`agentconsole.widgets.dashboard_parts.Bars`).
 
 Every number drills down: enter on it opens the queue on exactly the tickets it counts
 (each figure *is* a query of the query language, see
@@ -24,10 +24,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Footer, Static
 
 from agentconsole.drilldown import Drill, PeriodPick, group_drill, unwritable
-from agentconsole.models import CATEGORIES
 from agentconsole.periods import Period, PeriodError, last_days, parse_range
 from agentconsole.screens.actions import ConsoleScreen
 from agentconsole.screens.pickers import PromptModal
@@ -37,19 +36,31 @@ from agentconsole.store.dashboard_rows import FIGURES, GroupRow, NowFigures
 from agentconsole.store.query import MAX_TERMS
 from agentconsole.textsafe import safe_line
 from agentconsole.timefmt import age, when
-from agentconsole.widgets import period_tables
-from agentconsole.widgets.dashboard_parts import Tile, clock_line
+from agentconsole.widgets import group_tables, period_tables
+from agentconsole.widgets.dashboard_parts import Bars, Tile, clock_line
+from agentconsole.widgets.group_tables import LEGEND
 from agentconsole.widgets.safe import mail_line
 
 POLL_SECONDS = 2.0
 """How often the store's change stamp is read (one PRAGMA: free)."""
 REFRESH_SECONDS = 60.0
 """A full refresh even without changes: due times come closer as time passes."""
-COLUMNS = (("open", "open"), ("at_risk", "at risk"), ("breached", "breached"))
-NAME_WIDTH = 12
-"""An agent's name is cut here in the table (the drill-down uses it whole)."""
-NUMBER_WIDTH = 6
-"""Room for 999,999 in a column of numbers."""
+COLUMNS = (
+    ("open", ("open", "open")),
+    ("at_risk", ("at risk", "risk")),
+    ("breached", ("breached", "brch")),
+)
+"""Each table's figures, with their (full, short) headers."""
+REPLIES = ("replies", "repl")
+TABLES = {
+    "agents": ("agent", "assignee"),
+    "categories": ("category", "category"),
+    "priorities": ("priority", "priority"),
+}
+"""Table id -> (first header, the query language's filter of its rows)."""
+BREACHES_NOTE = "of any ticket, on the day it breached"
+"""What the period's breaches count: unlike its other figures (the tickets opened in
+it), every ticket whose first breach fell in the period, as ``sla report`` does."""
 RANGE_HELP = "Two dates, both days included (at most a year)."
 
 
@@ -143,9 +154,11 @@ class DashboardScreen(ConsoleScreen):
             yield Tile("breached", id="tile-breached")
             yield Tile("oldest unanswered", id="tile-oldest")
         with Horizontal(id="tables"):
-            yield DataTable(id="agents", cursor_type="cell", zebra_stripes=True)
-            yield DataTable(id="categories", cursor_type="cell", zebra_stripes=True)
-            yield DataTable(id="priorities", cursor_type="cell", zebra_stripes=True)
+            with Vertical(id="agents-box"):
+                yield DataTable(id="agents", cursor_type="cell", zebra_stripes=True, cell_padding=0)
+                yield Static("No ticket is assigned yet.", id="no-agents", markup=False)
+            for table_id in ("categories", "priorities"):
+                yield DataTable(id=table_id, cursor_type="cell", zebra_stripes=True, cell_padding=0)
         with Vertical(id="period"):
             yield Static(id="period-title")
             yield Static(id="first-response", markup=False)
@@ -155,25 +168,16 @@ class DashboardScreen(ConsoleScreen):
                 yield DataTable(id="days", cursor_type="cell")
             with Horizontal(classes="chart"):
                 yield Static(id="incoming-label", classes="chart-label", markup=False)
-                yield Sparkline([], id="incoming")
+                yield Bars(style="green", id="incoming")
             with Horizontal(classes="chart"):
                 yield Static(id="breaches-label", classes="chart-label", markup=False)
-                yield Sparkline([], id="breaches")
+                yield Bars(style="red", id="breaches")
         yield Footer()
 
     def on_mount(self) -> None:
-        for table_id, first, width in (
-            ("agents", "agent", NAME_WIDTH),
-            ("categories", "category", max(len(c) for c in CATEGORIES)),
-            ("priorities", "priority", len("priority")),
-        ):
-            table = self.query_one(f"#{table_id}", DataTable)
-            # fixed widths: the table looks the same whenever its rows arrive
-            table.add_column(first, width=width)
-            for _figure, label in COLUMNS:
-                table.add_column(label, width=max(len(label), NUMBER_WIDTH))
-            if table_id == "agents":
-                table.add_column("replies", width=max(len("replies"), NUMBER_WIDTH))
+        for table_id in TABLES:
+            self.query_one(f"#{table_id}", DataTable).tooltip = LEGEND
+        self.query_one("#no-agents").display = False
         period_tables.set_up(
             self.query_one("#period-figures", DataTable), self.query_one("#days", DataTable)
         )
@@ -256,7 +260,7 @@ class DashboardScreen(ConsoleScreen):
             style = styles.get(figure, "") if value else ""
             label = figure.replace("_", " ")
             self.query_one(f"#tile-{figure}", Tile).show(
-                f"{value:,}", Drill(label, FIGURES[figure]), style
+                f"{value:,}", Drill(label, FIGURES[figure], count=value), style
             )
         oldest = self.query_one("#tile-oldest", Tile)
         if figures.oldest is None:
@@ -265,30 +269,73 @@ class DashboardScreen(ConsoleScreen):
             waited = age(figures.oldest.waiting_since, figures.now)
             drill = Drill(f"oldest unanswered {figures.oldest.ref}", f"ref:{figures.oldest.ref}")
             oldest.show(waited, drill, "bold", mail_line(figures.oldest.ref, "dim"))
-        self.fill("agents", "assignee", figures.agents)
-        self.fill("categories", "category", figures.categories)
-        self.fill("priorities", "priority", figures.priorities)
+        self.fill_tables(figures)
+        # no agent: the table is its header, the line under it says why
+        self.query_one("#no-agents").display = not figures.agents
+        self.query_one("#agents").styles.height = "1fr" if figures.agents else 1
 
-    def fill(self, table_id: str, dimension: str, rows: tuple[GroupRow, ...]) -> None:
-        """Rewrite one table, keeping the cursor where it was."""
+    def on_resize(self) -> None:
+        """The tables are laid out for the terminal's width: again when it changes."""
+        if self.figures is not None:
+            self.fill_tables(self.figures)
+
+    def fill_tables(self, figures: NowFigures) -> None:
+        """Lay the three tables out side by side (:func:`group_tables.lay_out`: every
+        number whole, names cut first), then fill them."""
+        groups = {
+            "agents": figures.agents,
+            "categories": figures.categories,
+            "priorities": figures.priorities,
+        }
+        specs = []
+        for table_id, (first, _dimension) in TABLES.items():
+            rows = groups[table_id]
+            headers = [pair for _figure, pair in COLUMNS]
+            values = [[row.counts.value(figure) for row in rows] for figure, _pair in COLUMNS]
+            if table_id == "agents":
+                headers.append(REPLIES)
+                values.append([row.replies_today for row in rows])
+            names = [safe_line(row.key) for row in rows]
+            specs.append(group_tables.TableSpec(first, names, headers, values))
+        layouts = group_tables.lay_out(specs, self.size.width)
+        for (table_id, (first, dimension)), layout in zip(TABLES.items(), layouts, strict=True):
+            if table_id != "agents":  # the agents take what is left
+                self.query_one(f"#{table_id}").styles.width = layout.width
+            self.fill(table_id, first, dimension, groups[table_id], layout)
+
+    def fill(
+        self,
+        table_id: str,
+        first: str,
+        dimension: str,
+        rows: tuple[GroupRow, ...],
+        layout: group_tables.TableLayout,
+    ) -> None:
+        """Rewrite one table with ``layout``'s columns, keeping the cursor where it was."""
         table = self.query_one(f"#{table_id}", DataTable)
         cursor = table.cursor_coordinate
-        table.clear()
+        table.clear(columns=True)
+        table.add_column(first, width=layout.name_width)
+        for header, width in zip(layout.headers, layout.number_widths, strict=True):
+            table.add_column(Text(header, justify="right"), width=width)
         drills: dict[tuple[int, int], Drill] = {}
         for index, row in enumerate(rows):
-            limit = NAME_WIDTH if dimension == "assignee" else None  # the others are ours
-            cells: list[Text] = [mail_line(row.key, limit=limit)]
+            name = mail_line(row.key)
+            name.truncate(layout.name_width - group_tables.GAP, overflow="ellipsis")
+            cells: list[Text] = [name]
             refused = Drill("", refused=unwritable(row.key))
-            drills[(index, 0)] = group_drill(dimension, row.key, "open") or refused
-            for column, (figure, _label) in enumerate(COLUMNS, 1):
+            drills[(index, 0)] = group_drill(dimension, row.key, "open", row.counts.open) or refused
+            for column, (figure, _pair) in enumerate(COLUMNS, 1):
                 value = row.counts.value(figure)
                 style = {"at_risk": "yellow", "breached": "red"}.get(figure, "") if value else "dim"
                 cells.append(Text(f"{value:,}", style=style, justify="right"))
-                drills[(index, column)] = group_drill(dimension, row.key, figure) or refused
+                drills[(index, column)] = group_drill(dimension, row.key, figure, value) or refused
             if table_id == "agents":
                 cells.append(Text(f"{row.replies_today:,}", justify="right"))
                 label = f"{safe_line(row.key)}: replies today"
-                drills[(index, len(COLUMNS) + 1)] = Drill(label, replies_of=row.key)
+                drills[(index, len(COLUMNS) + 1)] = Drill(
+                    label, replies_of=row.key, count=row.replies_today
+                )
             table.add_row(*cells)
         self.cells[table_id] = drills
         if rows:
@@ -303,12 +350,13 @@ class DashboardScreen(ConsoleScreen):
         for name in ("first_response", "resolution"):
             line = clock_line(name.replace("_", " "), report.clock(name))
             self.query_one(f"#{name.replace('_', '-')}", Static).update(line)
-        for name in ("incoming", "breaches"):
+        for name, label in (("incoming", "opened per day"), ("breaches", "breaches per day*")):
             series = [getattr(day, name) for day in report.days]
-            label = f"{name} per day"
-            summary = f"{label:<17} total {sum(series):,}  max {max(series, default=0):,}"
+            summary = Text(f"{label:<17} total {sum(series):,}  max {max(series, default=0):,}")
+            if name == "breaches":
+                summary.append(f"\n* {BREACHES_NOTE}", style="dim")
             self.query_one(f"#{name}-label", Static).update(summary)
-            self.query_one(f"#{name}", Sparkline).data = [float(n) for n in series]
+            self.query_one(f"#{name}", Bars).data = tuple(series)
         figures = self.query_one("#period-figures", DataTable)
         self.cells["period-figures"] = period_tables.fill_figures(figures, report)
         self.cells["days"] = period_tables.fill_days(self.query_one("#days", DataTable), report)
@@ -365,13 +413,17 @@ class DashboardScreen(ConsoleScreen):
     @on(DataTable.CellSelected)
     def cell_selected(self, event: DataTable.CellSelected) -> None:
         table_id = event.data_table.id or ""
-        coordinate = (event.coordinate.row, event.coordinate.column)
-        target = self.cells.get(table_id, {}).get(coordinate)
+        row, column = event.coordinate.row, event.coordinate.column
+        if column == 0 and table_id in ("period-figures", "days"):
+            column = 1  # a row's name stands for its first number
+        target = self.cells.get(table_id, {}).get((row, column))
         if target is not None:
             self.drill(target)
 
     def drill(self, target: Drill) -> None:
-        if target.replies_of is not None:
+        if target.count == 0 and (target.query or target.replies_of or target.period):
+            self.notify(f"{target.label}: 0 tickets, nothing to show", markup=False)
+        elif target.replies_of is not None:
             self.find_replies(target.label, target.replies_of)
         elif target.period is not None:
             if self.report is not None:

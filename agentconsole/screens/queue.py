@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input, Static
@@ -66,6 +67,10 @@ class QueueScreen(TicketActions):
             "Filter",
             id="queue.filter",
             tooltip="Narrow the view with the query language",
+            # checked as the key arrives, before the keys typed after it are handed on:
+            # an ordinary binding runs only once "/" has bubbled back up from the table,
+            # and by then a fast typist's next keys have gone to the table too
+            priority=True,
         ),
         Binding(
             "escape",
@@ -203,7 +208,7 @@ class QueueScreen(TicketActions):
         empty.display = not listing
         table.display = listing
         self.query_one("#queue-header").display = listing
-        if listing and not self.query_one("#filter", Input).has_focus:
+        if listing and not self.query_one("#filter", Input).display:
             table.focus()
 
     def empty_text(self) -> str:
@@ -268,7 +273,7 @@ class QueueScreen(TicketActions):
         table = self.query_one(TicketTable)
         title = Text()
         title.append(f" {self.view.label} ", style="bold reverse")
-        title.append(f"  {self.total:,} tickets", style="bold")
+        title.append(f"  {self.total:,} {'ticket' if self.total == 1 else 'tickets'}", style="bold")
         if table.selected:
             title.append(f"  {len(table.selected)} selected", style="bold magenta")
         title.append(f"  sort: {self.sort}", style="dim")
@@ -278,6 +283,8 @@ class QueueScreen(TicketActions):
             title.append("  filter: ", style="bold yellow")
             title.append(safe_line(self.filter_text), style="bold")
             title.append(f"  ({self.key_for('queue.unfilter')} clears)", style="dim")
+        # a long drill-down query is cut with an ellipsis, never silently
+        title.truncate(max(self.size.width, 1), overflow="ellipsis")
         self.query_one("#queue-title", Static).update(title)
         self.query_one("#queue-header", Static).update(
             Text(
@@ -326,9 +333,13 @@ class QueueScreen(TicketActions):
         """Open the filter box: empty, or holding the filter applied now to edit it;
         the view's own query stays applied underneath either way."""
         box = self.query_one("#filter", Input)
+        if box.has_focus:
+            raise SkipAction  # "/" typed in the box is part of the query
         box.value = self.filter_text
         box.display = True
-        box.focus()
+        # focus now, not after the queued keys (``focus()`` waits its turn): the keys
+        # typed straight after "/" are already queued and must reach the box
+        self.set_focus(box)
         self.refresh_bindings()
 
     @on(Input.Submitted, "#filter")

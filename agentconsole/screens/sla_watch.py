@@ -3,11 +3,14 @@
 Two timers, each starting a thread worker (never file or database work on the UI
 thread):
 
-- every :data:`POLICY_POLL_SECONDS`, the policy file in force is looked at (one
-  ``stat``; read again only when it changed, see
+- every :data:`POLICY_POLL_SECONDS`, the policy file in force now (by the search
+  order: a file added or removed counts as a change) is looked at (one ``stat``; read
+  again only when it changed, see
   :class:`agentconsole.domain.sla_reload.PolicyWatch`). A changed file recomputes every
   due time in a worker of its own, telling progress and outcome in one-line notices; a
-  broken one keeps the last good policies and says once what is wrong.
+  broken one keeps the last good policies and says once what is wrong. Quitting
+  cancels the worker, and the recompute stops before its next batch (every batch
+  done is committed whole), so the console closes at once, not seconds later.
 - every :data:`SWEEP_SECONDS`, and after each sync round, the sweep records the at-risk
   and breach instants that came while nobody touched their tickets, and the escalation
   rules fire (:func:`agentconsole.domain.sla.sweep`).
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import App
 from textual.message import Message
+from textual.worker import get_current_worker
 
 from agentconsole.screens.background_sync import SyncRoundDone
 from agentconsole.screens.events import WorkerFailed
@@ -144,8 +148,10 @@ class SlaWatchingApp(App[None]):
             total = of
             self.post_message(SlaRecomputeProgress(done, of))
 
-        changed = self.service.recompute_sla(progress)
-        self.post_message(SlaRecomputed(source, total, changed, time.monotonic() - started))
+        worker = get_current_worker()
+        changed = self.service.recompute_sla(progress, stop=lambda: worker.is_cancelled)
+        if not worker.is_cancelled:  # cancelled: the console is quitting, nobody to tell
+            self.post_message(SlaRecomputed(source, total, changed, time.monotonic() - started))
 
     def on_sla_recompute_progress(self, message: SlaRecomputeProgress) -> None:
         if time.monotonic() - self._told_progress >= PROGRESS_SECONDS:

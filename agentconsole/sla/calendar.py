@@ -154,6 +154,30 @@ class _Layout:
     tops: tuple[int, ...] = ()
 
 
+def zone_of(timezone: str) -> ZoneInfo:
+    """The zone named ``timezone``; :class:`CalendarError` saying what to type if it
+    is not an IANA name (a policy check tests it on its own: every problem is told)."""
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CalendarError(
+            f"unknown timezone {timezone!r}: use an IANA name such as "
+            '"Asia/Shanghai" or "Europe/Berlin"'
+        ) from None
+
+
+def country_years(code: str, written: str | None = None) -> frozenset[int] | range:
+    """The years the holidays package has official data for in country ``code``;
+    :class:`CalendarError` when it does not know the country (``written``: as typed)."""
+    try:
+        return official_years(code.upper())
+    except NotImplementedError:
+        raise CalendarError(
+            f"unknown country {written or code!r}: use a code the holidays package knows, "
+            'such as "CN", "HK", "SG", "DE" or "US"'
+        ) from None
+
+
 class BusinessCalendar:
     """Working hours in one timezone, with holidays and make-up working days."""
 
@@ -171,13 +195,7 @@ class BusinessCalendar:
         """``hours`` maps a weekday (0 = Monday) to its working ranges; a make-up
         working day is worked with ``workday_hours`` (default: the Monday hours, or
         those of the first weekday that has any)."""
-        try:
-            self._tz = ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise CalendarError(
-                f"unknown timezone {timezone!r}: use an IANA name such as "
-                '"Asia/Shanghai" or "Europe/Berlin"'
-            ) from None
+        self._tz = zone_of(timezone)
         self.name = name
         self.timezone = timezone
         self._hours = {day: normalize_ranges(hours.get(day, ())) for day in range(7)}
@@ -195,13 +213,7 @@ class BusinessCalendar:
         self.country = country.upper() if country else None
         self._official: frozenset[int] | range = range(0)
         if self.country:
-            try:
-                self._official = official_years(self.country)
-            except NotImplementedError:
-                raise CalendarError(
-                    f"unknown country {country!r}: use a code the holidays package knows, "
-                    'such as "CN", "HK", "SG", "DE" or "US"'
-                ) from None
+            self._official = country_years(self.country, country)
         self._country_cache: dict[int, tuple[frozenset[date], frozenset[date]]] = {}
         self._layout = _Layout()
         self._lock = threading.Lock()

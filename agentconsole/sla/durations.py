@@ -12,6 +12,10 @@ import re
 
 _DURATION = re.compile(r"^\s*(?:(\d{1,5})\s*h)?\s*(?:(\d{1,6})\s*m(?:in)?)?\s*$", re.IGNORECASE)
 EXAMPLE = '"2h", "90m" or "1h30m"'
+MAX_TARGET_HOURS = 2000
+"""The longest target: about a working year (250 days of 8 hours). A longer one gives
+due times decades away (or past the calendar's last year, 2199, where they were cut
+short and shown as if real): no service level means that, so it is refused."""
 
 
 class DurationError(ValueError):
@@ -22,13 +26,19 @@ def parse_duration(text: str) -> int:
     """Seconds in ``text`` ("2h" -> 7200, "90m" -> 5400, "1h30m" -> 5400).
 
     Zero is refused: a target of no time at all is breached the instant a mail arrives,
-    which is never what a policy means."""
+    which is never what a policy means; so is more than :data:`MAX_TARGET_HOURS`."""
     match = _DURATION.match(text)
     if not match or not (match.group(1) or match.group(2)):
         raise DurationError(f"{text!r} is not a duration: write hours and minutes, e.g. {EXAMPLE}")
     seconds = int(match.group(1) or 0) * 3600 + int(match.group(2) or 0) * 60
     if seconds == 0:
         raise DurationError(f"{text!r} is no time at all: a target needs at least 1m")
+    if seconds > MAX_TARGET_HOURS * 3600:
+        raise DurationError(
+            f"{text!r} is longer than the longest target, {MAX_TARGET_HOURS}h (about a"
+            f' working year of 8-hour days): write at most "{MAX_TARGET_HOURS}h", or leave'
+            " the target out for a clock the policy does not run"
+        )
     return seconds
 
 

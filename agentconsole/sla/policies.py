@@ -35,6 +35,7 @@ __all__ = [
     "PolicyError",
     "PolicySet",
     "check_policy_file",
+    "config_folder",
     "find_policy_file",
     "load_policy_set",
     "parse_policy_text",
@@ -71,6 +72,14 @@ class PolicySet:
         return {name: years for name, years in found.items() if years}
 
 
+def config_folder() -> Path:
+    """The folder of the config file in force (``$AGENTCONSOLE_CONFIG``, which
+    ``--config`` sets, or the default): where ``sla.toml`` is looked for."""
+    from agentconsole.config import config_path
+
+    return config_path().parent
+
+
 def find_policy_file(
     path: Path | None, *, config_dir: Path | None, configured: str | None = None
 ) -> Path:
@@ -78,7 +87,7 @@ def find_policy_file(
     not exist is an error (a typo must not silently fall back to the defaults)."""
     if path is not None:
         if not path.is_file():
-            raise PolicyError(f"--policies {path}: no such file")
+            raise PolicyError(f"--policies {path}: {_not_a_file(path)}")
         return path
     if configured:
         chosen = Path(configured).expanduser()
@@ -86,12 +95,21 @@ def find_policy_file(
             chosen = config_dir / chosen
         if not chosen.is_file():
             raise PolicyError(
-                f'[sla] policies = "{configured}" in the config: no such file ({chosen})'
+                f'[sla] policies = "{configured}" in the config: {_not_a_file(chosen)} ({chosen})'
             )
         return chosen
     if config_dir is not None and (config_dir / "sla.toml").is_file():
         return config_dir / "sla.toml"
     return data_dir() / "sla.toml"
+
+
+def _not_a_file(path: Path) -> str:
+    """Why ``path`` (not a regular file) cannot be a policy file, in the user's words."""
+    if path.is_dir():
+        return f"is a folder, not a policy file: name the file in it, e.g. {path / 'sla.toml'}"
+    if path.exists():
+        return "is not a regular file (a pipe or a device): name a TOML policy file"
+    return "no such file"
 
 
 def _read(path: Path) -> tuple[str, dict[str, object]]:

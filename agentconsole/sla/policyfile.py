@@ -10,7 +10,8 @@ otherwise silently leave a policy without a first-response target.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
@@ -20,14 +21,29 @@ from agentconsole.sla.calendar import (
     BusinessCalendar,
     CalendarError,
     Range,
+    country_years,
     normalize_ranges,
     parse_range,
+    zone_of,
 )
 from agentconsole.sla.durations import DurationError, parse_duration
 from agentconsole.sla.escalations import EscalationRule, read_escalations
 from agentconsole.sla.model import CLOCKS, ClockName
 from agentconsole.sla.tomlplaces import LineOf, TomlPlaces
 from agentconsole.store.query import QueryError, compile_query
+
+_AGE_TERM = re.compile(r'-?(after|before):(?:"\s*(\d+[dhw])\s*"|(\d+[dhw]))(?=\s|$)', re.I)
+"""``after:7d`` / ``before:"12h"``: the query language's ages, relative to now."""
+
+
+def relative_age(when: str) -> tuple[str, str] | None:
+    """The first ``after:``/``before:`` term of ``when`` that is an age (key, value):
+    a policy or escalation must not depend on the moment it is evaluated."""
+    for match in _AGE_TERM.finditer(when):
+        if match.start() == 0 or when[match.start() - 1].isspace():
+            return match.group(1).lower(), match.group(2) or match.group(3)
+    return None
+
 
 TOP_KEYS = ("at_risk", "calendars", "policies", "escalations")
 CALENDAR_KEYS = ("timezone", "hours", "country", "holidays", "workdays", "workday_hours")
@@ -136,10 +152,13 @@ class PolicyReader(TomlPlaces):
             self.problem(where, f"must be a table: [calendars.{name}]", line=line())
             return None
         self.unknown_keys(table, CALENDAR_KEYS, where, line)
+        # Each key is checked on its own, so `sla check` tells every problem at once.
         zone = table.get("timezone")
+        good = isinstance(zone, str)
         if not isinstance(zone, str):
             self.problem(where, 'needs timezone = "Asia/Shanghai" (an IANA name)', line=line())
-            return None
+        else:
+            good = self._fine(lambda: zone_of(zone), where, line("timezone"))
         hours = self._hours(table.get("hours"), where, line)
         country = table.get("country")
         if country is not None and not isinstance(country, str):
@@ -147,10 +166,12 @@ class PolicyReader(TomlPlaces):
                 where, 'country must be a code in quotes, e.g. country = "CN"', line=line("country")
             )
             country = None
+        elif isinstance(country, str):
+            good = self._fine(lambda: country_years(country), where, line("country")) and good
         holidays = self._dates(table.get("holidays", []), f"{where}: holidays", line("holidays"))
         workdays = self._dates(table.get("workdays", []), f"{where}: workdays", line("workdays"))
         makeup = self._workday_hours(table.get("workday_hours"), hours, where, line)
-        if hours is None:
+        if hours is None or not good or not isinstance(zone, str):
             return None
         try:
             return BusinessCalendar(
@@ -166,6 +187,15 @@ class PolicyReader(TomlPlaces):
             key = next((k for k in ("timezone", "country") if f"unknown {k}" in str(exc)), None)
             self.problem(where, str(exc), line=line(key))
             return None
+
+    def _fine(self, probe: Callable[[], object], where: str, line: int | None) -> bool:
+        """``probe()`` raised no :class:`CalendarError`; else its message is a problem."""
+        try:
+            probe()
+        except CalendarError as exc:
+            self.problem(where, str(exc), line=line)
+            return False
+        return True
 
     def _ranges(self, value: object, where: str, line: int | None) -> tuple[Range, ...] | None:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
@@ -278,6 +308,18 @@ class PolicyReader(TomlPlaces):
                 line=line,
             )
             return None
+        age = relative_age(when)
+        if age is not None:
+            key, value = age
+            self.problem(
+                where,
+                f'when = "{when}" uses {key}:{value}, an age counted from now, so a '
+                "ticket's policy would change as it ages with nothing happening to it: "
+                f"give a date instead, e.g. {key}:2026-11-01 (compared with the ticket's "
+                "creation), and act on tickets left waiting with [[escalations]]",
+                line=line,
+            )
+            return None
         return when
 
     def _policies(self, value: object, calendar_names: list[str]) -> tuple[Policy, ...]:
@@ -286,11 +328,14 @@ class PolicyReader(TomlPlaces):
             return ()
         out: list[Policy] = []
         catch_all: str | None = None
+        names: set[str] = set()
         for index, table in enumerate(value):
             policy = self._policy(index, table, calendar_names)
-            if policy is None:
-                continue
-            where = f'policy #{index + 1} "{policy.name}"'
+            # Order and names are judged on what was written, even in a policy broken
+            # in another way: its own problems are told already, and these are others.
+            raw = table if isinstance(table, dict) else {}
+            name, when = raw.get("name"), raw.get("when", "")
+            where = f"policy #{index + 1}" + (f' "{name}"' if isinstance(name, str) else "")
             if catch_all is not None:
                 self.problem(
                     where,
@@ -298,16 +343,19 @@ class PolicyReader(TomlPlaces):
                     "first (first match wins): move that one to the end",
                     line=self.array_line("policies", index),
                 )
-            if policy.name in {p.name for p in out}:
-                self.problem(
-                    where,
-                    "a second policy with this name: give each a name of its own",
-                    line=self.array_line("policies", index, "name"),
-                )
-            if not policy.when.strip() and catch_all is None:
+            if isinstance(name, str) and name.strip():
+                if name in names:
+                    self.problem(
+                        where,
+                        "a second policy with this name: give each a name of its own",
+                        line=self.array_line("policies", index, "name"),
+                    )
+                names.add(name)
+            if isinstance(when, str) and not when.strip() and catch_all is None and raw:
                 catch_all = where
-            out.append(policy)
-        if out and catch_all is None:
+            if policy is not None:
+                out.append(policy)
+        if catch_all is None:
             place = f"{self.source}:{self.array_line('policies', len(value) - 1)}"
             self.warnings.append(
                 f"{place}: no policy has an empty when, so tickets matching none of the "

@@ -1,4 +1,5 @@
-"""The dashboard's pieces that draw: a figure's tile, a clock's line of bars.
+"""The dashboard's pieces that draw: a figure's tile, a clock's line of bars, a
+series' bars from zero.
 
 Names reaching them come from other people (agents' names arrive by sync): they are
 shown through :func:`agentconsole.widgets.safe.mail_line`, never as markup.
@@ -7,11 +8,13 @@ shown through :func:`agentconsole.widgets.safe.mail_line`, never as markup.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Static
 
 from agentconsole.drilldown import Drill
+from agentconsole.sla.durations import format_duration
 from agentconsole.sla.report import ClockFigures
-from agentconsole.timefmt import duration
 
 BAR_WIDTH = 15
 """Cells of the longest bar (the larger of the p90 and the target)."""
@@ -78,9 +81,9 @@ def clock_line(name: str, figures: ClockFigures) -> Text:
     for label, value in (("median", figures.median), ("p90", figures.p90)):
         seconds = value or 0
         late = figures.target is not None and seconds > figures.target
-        line.append(f" {label} {duration(seconds):>7} ")
+        line.append(f" {label} {format_duration(seconds):>7} ")
         line.append(bar(seconds, scale, BAR_WIDTH), style="red" if late else "green")
-    target = "per policy" if figures.target is None else duration(figures.target)
+    target = "per policy" if figures.target is None else format_duration(figures.target)
     line.append(f"  target {target}")
     share = figures.met_share
     if share is not None:
@@ -96,3 +99,56 @@ def bar(value: int, scale: int, width: int) -> str:
     full, part = divmod(eighths, 8)
     partial = " ▏▎▍▌▋▊▉"[part] if part else ""
     return ("█" * full + partial).ljust(width)
+
+
+EIGHTHS = " ▁▂▃▄▅▆▇█"
+"""A cell filled from the bottom, in eighths."""
+
+
+class Bars(Widget):
+    """A sparkline whose bars start from zero (Textual's ``Sparkline`` scales between
+    the data's minimum and maximum: 174 drew empty and 178 full, a tiny difference
+    shown as everything). Each value is a bar of height ``value / max`` of the widget;
+    a value above zero gets at least an eighth of a cell, so it never looks like none.
+    More values than cells: each cell shows the largest of its share."""
+
+    data: reactive[tuple[int, ...]] = reactive(tuple, layout=False)
+    """The values drawn, oldest first."""
+
+    def __init__(self, *, style: str = "", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.bar_style = style
+
+    def render(self) -> Text:
+        return Text("\n").join(
+            Text(line, style=self.bar_style)
+            for line in bar_lines(
+                list(self.data), self.content_size.width, self.content_size.height
+            )
+        )
+
+
+def bar_lines(values: list[int], width: int, height: int) -> list[str]:
+    """``values`` as ``height`` lines of ``width`` cells, bars scaled from zero to the
+    largest value (the top line first)."""
+    if width <= 0 or height <= 0:
+        return []
+    if not values:
+        return [" " * width] * height
+    cells = [
+        max(
+            values[
+                len(values) * i // width : max(
+                    len(values) * (i + 1) // width, len(values) * i // width + 1
+                )
+            ]
+        )
+        for i in range(width)
+    ]
+    top = max(max(values), 1)
+    levels = height * 8
+    heights = [max(round(v * levels / top), 1 if v > 0 else 0) for v in cells]
+    return [
+        "".join(EIGHTHS[max(0, min(8, h - 8 * (height - 1 - row)))] for h in heights)
+        for row in range(height)
+    ]

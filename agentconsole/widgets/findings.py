@@ -59,9 +59,15 @@ class FindingsList(OptionList):
         self.findings = list(findings)
         self.clear_options()
         self.add_options([Option(finding_line(f, text)) for f in self.findings])
-        self.display = bool(self.findings)
         if not self.findings:
+            if self.has_focus:
+                # hidden with the focus, Textual hands it to the first sibling that takes
+                # it, the reply's text: a check arriving just after tab left the text
+                # would pull the agent's next keys back into the reply. Move on instead.
+                self.screen.focus_next()
+            self.display = False
             return
+        self.display = True
         same = [
             i
             for i, f in enumerate(self.findings)

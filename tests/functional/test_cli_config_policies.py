@@ -83,3 +83,20 @@ def test_a_merge_recomputes_under_the_policies_of_the_given_config(
         "--json",
     )
     assert "team only" in {g["key"] for g in json.loads(report.stdout)["groups"]}
+
+
+def test_sla_toml_in_the_config_folder_is_used_and_its_removal_falls_back(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """No [sla] policies key: sla.toml next to the config wins while it exists; once
+    deleted the shipped file is in force, and no message names a key nobody wrote."""
+    from agentconsole.datafiles import data_dir
+
+    added = Path(cli_env["AGENTCONSOLE_CONFIG"]).parent / "sla.toml"
+    added.write_text(TEAM, encoding="utf-8")
+    told = run(cli_env, "sla", "check")
+    assert told.stdout == f"{added}: ok (1 policy, 1 calendar, 0 escalation rules)\n"
+    added.unlink()
+    told = run(cli_env, "sla", "check")
+    assert told.stdout.startswith(f"{data_dir() / 'sla.toml'}: ok (")
+    assert "[sla]" not in told.stderr

@@ -53,3 +53,22 @@ def test_check_warns_when_no_policy_catches_all(cli_env: dict[str, str], tmp_pat
         'policies get no SLA targets: add a last policy with when = ""\n'
     )
     assert result.stdout == f"{path}: ok (1 policy, 1 calendar, 0 escalation rules)\n"
+
+
+def test_check_refuses_a_relative_age(cli_env: dict[str, str], tmp_path: Path) -> None:
+    path = tmp_path / "team.toml"
+    path.write_text(
+        FILE.replace("WHEN", "after:1d")
+        + '\n[[policies]]\nname = "rest"\nwhen = ""\nfirst_response = "24h"\n'
+    )
+
+    result = run(cli_env, "sla", "check", "--policies", str(path), check=False)
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f'{path}:7: policy #1 "mine": when = "after:1d" uses after:1d, an age counted from '
+        "now, so a ticket's policy would change as it ages with nothing happening to it: "
+        "give a date instead, e.g. after:2026-11-01 (compared with the ticket's creation), "
+        "and act on tickets left waiting with [[escalations]]",
+        f"error: {path}: 1 problem",
+    ]

@@ -501,3 +501,29 @@ async def test_another_draft_and_a_reply_queued_meanwhile_are_told(
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen)
     assert len(outbox(demo_db)) == 2
+
+
+async def test_a_check_that_empties_the_focused_findings_list_moves_focus_on_not_back(
+    console: Callable[..., AgentConsole],
+) -> None:
+    """Tab from the text reaches the findings list; the check of the text just typed
+    then finds nothing and hides the list. Focus moves on from the list, as tab does: it
+    never drops back into the text, where the agent's next keys would edit the reply."""
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_ticket(pilot, TICKET)
+        compose = await open_compose(pilot)
+        editor = compose.query_one(DraftEditor)
+        listed = compose.query_one(FindingsList)
+        editor.insert_at_cursor("单号 ⟦交易号⟧。")
+        assert await checked(pilot)  # the blank left unfilled is a finding
+        assert listed.display
+        editor.move_cursor(editor.location_of(len(editor.text)))
+        await pilot.press("tab")  # past the last blank: wraps to it
+        await pilot.press(*"TXN1", "tab")  # no blank left: on to the findings list
+        assert await checked(pilot) == []  # the check of the filled text: none left
+        assert not listed.display
+        assert compose.focused is not None and compose.focused is not editor
+        await pilot.press(*"zz")
+        assert "zz" not in editor.text

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from textual.coordinate import Coordinate
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Sparkline, Static
+from textual.widgets import DataTable, Input, Static
 
 from agentconsole.app import AgentConsole
 from agentconsole.screens.dashboard import DashboardScreen, Tile
@@ -24,6 +24,7 @@ from agentconsole.store.dashboard_rows import REPLY_KIND
 from agentconsole.store.db import write_txn
 from agentconsole.store.events import record_event
 from agentconsole.timefmt import duration
+from agentconsole.widgets.dashboard_parts import Bars
 from agentconsole.widgets.ticket_table import TicketTable
 from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, settle, text_of
@@ -178,13 +179,10 @@ async def test_period_keys_switch_the_charts(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
         assert screen.period.label == "7 days"
-        assert len(screen.query_one("#incoming", Sparkline).data or []) == 7
+        assert len(screen.query_one("#incoming", Bars).data) == 7
         await pilot.press("3")
         await settle(pilot)
-        assert (
-            screen.period.days == 30
-            and len(screen.query_one("#incoming", Sparkline).data or []) == 30
-        )
+        assert screen.period.days == 30 and len(screen.query_one("#incoming", Bars).data) == 30
         assert "Period: 30 days (" in text_of(screen.query_one("#period-title", Static))
         await pilot.press("1")
         await settle(pilot)

@@ -3,9 +3,12 @@ queue says why it is empty and which keys lead on."""
 
 from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static
 
 from agentconsole.app import AgentConsole
@@ -13,7 +16,9 @@ from agentconsole.screens.queue import QueueScreen
 from agentconsole.widgets.ticket_table import TicketTable
 from tests.functional.conftest import store
 from tests.functional.test_console import SIZE, settle, text_of
+from tests.keyburst import burst
 from tests.mailfactory import make_config
+from tests.terminal import Terminal, filter_in_terminal
 
 
 def count(db: Path, where: str) -> int:
@@ -165,3 +170,55 @@ async def test_an_empty_view_from_the_config_shows_its_query_and_the_keys_as_map
             "No ticket matches the view vip: tag:vip\n\n"
             "1: my open · 2: unassigned · 3: all open · ^f: filter · f: customers"
         )
+
+
+@pytest.mark.parametrize("run", range(20))
+async def test_keys_typed_straight_after_slash_land_in_the_filter_box(
+    console: Callable[..., AgentConsole], run: int
+) -> None:
+    """A fast typist's ``/status:open`` in one burst: the box shows exactly the query,
+    and none of its letters ran a queue key (``o`` sorts, ``s`` ...) on the way."""
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        sort = queue.sort
+        burst(app, "/", *"status:open")
+        await pilot.pause()
+        box = queue.query_one("#filter", Input)
+        assert box.display and box.has_focus
+        assert box.value == "status:open"
+        assert queue.sort == sort  # the "o" went into the box, not to the sort key
+        await pilot.press("ctrl+u", *"a/b")  # "/" typed in the box is part of the query
+        assert box.value == "a/b"
+
+
+async def test_slash_then_query_by_pilot_press_with_no_pause(
+    console: Callable[..., AgentConsole],
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(20):
+            await pilot.press("slash", *"status:open")
+            box = app.screen.query_one("#filter", Input)
+            assert box.value == "status:open"
+            await pilot.press("escape")
+            assert not box.display
+
+
+def test_slash_and_a_query_in_one_burst_in_a_real_terminal(
+    demo_template: Path, tmp_path: Path
+) -> None:
+    """``/status:open`` sent as one ``tmux send-keys``: the queue is filtered by exactly
+    that, and none of its letters ran a queue key on the way."""
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_template, db)
+    defaults = tmp_path / "none.toml"  # no file: the defaults
+    command = f"AGENTCONSOLE_CONFIG={defaults} {sys.executable} -m agentconsole --db {db}"
+    for _run in range(3):
+        with Terminal(command) as terminal:
+            screen = filter_in_terminal(terminal, "status:open")
+        assert "filter: status:open  (esc clears)" in screen, screen
+        assert "sort: activity" in screen, screen  # the "o" was typed, not a sort key

@@ -6,14 +6,17 @@ instants on tickets nobody touches."""
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
 from agentconsole.app import AgentConsole
+from agentconsole.datafiles import data_dir
 from agentconsole.domain import sla
 from agentconsole.screens.queue import QueueScreen
 from tests.conftest import ROOT
@@ -201,3 +204,89 @@ async def test_each_sync_round_is_followed_by_a_sweep(
         assert new and new[0][1] == watch
         await pilot.press("ctrl+r")  # sync now: no account, the round ends, a sweep follows
         await wait_until(pilot, lambda: app.sweeps == 2)
+
+
+async def test_a_policy_file_added_to_the_config_folder_wins_and_its_removal_falls_back(
+    console: Callable[..., AgentConsole],
+    demo_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The search order at every look, as `sla` commands have it: a new sla.toml in the
+    config folder is applied (recompute); deleted, the shipped file is in force again,
+    and no notice names an [sla] policies key the config does not have."""
+    monkeypatch.setenv("AGENTCONSOLE_CONFIG", str(tmp_path / "config.toml"))
+    app = console(make_config())
+    added = tmp_path / "sla.toml"
+    shipped = data_dir() / "sla.toml"
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.service.policy_watch.checked)
+        shutil.copy(SHIPPED, added)
+        edit(added, 'first_response = "24h"', 'first_response = "2h"')
+        await wait_until(pilot, lambda: app.recomputes == 1)
+        told = notices(app)
+        assert f"SLA policy file changed ({added}): recomputing every due time…" in told
+        assert told[-1].startswith(f"Due times recomputed under {added}: ")
+        added.unlink()
+        await wait_until(pilot, lambda: app.recomputes == 2)
+        told = notices(app)
+        assert f"SLA policy file changed ({shipped}): recomputing every due time…" in told
+        assert told[-1].startswith(f"Due times recomputed under {shipped}: ")
+        assert not any("not used" in line or "[sla]" in line for line in told)
+
+
+async def test_quitting_during_a_recompute_stops_it_between_batches(
+    console: Callable[..., AgentConsole],
+    demo_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ctrl+q while every due time is recomputed: the worker is cancelled and the loop
+    ends before its next batch, so the console is gone in well under a second instead
+    of when the whole run would have ended. The demo's 165 tickets stand in for 100k:
+    batches of 5, each made 0.2 s slower (the full run would take 6.6 s)."""
+    from agentconsole.domain import sla as domain_sla
+
+    monkeypatch.setattr(domain_sla, "RECOMPUTE_BATCH", 5)
+    real_recompute = domain_sla.recompute
+    real_all = domain_sla.recompute_all
+    done: list[int] = []
+    ended: list[float] = []
+    inside = threading.local()
+
+    def slow_recompute(*args: Any, **kwargs: Any) -> Any:
+        if not getattr(inside, "all", False):  # the sweep's, an agent's change
+            return real_recompute(*args, **kwargs)
+        time.sleep(0.2)
+        result = real_recompute(*args, **kwargs)
+        done.append(len(args[1]))
+        return result
+
+    def timed_all(*args: Any, **kwargs: Any) -> int:
+        inside.all = True
+        try:
+            return real_all(*args, **kwargs)
+        finally:
+            ended.append(time.monotonic())
+
+    monkeypatch.setattr(domain_sla, "recompute", slow_recompute)
+    monkeypatch.setattr(domain_sla, "recompute_all", timed_all)
+    policies = tmp_path / "sla.toml"
+    shutil.copy(SHIPPED, policies)
+    app = console(make_config(sla_policies=str(policies)))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.service.policy_watch.checked)
+        edit(policies, 'first_response = "24h"', 'first_response = "2h"')
+        deadline = time.monotonic() + 30
+        while len(done) < 2:  # not wait_until: it waits for the workers to end
+            assert time.monotonic() < deadline, "the recompute never started"
+            await pilot.pause(0.05)
+        quit_at = time.monotonic()
+        await pilot.press("ctrl+q")
+    deadline = time.monotonic() + 10
+    while not ended and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ended, "the recompute never ended"
+    assert ended[0] - quit_at < 1.0  # one batch at most (0.2 s), not the 6 s left
+    assert 2 <= len(done) < 165 // 5
+    assert app.recomputes == 0  # not told: the console was quitting

@@ -276,10 +276,10 @@ def test_bad_zone_country_dates_and_durations(tmp_path: Path) -> None:
     text = GOOD.replace('"Asia/Shanghai"', '"Asia/Beijing"').replace('"8h"', '"1d"')
     text = text.replace("hours =", 'holidays = ["2026-13-01"]\nhours =')
     assert problems(tmp_path, text) == [
-        "sla.toml:5: calendar \"cn\": holidays: '2026-13-01' is not a date: "
-        'write it as "2026-10-08"',
         "sla.toml:4: calendar \"cn\": unknown timezone 'Asia/Beijing': use an IANA name such "
         'as "Asia/Shanghai" or "Europe/Berlin"',
+        "sla.toml:5: calendar \"cn\": holidays: '2026-13-01' is not a date: "
+        'write it as "2026-10-08"',
         "sla.toml:11: policy #1 \"standard\": first_response: '1d' is not a duration: "
         'write hours and minutes, e.g. "2h", "90m" or "1h30m"',
     ]

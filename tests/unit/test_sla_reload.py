@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from agentconsole.datafiles import data_dir
 from agentconsole.domain import sla
 from agentconsole.domain.sla_reload import PolicyWatch
 from tests.conftest import ROOT
@@ -57,3 +58,26 @@ def test_a_file_broken_from_the_start_leaves_changes_without_a_policy_set(
     assert sla.policy_set_for_changes() is None
     problem = sla.policy_problem()
     assert problem is not None and str(problem) == check.problem
+
+
+def test_a_watch_follows_the_search_order_as_files_come_and_go(tmp_path: Path) -> None:
+    """sla.toml added to the config folder wins from the next look; removed, the shipped
+    file is in force again: both a change, never a problem naming [sla] policies."""
+    shipped = data_dir() / "sla.toml"
+    watch = PolicyWatch(None, config_dir=tmp_path)
+    first = watch.check()
+    assert first.first and first.path == str(shipped)
+    assert watch.check().loaded is None
+
+    added = tmp_path / "sla.toml"
+    good = shipped.read_text(encoding="utf-8")
+    added.write_text(good.replace('first_response = "24h"', 'first_response = "2h"', 1))
+    new = watch.check()
+    assert new.path == str(added) and new.loaded is not None and not new.first
+    assert sla.policy_set_for_changes() is new.loaded
+
+    added.unlink()
+    back = watch.check()
+    assert not back.problem
+    assert back.path == first.path and back.loaded is not None and not back.first
+    assert back.loaded.source == first.path
