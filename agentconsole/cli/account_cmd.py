@@ -1,9 +1,9 @@
 """``agentconsole account``: the mailboxes we log in to, their passwords in the keyring.
 
 Settings go to the database, the password only to the OS keyring (service
-``agentconsole``, key ``<account>:<user>``): never to the config, the database, a log,
-an error message or the command line (there is no ``--password`` flag, so it cannot
-show in the process list or the shell history).
+``agentconsole``, key ``<store id>/<account>:<user>``: each database its own entry):
+never to the config, the database, a log, an error message or the command line (there
+is no ``--password`` flag, so it cannot show in the process list or the shell history).
 """
 
 from __future__ import annotations
@@ -25,15 +25,19 @@ from agentconsole.store.accounts import (
     get_account,
     list_accounts,
     remove_account,
+    store_id,
 )
 from agentconsole.sync.secrets import (
+    HEADLESS_STEPS,
     SERVICE,
     SecretError,
     backend_name,
     backend_problem,
     delete_password,
+    has_password,
     read_password,
     store_password,
+    stores_nothing,
 )
 from agentconsole.sync.settings import DEFAULT_PORTS, AccountInput, AccountInputError, build_account
 
@@ -174,6 +178,11 @@ def add_command(
     if any(a.name == account_name for a in list_accounts(conn)):
         fail(f"an account named {account_name!r} exists already (remove it first)", 2)
     problem = backend_problem()
+    if problem and stores_nothing():
+        fail(
+            f"{problem}: there is nowhere to store the password (--allow-insecure-keyring"
+            f" cannot help with this backend); {HEADLESS_STEPS}"
+        )
     if problem and not allow_insecure_keyring:
         fail(f"{problem}: refusing to store a password there; {HEADLESS_HINT}")
     login = _ask(user, "--user", "Login name")
@@ -208,6 +217,7 @@ def add_command(
     if smtp_no_login:
         account = dataclasses.replace(account, smtp_user="")
     password = _read_password(password_stdin)
+    account = dataclasses.replace(account, store_id=store_id(conn))
     _save(ctx, account, password)
     if problem:
         click.echo(f"warning: {problem}; stored anyway (--allow-insecure-keyring)", err=True)
@@ -304,10 +314,16 @@ def remove_command(ctx: Context, name: str) -> None:
         fail(str(exc))
     try:
         deleted = delete_password(account.secret_key)
+        shared = not deleted and has_password(account.legacy_key)
     except SecretError as exc:
         fail(f"{exc}; the account is kept, try again")
     remove_account(conn, name)
     where = "its password deleted from the keyring" if deleted else "no password was in the keyring"
+    if shared:
+        where = (
+            f"its password is under the old shared key {SERVICE} / {account.legacy_key},"
+            " kept for other databases"
+        )
     click.echo(f"account {name} removed ({where})")
 
 

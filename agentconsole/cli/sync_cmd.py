@@ -42,7 +42,7 @@ from agentconsole.sync.imap_sync import (
 )
 from agentconsole.sync.imap_watch import wait_for_mail
 from agentconsole.sync.servers import ServerError
-from agentconsole.sync.team_log import team_line, team_round
+from agentconsole.sync.team_log import team_lines, team_round
 from agentconsole.textsafe import safe_line
 
 RETRY_SECONDS = 10.0
@@ -139,9 +139,8 @@ def _sync_one(
 
 def _team_round(ctx: Context, session: ImapSession) -> None:
     """Publish this machine's ticket changes and apply the team's (the Events folder,
-    docs/design/team-log.md); one line on stderr when anything moved."""
-    line = team_line(team_round(ctx.conn(), session))
-    if line is not None:
+    docs/design/team-log.md); on stderr when anything moved, with each skip's reason."""
+    for line in team_lines(team_round(ctx.conn(), session)):
         err_console.print(Text(f"{session.account.name}: {line}"))
 
 
@@ -166,11 +165,12 @@ def _print(report: SyncReport) -> None:
     )
     s = report.summary
     line = (
-        f"{report.account}: {s.imported:,} new messages stored, {s.duplicates:,} already"
-        f" stored, {s.tickets_created:,} new tickets, {s.followups:,} follow-ups"
+        f"{report.account}: {counted(s.imported, 'new message')} stored, {s.duplicates:,}"
+        f" already stored, {counted(s.tickets_created, 'new ticket')},"
+        f" {counted(s.followups, 'follow-up')}"
     )
     if report.reconnects:
-        line += f"; the connection was lost and made again {report.reconnects} times"
+        line += f"; the connection was lost and made again {counted(report.reconnects, 'time')}"
     console.print(Text(line))
     for error in s.errors[:20]:
         err_console.print(Text("warning: ", style="yellow") + Text(safe_line(error)))
@@ -354,7 +354,8 @@ def _report_round(report: SyncReport, as_json: bool) -> None:
         parts = ", ".join(f"{f.folder} {f.fetched}" for f in report.folders if f.fetched)
         console.print(
             Text(
-                f"{when} {report.account}: {report.summary.imported:,} new messages stored"
+                f"{when} {report.account}: {counted(report.summary.imported, 'new message')}"
+                " stored"
                 f" ({safe_line(parts)})"
             )
         )

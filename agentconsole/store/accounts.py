@@ -8,7 +8,7 @@ or sharing the database never gives a mailbox away.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from agentconsole.store.db import write_txn
@@ -40,10 +40,21 @@ class Account:
     smtp_user: str
     from_address: str
     created_at: int = 0
+    store_id: str = field(default="", compare=False)
+    """The database's own random id (meta ``machine_id``): it makes the keyring entry
+    this store's, so two databases on one machine never share or delete each other's.
+    Not a setting, so not compared."""
 
     @property
     def secret_key(self) -> str:
-        """The keyring entry holding this account's password: ``<name>:<user>``."""
+        """The keyring entry holding this account's password: ``<store id>/<name>:<user>``
+        (just the legacy key when the store has no id)."""
+        return f"{self.store_id}/{self.legacy_key}" if self.store_id else self.legacy_key
+
+    @property
+    def legacy_key(self) -> str:
+        """The key used before entries were per store, ``<name>:<user>``: read as a
+        fallback for accounts added then."""
         return f"{self.name}:{self.user}"
 
 
@@ -51,6 +62,7 @@ _COLUMNS = (
     "name, imap_host, imap_port, imap_security, user, smtp_host, smtp_port,"
     " smtp_security, smtp_user, from_address, created_at"
 )
+_SELECT = f"SELECT {_COLUMNS}, (SELECT value FROM meta WHERE key = 'machine_id') FROM accounts"
 
 
 def _account(row: tuple[Any, ...]) -> Account:
@@ -66,7 +78,14 @@ def _account(row: tuple[Any, ...]) -> Account:
         smtp_user=str(row[8]),
         from_address=str(row[9]),
         created_at=int(row[10]),
+        store_id=str(row[11] or ""),
     )
+
+
+def store_id(conn: sqlite3.Connection) -> str:
+    """This database's random id (meta ``machine_id``), "" when it has none."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'machine_id'").fetchone()
+    return str(row[0]) if row else ""
 
 
 def add_account(conn: sqlite3.Connection, account: Account) -> None:
@@ -95,13 +114,13 @@ def add_account(conn: sqlite3.Connection, account: Account) -> None:
 
 def list_accounts(conn: sqlite3.Connection) -> list[Account]:
     """Every account, by name."""
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM accounts ORDER BY name").fetchall()
+    rows = conn.execute(f"{_SELECT} ORDER BY name").fetchall()
     return [_account(row) for row in rows]
 
 
 def get_account(conn: sqlite3.Connection, name: str) -> Account:
     """The account called ``name``; AccountNotFound if there is none."""
-    row = conn.execute(f"SELECT {_COLUMNS} FROM accounts WHERE name = ?", (name,)).fetchone()
+    row = conn.execute(f"{_SELECT} WHERE name = ?", (name,)).fetchone()
     if row is None:
         raise AccountNotFound(f"no account named {name!r}")
     return _account(row)

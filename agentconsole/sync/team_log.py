@@ -32,6 +32,7 @@ from agentconsole.store.remote_events import (
     forget_appended,
     log_cursor,
     mark_appended,
+    pending_count,
     queued_events,
     set_log_cursor,
 )
@@ -39,6 +40,7 @@ from agentconsole.sync.event_codec import MAX_MESSAGE_BYTES, Refused, decode, en
 from agentconsole.sync.imap_session import ImapSession, open_client
 from agentconsole.sync.remote_notes import note_message, with_note_bytes
 from agentconsole.sync.servers import TIMEOUT_SECONDS, ServerError, network_error
+from agentconsole.textsafe import safe_line
 
 FOLDER_PATH = ("AgentConsole", "Events")
 """The events folder, as parts joined by the server's hierarchy delimiter."""
@@ -66,12 +68,16 @@ class LogReport:
     applied: list[Applied] = field(default_factory=list)
     refused: list[tuple[int, str]] = field(default_factory=list)
     """(UID, reason) of each message of the folder that was skipped."""
+    waiting: int = 0
+    """Teammates' events held for a ticket whose mail is not here yet (all of them,
+    not only this round's): they apply when that mail is synced."""
 
     def add(self, other: LogReport) -> None:
         self.published += other.published
         self.read += other.read
         self.applied += other.applied
         self.refused += other.refused
+        self.waiting = other.waiting
 
 
 @dataclass(frozen=True)
@@ -305,23 +311,51 @@ def team_round(conn: sqlite3.Connection, session: ImapSession) -> LogReport:
     twice). ServerError when the server cannot be used."""
     account = session.account.name
     try:
-        return session.call(lambda client: sync_events(conn, client, account=account))
+        report = session.call(lambda client: sync_events(conn, client, account=account))
     except IMAPClientError as exc:
         raise ServerError("protocol", f"the team's events folder: {exc}") from None
+    report.waiting = pending_count(conn)
+    return report
 
 
-def team_line(report: LogReport) -> str | None:
-    """One line saying what a round with the log did, or None when it did nothing."""
-    teammates = [a for a in report.applied if a.outcome not in ("own", "duplicate")]
+SKIPS_SHOWN = 5
+"""Skip reasons listed one per line after a round; the rest are counted."""
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def skip_reasons(report: LogReport) -> list[str]:
+    """Why each skipped message or event was skipped, one safe line each (the text
+    may come from anyone who can write to the shared mailbox)."""
+    reasons = [f"message UID {uid}: {reason}" for uid, reason in report.refused]
+    reasons += [
+        f"event {a.uuid} ({a.kind}): {a.detail}" for a in report.applied if a.outcome == "skipped"
+    ]
+    return [safe_line(reason, 200) for reason in reasons]
+
+
+def team_lines(report: LogReport) -> list[str]:
+    """What a round with the log did: a summary line, then the first
+    :data:`SKIPS_SHOWN` skip reasons and how many more; empty when nothing moved."""
+    teammates = [a for a in report.applied if a.outcome not in ("own", "duplicate", "skipped")]
     pending = sum(1 for a in teammates if a.outcome == "pending")
-    if not (report.published or teammates or report.refused):
-        return None
+    reasons = skip_reasons(report)
+    if not (report.published or teammates or reasons or report.waiting):
+        return []
     line = (
-        f"team log: {report.published} change(s) published,"
+        f"team log: {_counted(report.published, 'change')} published,"
         f" {len(teammates) - pending} from teammates applied"
     )
-    if pending:
-        line += f", {pending} waiting for their ticket's mail"
-    if report.refused:
-        line += f", {len(report.refused)} foreign message(s) skipped"
-    return line
+    if report.waiting:
+        line += (
+            f", {_counted(report.waiting, 'event')} waiting for mail not here yet"
+            f" ({pending} new this round)"
+        )
+    if reasons:
+        line += f", {len(reasons)} skipped as foreign or broken:"
+    shown = [f"  skipped {reason}" for reason in reasons[:SKIPS_SHOWN]]
+    if len(reasons) > SKIPS_SHOWN:
+        shown.append(f"  and {len(reasons) - SKIPS_SHOWN} more")
+    return [line, *shown]

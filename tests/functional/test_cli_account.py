@@ -74,6 +74,14 @@ def add_args(
     return args
 
 
+def key_of(env: dict[str, str], name: str = "support") -> str:
+    """The keyring key ``account list --json`` names for account ``name``."""
+    data = json.loads(run(env, "account", "list", "--json").stdout)
+    keys = [a["keyring"]["key"] for a in data["accounts"] if a["name"] == name]
+    assert len(keys) == 1
+    return str(keys[0])
+
+
 def leaked(folder: Path, *outputs: str) -> list[str]:
     """Every file under ``folder`` and every output that contains the password."""
     found = [
@@ -87,15 +95,14 @@ def test_add_stores_the_password_only_in_the_keyring(
 ) -> None:
     added = run_in(account_env, PASSWORD + "\n", *add_args())
     assert added.returncode == 0, added.stderr
+    key = key_of(account_env)
+    assert re.fullmatch(r"[0-9a-f]{32}/support:agent@okwallet\.example", key)
     assert added.stdout.splitlines() == [
         "account support added: password in the keyring (tests.keyring_backend.JsonFileKeyring)"
-        " under agentconsole / support:agent@okwallet.example;"
-        f" settings in {tmp_path / 'store.db'}",
+        f" under agentconsole / {key}; settings in {tmp_path / 'store.db'}",
         "check it with: agentconsole account test support",
     ]
-    assert json.loads(keyring_file.read_text()) == {
-        "agentconsole/support:agent@okwallet.example": PASSWORD
-    }
+    assert json.loads(keyring_file.read_text()) == {f"agentconsole/{key}": PASSWORD}
     listing = run(account_env, "account", "list")
     assert listing.stdout.splitlines()[0] == "1 account"
     assert listing.stdout.splitlines()[2].split() == [
@@ -114,10 +121,7 @@ def test_add_stores_the_password_only_in_the_keyring(
         "security": "plain",
         "user": "agent@okwallet.example",
     }
-    assert data["accounts"][0]["keyring"] == {
-        "service": "agentconsole",
-        "key": "support:agent@okwallet.example",
-    }
+    assert data["accounts"][0]["keyring"] == {"service": "agentconsole", "key": key}
     assert leaked(tmp_path, added.stdout, added.stderr, listing.stdout, json.dumps(data)) == []
 
 
@@ -207,19 +211,32 @@ def test_an_insecure_keyring_is_refused_unless_accepted(
     env = dict(account_env, PYTHON_KEYRING_BACKEND=backend)
     refused = run_in(env, PASSWORD, *add_args())
     assert refused.returncode == 1
-    assert refused.stderr.strip().startswith(
-        f"error: {problem}: refusing to store a password there; install a keyring backend"
-    )
-    assert refused.stderr.strip().endswith("or pass --allow-insecure-keyring to accept this one")
     assert not keyring_file.exists()
     assert run(env, "account", "list", check=False).returncode == 1
     if backend.endswith("PlaintextKeyring"):
+        assert refused.stderr.strip() == (
+            f"error: {problem}: refusing to store a password there; install a keyring backend"
+            " that keeps secrets encrypted (Secret Service: gnome-keyring, KeePassXC; see the"
+            " README, 'Connecting a mailbox'), or pass --allow-insecure-keyring to accept"
+            " this one"
+        )
         accepted = run_in(env, PASSWORD, *add_args(), "--allow-insecure-keyring")
         assert accepted.returncode == 0, accepted.stderr
         assert (
             accepted.stderr.strip()
             == f"warning: {problem}; stored anyway (--allow-insecure-keyring)"
         )
+        return
+    nowhere = (
+        f"error: {problem}: there is nowhere to store the password (--allow-insecure-keyring"
+        " cannot help with this backend); run and unlock a Secret Service keyring"
+        " (gnome-keyring, KeePassXC), or install keyrings.alt and add the account again with"
+        " --allow-insecure-keyring (see the README, 'Connecting a mailbox')"
+    )
+    assert refused.stderr.strip() == nowhere
+    insisted = run_in(env, PASSWORD, *add_args(), "--allow-insecure-keyring")
+    assert (insisted.returncode, insisted.stderr.strip()) == (1, nowhere)
+    assert run(env, "account", "list", check=False).returncode == 1
 
 
 def test_remove_deletes_the_keyring_entry(account_env: dict[str, str], keyring_file: Path) -> None:
@@ -370,8 +387,8 @@ def test_account_test_without_a_password_in_the_keyring(
     result = run(account_env, "account", "test", "support", check=False)
     assert (result.returncode, result.stderr.strip()) == (
         1,
-        "error: no password for account support in the keyring (agentconsole /"
-        " support:agent@okwallet.example): remove the account and add it again",
+        f"error: no password for account support in the keyring (agentconsole /"
+        f" {key_of(account_env)}): remove the account and add it again",
     )
 
 
@@ -477,7 +494,7 @@ def test_on_a_terminal_add_asks_for_everything(
     assert account["smtp"]["port"] == 2525
     assert account["smtp"]["user"] == account["from_address"] == "agent@okwallet.example"
     assert json.loads(keyring_file.read_text()) == {
-        "agentconsole/desk:agent@okwallet.example": PASSWORD
+        f"agentconsole/{key_of(account_env, 'desk')}": PASSWORD
     }
     assert PASSWORD not in out.decode() + err.decode()
 

@@ -139,7 +139,7 @@ def test_sync_publishes_and_applies_the_team_log_after_the_mail(
     assert "team log" not in first.stderr  # nothing to publish, nothing from teammates
     assert run(alice, "claim", REF).stdout == f"{REF}: claimed by alice (you)\n"
     synced = run(bob, "sync", "--folder", "INBOX")
-    assert "support: team log: 0 change(s) published, 1 from teammates applied\n" in (synced.stderr)
+    assert "support: team log: 0 changes published, 1 from teammates applied\n" in (synced.stderr)
     told = run(bob, "claim", REF, check=False)
     assert (told.returncode, told.stderr) == (1, f"{REF} is claimed by alice\n")
     history = run(bob, "show", REF, "--json")

@@ -15,6 +15,7 @@ from agentconsole.store.accounts import (
     get_account,
     list_accounts,
     remove_account,
+    store_id,
 )
 
 
@@ -85,3 +86,11 @@ def test_removing_an_account_returns_it_and_leaves_the_others(conn: sqlite3.Conn
 
 def test_the_keyring_entry_names_account_and_user() -> None:
     assert _account("team", user="lin@x.example").secret_key == "team:lin@x.example"
+
+
+def test_a_stored_account_keys_its_password_by_this_database(conn: sqlite3.Connection) -> None:
+    add_account(conn, _account("team", user="lin@x.example"))
+    stored = get_account(conn, "team")
+    assert len(store_id(conn)) == 32
+    assert stored.secret_key == f"{store_id(conn)}/team:lin@x.example"
+    assert stored.legacy_key == "team:lin@x.example"

@@ -70,5 +70,8 @@ def test_the_fail_backend_gives_our_own_message() -> None:
     finally:
         keyring.set_keyring(before)
     assert str(caught.value) == (
-        "the keyring (keyring.backends.fail.Keyring) could not store the password: NoKeyringError"
+        "no keyring backend is available (keyring.backends.fail.Keyring), so the password could"
+        " not be stored: run and unlock a Secret Service keyring (gnome-keyring, KeePassXC), or"
+        " install keyrings.alt and add the account again with --allow-insecure-keyring (see the"
+        " README, 'Connecting a mailbox')"
     )
