@@ -4,9 +4,11 @@ Dovecot (the shared mailbox, its Sent folder and team log), real SMTP (aiosmtpd)
 
 from __future__ import annotations
 
+import email
 import sqlite3
 import time
 from collections.abc import Iterator
+from email import policy
 from email.utils import formatdate
 from pathlib import Path
 
@@ -117,3 +119,35 @@ def test_assigned_or_claimed_tickets_are_not_acknowledged(conn: sqlite3.Connecti
         claims.decide(conn, 2, claims.CLAIM, "bo", "uuid-claim-2", 1)
     report = acknowledge_new_tickets(conn, config, now=NOW)
     assert report.queued == [(3, "c3@example.org")] and report.skipped == []
+
+
+def test_our_acknowledgement_never_renames_the_ticket_it_names(
+    tmp_path: Path, dovecot: Dovecot, smtp: SmtpServer, account: Account
+) -> None:
+    """A customer's mail with no Message-ID and no Date: the ref comes from its bytes.
+    Our acknowledgement (dated, with a Message-ID) syncs back from the Sent folder on
+    every machine; the ticket keeps the ref the customer was told."""
+    bare = mail(
+        sender="Customer 9 <c9@example.org>",
+        subject="No headers here",
+        body="My payment is stuck.",
+        msgid=None,
+        date=None,
+    )
+    dovecot.deliver("INBOX", bare)
+    chen = open_db(tmp_path / "chen.db").conn
+    bai = open_db(tmp_path / "bai.db").conn
+    assert round_for(chen, account, dovecot, "chen") == 1  # sent, copied to Sent
+    [(told,)] = chen.execute("SELECT ref FROM tickets").fetchall()
+    [received] = smtp.handler.received
+    sent = email.message_from_bytes(received.data, policy=policy.default)
+    assert sent["Subject"] == f"Re: No headers here [{told}]"
+    body = sent.get_body().get_content()  # type: ignore[union-attr]
+    assert f"registered it as ticket {told}" in body
+    assert round_for(chen, account, dovecot, "chen") == 0  # the copy comes back from Sent
+    assert round_for(bai, account, dovecot, "bai") == 0
+    for store in (chen, bai):
+        assert store.execute("SELECT ref FROM tickets").fetchall() == [(told,)]
+        kinds = store.execute("SELECT direction FROM messages ORDER BY direction").fetchall()
+        assert kinds == [("in",), ("out",)]
+    assert len(smtp.handler.received) == 1
