@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from agentconsole.store.db import write_txn
+
 ACK_EVENT = "acknowledged"
 """The event recorded on a ticket when its acknowledgement is queued."""
 
@@ -63,3 +65,25 @@ def acknowledged_since(conn: sqlite3.Connection, customer_id: int, since: int) -
         (customer_id, ACK_EVENT, since, customer_id, since),
     ).fetchone()
     return row is not None
+
+
+SKIPS_SAID_KEY = "acknowledge_skips_said_through"
+"""Meta key: the highest ticket id whose skipped acknowledgement was said already."""
+
+
+def skips_said_through(conn: sqlite3.Connection) -> int:
+    """The highest ticket id whose "not acknowledged" line a command printed (0: none).
+    A skipped ticket stays a candidate (the daily limit passes), so each pass skips it
+    again: saying it once is enough."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (SKIPS_SAID_KEY,)).fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+def mark_skips_said(conn: sqlite3.Connection, ticket_id: int) -> None:
+    """Remember that the skips of tickets up to ``ticket_id`` were said."""
+    with write_txn(conn):
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+            " SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+            (SKIPS_SAID_KEY, str(ticket_id)),
+        )
