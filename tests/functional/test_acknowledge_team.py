@@ -151,3 +151,16 @@ def test_our_acknowledgement_never_renames_the_ticket_it_names(
         kinds = store.execute("SELECT direction FROM messages ORDER BY direction").fetchall()
         assert kinds == [("in",), ("out",)]
     assert len(smtp.handler.received) == 1
+
+
+def test_a_round_that_cannot_read_the_mailbox_acknowledges_nothing(
+    conn: sqlite3.Connection, smtp: SmtpServer
+) -> None:
+    """A teammate's acknowledgement may be waiting in Sent or the log, unread: the
+    round leaves the new ticket for the next round that reads them."""
+    ingest(conn, [question(1)], config_for("lin"))
+    away = loopback_account(smtp.port)  # IMAP on 127.0.0.1:1, where nothing listens
+    result = run_round(conn, away, config_for("lin"), password="secret")
+    assert result.acknowledged == 0 and result.offline.startswith("IMAP"), result
+    assert conn.execute("SELECT count(*) FROM outbox").fetchone() == (0,)
+    assert smtp.handler.received == []
