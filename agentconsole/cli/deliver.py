@@ -16,7 +16,7 @@ from agentconsole.cli import Context
 from agentconsole.cli.account_cmd import account_password
 from agentconsole.cli.outbox_cmd import existing_conn
 from agentconsole.cli.output import counted, fail
-from agentconsole.compose.acknowledge import acknowledge_new_tickets
+from agentconsole.compose.acknowledge import acknowledge_new_tickets, skips_said
 from agentconsole.store.accounts import Account, AccountNotFound, get_account, list_accounts
 from agentconsole.store.outbox import make_due
 from agentconsole.store.tickets import get_ticket
@@ -80,8 +80,9 @@ def deliver_now(ctx: Context, account_name: str | None, *, retry_now: bool) -> N
         if hurried:
             click.echo(f"retrying {counted(hurried, 'message')} now, before their retry time")
     acknowledged = acknowledge_new_tickets(ctx.conn(), ctx.config)
-    for ticket_id, reason in acknowledged.skipped:
+    for ticket_id, reason in acknowledged.unsaid:
         click.echo(safe_line(f"not acknowledged: {ticket_ref_of(ctx, ticket_id)}: {reason}"))
+    skips_said(ctx.conn(), acknowledged)
     if acknowledged.queued:
         click.echo(f"acknowledged {counted(len(acknowledged.queued), 'new ticket')}")
     done = [0]

@@ -29,7 +29,7 @@ from agentconsole.cli.output import (
     fail_empty,
     table,
 )
-from agentconsole.compose.acknowledge import acknowledge_new_tickets
+from agentconsole.compose.acknowledge import AckReport, acknowledge_new_tickets, skips_said
 from agentconsole.config import Config
 from agentconsole.store.accounts import Account, AccountNotFound, get_account, list_accounts
 from agentconsole.sync.imap_session import ImapSession
@@ -260,28 +260,39 @@ def sync_command(
         if bar is not None:
             bar.stop()
     if as_json:
-        acknowledged = _acknowledge(ctx, say_skipped=False)
-        emit_json({"accounts": [r.as_dict() for r in reports], "acknowledged": acknowledged})
+        acks = _acknowledge(ctx, say_skipped=False)
+        emit_json(
+            {
+                "accounts": [r.as_dict() for r in reports],
+                "acknowledged": len(acks.queued),
+                "not_acknowledged": [
+                    {"ticket": ticket_ref_of(ctx, ticket_id), "reason": reason}
+                    for ticket_id, reason in acks.skipped
+                ],
+            }
+        )
         return
     for report in reports:
         _print(report)
     _acknowledge(ctx, say_skipped=True)
 
 
-def _acknowledge(ctx: Context, *, say_skipped: bool) -> int:
+def _acknowledge(ctx: Context, *, say_skipped: bool) -> AckReport:
     """Queue the automatic acknowledgements of the new tickets (when ``[acknowledge]
-    enabled``; ``agentconsole outbox --deliver`` sends them); how many were queued."""
+    enabled``; ``agentconsole outbox --deliver`` sends them). A skip is said once per
+    ticket (each pass skips it again for a day); JSON lists every one."""
     acknowledged = acknowledge_new_tickets(ctx.conn(), ctx.config)
     if say_skipped:
-        for ticket_id, reason in acknowledged.skipped:
+        for ticket_id, reason in acknowledged.unsaid:
             ref = ticket_ref_of(ctx, ticket_id)
             err_console.print(Text(safe_line(f"not acknowledged: {ref}: {reason}")))
+        skips_said(ctx.conn(), acknowledged)
     if acknowledged.queued:
         count = counted(len(acknowledged.queued), "new ticket")
         err_console.print(
             Text(f"acknowledged {count}: queued, sent by `agentconsole outbox --deliver`")
         )
-    return len(acknowledged.queued)
+    return acknowledged
 
 
 _COLUMNS = [
@@ -336,7 +347,7 @@ def _watch(
                     )
             for report in reports:
                 _report_round(report, as_json)
-            acknowledged = _acknowledge(ctx, say_skipped=False)
+            acknowledged = len(_acknowledge(ctx, say_skipped=False).queued)
             if as_json and acknowledged:
                 click.echo(json.dumps({"acknowledged": acknowledged}))
             _wait(accounts, reports, interval)

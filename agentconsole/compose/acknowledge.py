@@ -30,7 +30,13 @@ from agentconsole.compose.errors import ComposeError
 from agentconsole.config import Config
 from agentconsole.domain.outgoing import queue_acknowledgement
 from agentconsole.mail.headers import parse_addresses
-from agentconsole.store.acknowledgements import AckCandidate, ack_candidates, acknowledged_since
+from agentconsole.store.acknowledgements import (
+    AckCandidate,
+    ack_candidates,
+    acknowledged_since,
+    mark_skips_said,
+    skips_said_through,
+)
 from agentconsole.store.compose_reads import message_to_answer
 from agentconsole.store.customers import CustomerNotFound, get_customer
 from agentconsole.store.tickets import get_ticket
@@ -45,7 +51,21 @@ class AckReport:
     queued: list[tuple[int, str]] = field(default_factory=list)
     """(ticket id, the address written to)."""
     skipped: list[tuple[int, str]] = field(default_factory=list)
-    """(ticket id, the reason)."""
+    """(ticket id, the reason): every one, for JSON."""
+    said_through: int = 0
+    """The highest ticket id whose skip an earlier command printed already."""
+
+    @property
+    def unsaid(self) -> list[tuple[int, str]]:
+        """The skips no earlier command printed: a ticket skipped for the daily limit
+        is skipped again at every pass for a day, and its line is said once."""
+        return [(ticket, why) for ticket, why in self.skipped if ticket > self.said_through]
+
+
+def skips_said(conn: sqlite3.Connection, report: AckReport) -> None:
+    """Record that a command printed ``report``'s skips (see :attr:`AckReport.unsaid`)."""
+    if report.skipped:
+        mark_skips_said(conn, max(ticket for ticket, _ in report.skipped))
 
 
 def _why_not(conn: sqlite3.Connection, candidate: AckCandidate, config: Config, now: int) -> str:
@@ -112,9 +132,9 @@ def acknowledge_new_tickets(
     """Queue an acknowledgement for every new ticket that may get one (see the module
     docstring); nothing when ``acknowledge.enabled`` is off. Sync calls it after each
     pass; it is idempotent (an ``acknowledged`` event marks each ticket done)."""
-    report = AckReport()
     if not config.acknowledge:
-        return report
+        return AckReport()
+    report = AckReport(said_through=skips_said_through(conn))
     moment = int(time.time()) if now is None else now
     since = moment - config.acknowledge_within_hours * 3600
     for candidate in ack_candidates(conn, since=since):

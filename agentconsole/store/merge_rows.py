@@ -71,7 +71,8 @@ def earliest_message(conn: sqlite3.Connection, ticket_id: int) -> tuple[int, str
     for a ticket without messages."""
     row = conn.execute(
         "SELECT date, ref FROM messages WHERE ticket_id = ?"
-        " ORDER BY direction = 'note', date_source = 'import', date IS NULL, date, ref LIMIT 1",
+        " ORDER BY direction = 'note', direction = 'out' AND thread_rule != 'new',"
+        " date_source = 'import', date IS NULL, date, ref LIMIT 1",
         (ticket_id,),
     ).fetchone()
     return None if row is None else (int(row[0] or 0), str(row[1] or ""))
@@ -190,8 +191,10 @@ def other_messages(conn: sqlite3.Connection, ticket_id: int, message_id: int) ->
         "SELECT (SELECT max(date) FROM messages WHERE ticket_id = ?1 AND id != ?2),"
         " (SELECT ref IS NOT NULL FROM tickets WHERE id = ?1) AND EXISTS (SELECT 1"
         " FROM messages o, messages n WHERE n.id = ?2 AND o.ticket_id = ?1 AND o.id != ?2"
-        " AND (o.direction = 'note', o.date_source = 'import', o.date IS NULL, o.date, o.ref)"
-        " < (n.direction = 'note', n.date_source = 'import', n.date IS NULL, n.date, n.ref))",
+        " AND (o.direction = 'note', o.direction = 'out' AND o.thread_rule != 'new',"
+        " o.date_source = 'import', o.date IS NULL, o.date, o.ref)"
+        " < (n.direction = 'note', n.direction = 'out' AND n.thread_rule != 'new',"
+        " n.date_source = 'import', n.date IS NULL, n.date, n.ref))",
         (ticket_id, message_id),
     ).fetchone()
     return Others(bool(row[1]), None if row[0] is None else int(row[0]))

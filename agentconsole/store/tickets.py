@@ -34,10 +34,14 @@ def _first_message(conn: sqlite3.Connection, ticket_id: int) -> FirstMessage | N
     depend on when the mail was read. An internal note comes after every mail: it
     never went to the customer, and a note written today on a thread whose mail is
     all undated must not rename the ticket (with a random Message-ID, differently on
-    every machine)."""
+    every machine). Our own mail on a ticket it joined (a reply, an acknowledgement,
+    stored here or synced back from Sent) comes after every customer's: it names
+    the ticket's ref to the customer, so it must never become what renames it (a
+    dateless customer mail would otherwise lose to it)."""
     row = conn.execute(
         "SELECT date, message_id, dedupe_key FROM messages WHERE ticket_id = ?"
-        " ORDER BY direction = 'note', date_source = 'import', date IS NULL, date, ref LIMIT 1",
+        " ORDER BY direction = 'note', direction = 'out' AND thread_rule != 'new',"
+        " date_source = 'import', date IS NULL, date, ref LIMIT 1",
         (ticket_id,),
     ).fetchone()
     return None if row is None else FirstMessage(row[0], row[1], bytes(row[2] or b""))

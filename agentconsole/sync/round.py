@@ -9,7 +9,9 @@ round runs commits at once:
 1. new mail of the followed folders (:func:`~agentconsole.sync.imap_sync.sync_account`);
 2. the team's event log: teammates' changes applied, ours published, claims decided
    (:func:`~agentconsole.sync.team_log.team_round`, on the same IMAP connection);
-3. the automatic acknowledgements of new tickets, when switched on;
+3. the automatic acknowledgements of new tickets, when switched on, once 1 and 2 are
+   in (a teammate's acknowledgement, from Sent or the log, makes the ticket done);
+   not in a round that could not read the mailbox;
 4. the outbox delivered over SMTP.
 
 A server out of reach makes the round *offline* (tried again at the next round), a
@@ -128,7 +130,9 @@ def run_round(
     except _Stop as stop:
         stops.append(stop)
     imap_answered = not stops
-    counts["acknowledged"] = len(acknowledge_new_tickets(conn, config).queued)
+    if imap_answered:  # only on what the mailbox says now: a teammate's acknowledgement
+        # (the Sent folder, the team log) may wait there unread while it is away
+        counts["acknowledged"] = len(acknowledge_new_tickets(conn, config).queued)
     delivery = deliver_outbox(conn, account, secret, config)
     counts["sent"], counts["failed"] = delivery.sent, delivery.failed
     if delivery.server_error is not None:
