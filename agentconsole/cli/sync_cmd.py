@@ -229,8 +229,11 @@ def sync_command(
     a sync that was interrupted simply continues. Folders are opened read-only:
     read/unread flags on the server never change. With [acknowledge] enabled, new
     tickets get their automatic acknowledgement queued (outbox --deliver sends it).
-    Exits 1 when a server cannot be
-    reached or refuses the login, 2 on a bad option or an unknown folder.
+    Each account syncs on its own: the ones that fail are said after the others'
+    results. Exits 1 when a server cannot be reached or refuses the login, 2 on a bad
+    option or an unknown folder; Ctrl-C or SIGTERM stops between batches (what was
+    stored stays), prints what was done and `sync stopped`, and exits 130 (0 with
+    --watch, which runs until stopped).
 
     \b
     Examples:
