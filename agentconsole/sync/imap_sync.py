@@ -142,7 +142,8 @@ def choose_folders(
     listing = session.call(lambda client: client.list_folders())
     log = {str(name) for _flags, sep, name in listing if _in_team_log(str(name), sep)}
     names = [str(name) for _flags, _sep, name in listing if str(name) not in log]
-    wanted = list(requested) or list(configured)
+    # INBOX is the one name IMAP compares without case (RFC 3501 5.1): inbox is INBOX
+    wanted = ["INBOX" if n.upper() == "INBOX" else n for n in list(requested) or configured]
     if wanted:
         for name in wanted:
             if name in log:
