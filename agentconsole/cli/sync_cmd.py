@@ -479,5 +479,8 @@ def _wait(accounts: list[Account], reports: list[SyncReport], interval: float) -
         # the connection dropped or the server is away: try again soon, not only after
         # a whole --interval (the sync's own reconnects back off from there)
         pause = min(interval, RETRY_SECONDS)
-        err_console.print(Text(f"offline: {safe_line(str(exc))}; trying again in {pause:g} s"))
+        # imaplib's own words ("socket error: EOF") say nothing to a person
+        why = str(exc) if isinstance(exc, ServerError) else "the server closed the connection"
+        line = f"offline: {accounts[0].name}: IMAP: {why}; trying again in {pause:g} s"
+        err_console.print(Text(safe_line(line)))
         time.sleep(pause)
