@@ -472,17 +472,25 @@ class ConsoleService:
         """The accounts the console syncs (every one, by name); none: no sync."""
         return list_accounts(self.conn())
 
-    def sync_round(self, accounts: list[Account]) -> RoundResult:
+    def sync_round(
+        self, accounts: list[Account], should_stop: Callable[[], bool] = lambda: False
+    ) -> RoundResult:
         """One round of mail in, the team's log and mail out for each account, on a
         connection of its own: a round takes seconds in many short transactions, and
         the console's reads and an agent's changes go on meanwhile through the shared
-        connection. Imported here: the network code costs the console's start nothing."""
+        connection. Imported here: the network code costs the console's start nothing.
+        ``should_stop`` (the console quitting) ends the round between FETCH batches."""
         from agentconsole.sync.round import run_round
         from agentconsole.sync.round_result import combined
 
         conn = connect(self.db_path)
         try:
-            return combined([run_round(conn, account, self.config) for account in accounts])
+            results = []
+            for account in accounts:
+                results.append(run_round(conn, account, self.config, should_stop=should_stop))
+                if should_stop():
+                    break
+            return combined(results)
         finally:
             conn.close()
 

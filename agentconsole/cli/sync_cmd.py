@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import signal
 import sqlite3
+import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import FrameType
 
 import click
@@ -96,6 +99,7 @@ def _sync_one(
     folders: tuple[str, ...],
     since_at: int | None,
     bar: Progress | None,
+    should_stop: Callable[[], bool],
 ) -> SyncReport:
     """Sync one account; :class:`_Failed` saying why it could not."""
     session = ImapSession(account, account_password(account))
@@ -122,8 +126,10 @@ def _sync_one(
             since_at=since_at,
             progress=advance,
             on_plan=planned,
+            should_stop=should_stop,
         )
-        _team_round(ctx, session)
+        if not report.stopped:
+            _team_round(ctx, session)
     except ServerError as exc:
         raise _Failed(f"{account.name}: IMAP: {exc}", 1, exc.kind != "auth") from None
     except SyncInputError as exc:
@@ -132,7 +138,7 @@ def _sync_one(
         raise _Failed(f"{account.name}: {exc}", 1, True) from None
     finally:
         session.close()
-    if bar is not None and task is not None:
+    if bar is not None and task is not None and not report.stopped:
         bar.update(task, completed=bar.tasks[task].total, messages=report.summary.messages_seen)
     return report
 
@@ -223,8 +229,11 @@ def sync_command(
     a sync that was interrupted simply continues. Folders are opened read-only:
     read/unread flags on the server never change. With [acknowledge] enabled, new
     tickets get their automatic acknowledgement queued (outbox --deliver sends it).
-    Exits 1 when a server cannot be
-    reached or refuses the login, 2 on a bad option or an unknown folder.
+    Each account syncs on its own: the ones that fail are said after the others'
+    results. Exits 1 when a server cannot be reached or refuses the login, 2 on a bad
+    option or an unknown folder; Ctrl-C or SIGTERM stops between batches (what was
+    stored stays), prints what was done and `sync stopped`, and exits 130 (0 with
+    --watch, which runs until stopped).
 
     \b
     Examples:
@@ -244,37 +253,75 @@ def sync_command(
             ctx, accounts, folders=folders, since_at=since_at, interval=interval, as_json=as_json
         )
         return
+    stop = _Stop()
+    stop.install()
     show = not as_json and err_console.is_terminal
-    reports: list[SyncReport] = []
+    done: list[SyncReport | _AccountError] = []
     bar = Progress(*_COLUMNS, console=err_console, transient=False) if show else None
     try:
         if bar is not None:
             bar.start()
         for account in accounts:
-            reports.append(
-                _sync_one(ctx, account, ctx.config, folders=folders, since_at=since_at, bar=bar)
-            )
-    except _Failed as exc:
-        fail(str(exc), exc.code)
+            if stop():
+                break
+            try:
+                done.append(
+                    _sync_one(
+                        ctx,
+                        account,
+                        ctx.config,
+                        folders=folders,
+                        since_at=since_at,
+                        bar=bar,
+                        should_stop=stop,
+                    )
+                )
+            except _Failed as exc:
+                done.append(_AccountError(account.name, str(exc), exc.code))
     finally:
         if bar is not None:
             bar.stop()
-    if as_json:
-        acks = _acknowledge(ctx, say_skipped=False)
-        emit_json(
-            {
-                "accounts": [r.as_dict() for r in reports],
-                "acknowledged": len(acks.queued),
-                "not_acknowledged": [
-                    {"ticket": ticket_ref_of(ctx, ticket_id), "reason": reason}
-                    for ticket_id, reason in acks.skipped
-                ],
-            }
-        )
-        return
-    for report in reports:
-        _print(report)
-    _acknowledge(ctx, say_skipped=True)
+    failures = [d for d in done if isinstance(d, _AccountError)]
+    try:
+        if as_json:
+            acks = _acknowledge(ctx, say_skipped=False)
+            emit_json(
+                {
+                    "accounts": [d.as_dict() for d in done],
+                    "acknowledged": len(acks.queued),
+                    "not_acknowledged": [
+                        {"ticket": ticket_ref_of(ctx, ticket_id), "reason": reason}
+                        for ticket_id, reason in acks.skipped
+                    ],
+                    "stopped": stop(),
+                }
+            )
+        else:
+            for item in done:
+                if isinstance(item, SyncReport):
+                    _print(item)
+            _acknowledge(ctx, say_skipped=True)
+    except BrokenPipeError:
+        _quiet_stdout()  # the reader went away (`| head`): the sync itself is stored
+    for failure in failures:
+        err_console.print(Text("error: ", style="bold red") + Text(safe_line(failure.message)))
+    if stop():
+        err_console.print(Text("sync stopped"))
+        sys.exit(INTERRUPTED)
+    if failures:
+        sys.exit(max(f.code for f in failures))
+
+
+@dataclass(frozen=True)
+class _AccountError:
+    """An account whose sync failed, in the output beside those that worked."""
+
+    account: str
+    message: str
+    code: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {"account": self.account, "error": self.message}
 
 
 def _acknowledge(ctx: Context, *, say_skipped: bool) -> AckReport:
@@ -304,16 +351,51 @@ _COLUMNS = [
 ]
 
 
-def _interrupted(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+INTERRUPTED = 130
+"""The exit status of a one-off sync stopped by Ctrl-C or SIGTERM (128 + SIGINT, as
+shells report an interrupted command)."""
 
 
-def _stop_on_signals() -> None:
-    """Ctrl-C, and the SIGTERM a service manager sends, end --watch cleanly ("sync
-    stopped"), also when it was started from a shell that ignores SIGINT for the jobs
-    it runs in the background (a non-interactive ``&``), which Python would inherit."""
-    signal.signal(signal.SIGINT, _interrupted)
-    signal.signal(signal.SIGTERM, _interrupted)
+class _Stop:
+    """Ctrl-C, and the SIGTERM a service manager (or ``timeout``) sends, stop a sync
+    cleanly, also when it was started from a shell that ignores SIGINT for the jobs it
+    runs in the background (a non-interactive ``&``), which Python would inherit.
+
+    The handler only raises a flag that the sync asks between FETCH batches (it
+    stores what it read, so the checkpoint covers exactly that): raising
+    KeyboardInterrupt wherever the signal lands could leave a lock of the parse pool
+    or the fetch thread held, and the process waiting on it for ever. While --watch
+    waits for mail nothing is held, so there it ends at once (``waiting``). A second
+    signal while a batch is being finished ends the process at once: SQLite rolls the
+    unfinished transaction back, the checkpoint stays as committed."""
+
+    def __init__(self) -> None:
+        self.asked = False
+        self.waiting = False
+
+    def __call__(self) -> bool:
+        return self.asked
+
+    def install(self) -> None:
+        signal.signal(signal.SIGINT, self._handle)
+        signal.signal(signal.SIGTERM, self._handle)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.waiting:
+            self.asked = True
+            raise KeyboardInterrupt
+        if self.asked:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+        self.asked = True
+
+
+def _quiet_stdout() -> None:
+    """Send what is still written to stdout (and Python's flush at exit) nowhere: its
+    reader closed the pipe, which is how ``| head`` says it has enough."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _watch(
@@ -328,15 +410,24 @@ def _watch(
     """Sync, wait for new mail (IDLE on the first account's first folder, else a
     pause of ``interval``), and again, until interrupted. A server out of reach is
     said once per attempt and tried again; a refused login or a bad folder ends it."""
-    _stop_on_signals()
+    stop = _Stop()
+    stop.install()
     try:
-        while True:
+        while not stop():
             reports: list[SyncReport] = []
             for account in accounts:
+                if stop():
+                    break
                 try:
                     reports.append(
                         _sync_one(
-                            ctx, account, ctx.config, folders=folders, since_at=since_at, bar=None
+                            ctx,
+                            account,
+                            ctx.config,
+                            folders=folders,
+                            since_at=since_at,
+                            bar=None,
+                            should_stop=stop,
                         )
                     )
                 except _Failed as exc:
@@ -350,9 +441,18 @@ def _watch(
             acknowledged = len(_acknowledge(ctx, say_skipped=False).queued)
             if as_json and acknowledged:
                 click.echo(json.dumps({"acknowledged": acknowledged}))
-            _wait(accounts, reports, interval)
+            if stop():
+                break
+            stop.waiting = True
+            try:
+                _wait(accounts, reports, interval)
+            finally:
+                stop.waiting = False
     except KeyboardInterrupt:
-        err_console.print(Text("sync stopped"))
+        pass
+    except BrokenPipeError:
+        _quiet_stdout()  # the reader went away (`| head`): nobody to sync for
+    err_console.print(Text("sync stopped"))
 
 
 def _report_round(report: SyncReport, as_json: bool) -> None:
@@ -386,5 +486,8 @@ def _wait(accounts: list[Account], reports: list[SyncReport], interval: float) -
         # the connection dropped or the server is away: try again soon, not only after
         # a whole --interval (the sync's own reconnects back off from there)
         pause = min(interval, RETRY_SECONDS)
-        err_console.print(Text(f"offline: {safe_line(str(exc))}; trying again in {pause:g} s"))
+        # imaplib's own words ("socket error: EOF") say nothing to a person
+        why = str(exc) if isinstance(exc, ServerError) else "the server closed the connection"
+        line = f"offline: {accounts[0].name}: IMAP: {why}; trying again in {pause:g} s"
+        err_console.print(Text(safe_line(line)))
         time.sleep(pause)

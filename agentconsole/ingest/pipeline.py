@@ -87,9 +87,13 @@ def run_import(
     progress: Progress | None = None,
     total_bytes: int | None = None,
     before_commit: BeforeCommit | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> ImportSummary:
     """Import every message of ``sources``; with ``dry_run`` roll everything back.
-    ``before_commit`` (see :data:`BeforeCommit`) is how a sync checkpoints."""
+    ``before_commit`` (see :data:`BeforeCommit`) is how a sync checkpoints.
+    ``should_stop`` is asked before each transaction: a stopped sync drops what it
+    read but did not store (its checkpoint covers only what was committed) instead of
+    parsing and storing the messages in flight, so Ctrl-C ends it within a second."""
     started = time.monotonic()
     summary = ImportSummary(dry_run=dry_run)
     if total_bytes is None:
@@ -137,7 +141,7 @@ def run_import(
         rekey_old_messages(conn, commit)
         if not dry_run:
             commit_txn(conn)
-        while True:
+        while not should_stop():
             gap_end = time.monotonic() + GAP_SECONDS
             while not exhausted and len(backlog) < batch_size and backlog_bytes < MAX_BACKLOG_BYTES:
                 if backlog and time.monotonic() >= gap_end:

@@ -123,7 +123,10 @@ class SyncingApp(App[None]):
             self.post_message(SyncRoundDone(None, accounts))
             return
         self.post_message(SyncRoundStarted())
-        result = self.service.sync_round(accounts)
+        worker = get_current_worker()
+        # quitting cancels the worker: the round stops between FETCH batches, so the
+        # console does not sit blank until a large first sync is done
+        result = self.service.sync_round(accounts, should_stop=lambda: worker.is_cancelled)
         self.post_message(SyncRoundDone(result, accounts))
 
     @console_worker(WATCH_WHAT, group=WATCH_GROUP)

@@ -6,12 +6,15 @@ messages or :data:`BATCH_BYTES` bytes per FETCH), so memory stays flat however l
 the folder. It fetches ``BODY.PEEK[]``, which unlike ``BODY[]`` never sets ``\\Seen``,
 over a folder opened read-only. A message expunged meanwhile is simply not yielded.
 When the connection drops, the session reconnects and the batch is fetched again.
+Between batches it asks ``should_stop`` (a Ctrl-C, a console quitting) and ends early,
+setting :attr:`ImapFolderSource.stopped`: the pipeline stores what was read, so the
+checkpoint covers exactly that and the next sync continues from there.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -41,6 +44,9 @@ class ImapFolderSource:
     uidvalidity: int
     uids: array[int] = field(default_factory=lambda: array("Q"))
     sizes: array[int] = field(default_factory=lambda: array("Q"))
+    should_stop: Callable[[], bool] = field(default=lambda: False)
+    stopped: bool = False
+    """The source ended early because ``should_stop`` said so (not every UID read)."""
 
     @property
     def kind(self) -> SourceKind:
@@ -76,6 +82,10 @@ class ImapFolderSource:
         with ThreadPoolExecutor(1, thread_name_prefix="imap-fetch") as pool:
             ahead = pool.submit(self._fetch, *batches[0])
             for index, (start, end) in enumerate(batches):
+                if self.should_stop():
+                    self.stopped = True
+                    ahead.cancel()  # one already under way is waited for: it is short
+                    return
                 found = ahead.result()
                 if index + 1 < len(batches):
                     ahead = pool.submit(self._fetch, *batches[index + 1])

@@ -84,6 +84,9 @@ class SyncReport:
     folders: list[FolderReport] = field(default_factory=list)
     summary: ImportSummary = field(default_factory=ImportSummary)
     reconnects: int = 0
+    stopped: bool = False
+    """Asked to stop (``should_stop``) before every message was read: the folders'
+    ``last_uid`` is how far the checkpoints got, and the next sync continues there."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -100,6 +103,7 @@ class SyncReport:
                 for f in self.folders
             ],
             "reconnects": self.reconnects,
+            "stopped": self.stopped,
             **self.summary.as_dict(),
         }
 
@@ -138,7 +142,8 @@ def choose_folders(
     listing = session.call(lambda client: client.list_folders())
     log = {str(name) for _flags, sep, name in listing if _in_team_log(str(name), sep)}
     names = [str(name) for _flags, _sep, name in listing if str(name) not in log]
-    wanted = list(requested) or list(configured)
+    # INBOX is the one name IMAP compares without case (RFC 3501 5.1): inbox is INBOX
+    wanted = ["INBOX" if n.upper() == "INBOX" else n for n in list(requested) or configured]
     if wanted:
         for name in wanted:
             if name in log:
@@ -286,18 +291,23 @@ def sync_account(
     progress: Progress | None = None,
     on_plan: Callable[[int], None] | None = None,
     now: Callable[[], float] = time.time,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> SyncReport:
     """Sync the folders of ``session``'s account into the store; see the module doc.
 
     ``on_plan(total_bytes)`` is called once the folders are examined (for a progress
-    bar). Raises :class:`~agentconsole.sync.servers.ServerError` when the server cannot
-    be reached even after the backoff, :class:`SyncInputError` for a missing folder."""
+    bar). ``should_stop`` is asked between FETCH batches: when it says yes, what was
+    read is stored and the report comes back with ``stopped`` set. Raises
+    :class:`~agentconsole.sync.servers.ServerError` when the server cannot be reached
+    even after the backoff, :class:`SyncInputError` for a missing folder."""
     account: Account = session.account
     report = SyncReport(account.name)
     names = choose_folders(session, folders, config.sync_folders)
     remapped: set[str] = set()
     for _round in range(MAX_ROUNDS):
         plans = [plan_folder(conn, session, account.name, name, since_at) for name in names]
+        for plan in plans:
+            plan.source.should_stop = should_stop
         remapped.update(p.source.folder for p in plans if p.remapped)
         total = sum(p.source.size() for p in plans)
         if on_plan is not None:
@@ -310,10 +320,15 @@ def sync_account(
                 progress=progress,
                 total_bytes=total,
                 before_commit=_checkpointer(plans, now),
+                should_stop=should_stop,
             )
         except UidValidityChanged:
             continue  # what was committed stays; plan again: the folder is re-mapped
         _merge(report.summary, summary)
+        if should_stop() or any(p.source.stopped for p in plans):
+            report.stopped = True
+            report.folders.extend(_stopped_folder(conn, account.name, p, remapped) for p in plans)
+            break
         for plan in plans:
             source = plan.source
             covered = max(plan.uidnext - 1, source.uids[-1] if source.uids else 0)
@@ -345,6 +360,20 @@ def sync_account(
         )
     report.reconnects = session.reconnects
     return report
+
+
+def _stopped_folder(
+    conn: sqlite3.Connection, account: str, plan: _Plan, remapped: set[str]
+) -> FolderReport:
+    """A folder of a stopped sync: no :func:`finish` (UIDs above the last one stored
+    were not read), so the checkpoint says how far it got."""
+    source = plan.source
+    stored = get_checkpoint(conn, account, source.folder)
+    last = stored.last_uid if stored is not None and stored.uidvalidity == source.uidvalidity else 0
+    fetched = sum(1 for uid in source.uids if uid <= last)
+    return FolderReport(
+        source.folder, source.uidvalidity, last, fetched, plan.since_at, source.folder in remapped
+    )
 
 
 def _merge(total: ImportSummary, part: ImportSummary) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 
 from agentconsole.compose.acknowledge import acknowledge_new_tickets
 from agentconsole.config import Config
@@ -65,13 +66,17 @@ def _password(account: Account) -> str:
 
 
 def _mail_in(
-    conn: sqlite3.Connection, account: Account, password: str, config: Config
+    conn: sqlite3.Connection,
+    account: Account,
+    password: str,
+    config: Config,
+    should_stop: Callable[[], bool],
 ) -> tuple[int, int, LogReport, tuple[ClaimDecided, ...]]:
     """New mail, then the team's log, on one connection (one login a round: with
     nothing new, the login is most of a round's time)."""
     session = ImapSession(account, password, backoff=ROUND_BACKOFF)
     try:
-        report = sync_account(conn, session, config)
+        report = sync_account(conn, session, config, should_stop=should_stop)
         mine = _my_claims(conn)  # queued until now, this round publishes them
         log = team_round(conn, session)
     except ServerError as exc:
@@ -110,10 +115,13 @@ def run_round(
     config: Config,
     *,
     password: str | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> RoundResult:
     """One round for ``account`` (its password from the keyring unless given); never
     raises for a server or a keyring: the result says what stopped it. With the IMAP
-    server out of reach the outbox is still delivered (SMTP may well be up)."""
+    server out of reach the outbox is still delivered (SMTP may well be up).
+    ``should_stop`` (the console quitting) is asked between FETCH batches: a stopped
+    round keeps what it stored (the checkpoint is per batch) and ends there."""
     counts: dict[str, int] = {}
     decided: tuple[ClaimDecided, ...] = ()
     stops: list[_Stop] = []
@@ -123,12 +131,14 @@ def run_round(
         return _result(account, counts, decided, [stop])
     try:
         counts["new_messages"], counts["new_tickets"], log, decided = _mail_in(
-            conn, account, secret, config
+            conn, account, secret, config, should_stop
         )
         counts["team_changes"] = sum(1 for a in log.applied if a.outcome in TEAM_CHANGES)
         counts["published"] = log.published
     except _Stop as stop:
         stops.append(stop)
+    if should_stop():
+        return _result(account, counts, decided, stops)
     imap_answered = not stops
     if imap_answered:  # only on what the mailbox says now: a teammate's acknowledgement
         # (the Sent folder, the team log) may wait there unread while it is away
