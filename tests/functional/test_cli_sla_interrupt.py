@@ -13,8 +13,12 @@ from tests.cli import run
 from tests.conftest import DEMO_MBOX
 
 SLOW = """
-import sys, time
+import signal, sys, time
 from agentconsole.domain import sla
+
+# as at a terminal: a test run started in the background of a non-interactive shell
+# hands its children SIGINT ignored, and Python then installs no KeyboardInterrupt
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from agentconsole.cli import main
 
 sla.RECOMPUTE_BATCH = 10
