@@ -67,12 +67,13 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _init_pool_worker(patterns: Patterns, parent: int) -> None:
-    # Ctrl-C and a service manager's SIGTERM reach the whole process group: the parent
-    # decides how to stop (it finishes the batch and shuts the pool down); a worker
-    # that raised KeyboardInterrupt instead would break the pool mid-chunk, or leave
-    # it waiting for a result that never comes. Workers die with their parent anyway.
+    # Ctrl-C reaches the whole process group: the parent decides how to stop (it
+    # finishes the batch and shuts the pool down); a worker that raised
+    # KeyboardInterrupt instead would break the pool mid-chunk. SIGTERM keeps its
+    # default: the pool itself ends its workers with it when one of them dies (a
+    # worker that ignored it hung the import for ever), and a worker killed by a
+    # group's SIGTERM is a broken pool the import already recovers from.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent(parent)
     init_worker(patterns, in_pool=True)
 
