@@ -4,7 +4,10 @@ stored (issue 8). Real Dovecot, real SQLite, Textual's Pilot."""
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
+import traceback
 from collections.abc import Callable
 from email.utils import formatdate
 from pathlib import Path
@@ -54,6 +57,23 @@ def committed(db: Path, account: str) -> int:
         conn.close()
 
 
+def threads_in_app_code() -> list[str]:
+    """The threads still running agentconsole code (a round, a watch, the parse
+    pool's feeder). Textual's thread workers run in the event loop's default
+    executor, whose idle threads live on until the test's loop closes: they are
+    not counted, only threads with an agentconsole frame on their stack."""
+    frames = sys._current_frames()
+    busy = []
+    for thread in threading.enumerate():
+        frame = frames.get(thread.ident or 0)
+        stack = traceback.extract_stack(frame) if frame is not None else []
+        if thread is not threading.current_thread() and any(
+            "/agentconsole/" in entry.filename for entry in stack
+        ):
+            busy.append(thread.name)
+    return busy
+
+
 def settled(db: Path, account: str) -> int:
     """The checkpoint once the cancelled round has stopped moving it (its thread
     finishes the batch it is in)."""
@@ -95,6 +115,7 @@ async def test_quitting_during_a_large_round_ends_at_once_and_loses_nothing(
     assert took < 2, f"{took:.1f} s"
     stopped_at = settled(db, account.name)
     assert 0 < stopped_at < MESSAGES, (stopped_at, took)
+    assert threads_in_app_code() == []  # nothing of ours would keep the process alive
     assert len(bulk_ids(db)) == stopped_at  # what was stored is what the checkpoint says
 
     conn = open_db(db).conn
