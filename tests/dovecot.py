@@ -167,7 +167,9 @@ class Dovecot:
         return path.read_text("utf-8", "replace") if path.exists() else ""
 
     def start(self) -> Dovecot:
-        """Start the master and wait until the IMAP port accepts connections."""
+        """Start the master and wait until the IMAP port accepts connections and the
+        master's pid file is written (on a loaded machine the port can answer first,
+        and a stop without the pid would leave the server running)."""
         with open(self.root / "master.out", "wb") as out:
             started = subprocess.run(
                 [*self._prefix, DOVECOT, "-c", str(self.config)],
@@ -184,7 +186,10 @@ class Dovecot:
         while time.monotonic() < deadline:
             try:
                 with socket.create_connection((self.host, self.port), timeout=1):
+                    pass
+                if self._pid() is not None:
                     return self
+                time.sleep(0.01)
             except OSError:
                 time.sleep(0.01)
         self.stop()
